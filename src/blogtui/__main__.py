@@ -1,0 +1,5 @@
+"""`python -m blogtui`."""
+
+from blogtui.cli import main
+
+raise SystemExit(main())

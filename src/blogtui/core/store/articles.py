@@ -1,0 +1,179 @@
+"""Articles: upserted by stable identity, never deleted by a refresh; read state; search."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import time
+from collections.abc import Iterable, Sequence
+
+from blogtui.core.models import Article, ArticleSummary, EntryData
+from blogtui.core.store.base import StoreBase
+
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_SEARCH_BODY_LIMIT = 200_000
+_CHUNK = 500
+
+SUMMARY_COLUMNS = (
+    "a.id, a.feed_id, a.title, a.author, a.link, a.published, a.read, a.comment_count,"
+    " (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.seen = 0"
+    "  AND c.deleted = 0 AND t.last_visit IS NOT NULL AND c.first_seen > t.last_visit)"
+)
+
+
+def entry_digest(entry: EntryData) -> str:
+    """A fingerprint of what a feed says about an article, to skip unchanged rewrites."""
+    parts = (
+        entry.title,
+        entry.author,
+        entry.link,
+        repr(entry.published),
+        repr(entry.updated),
+        entry.content,
+        entry.guid,
+        repr(entry.comment_count),
+        entry.comments_url,
+        entry.comment_feed,
+        entry.replies_feed,
+    )
+    return hashlib.blake2b(
+        "\x1f".join(parts).encode("utf-8", "replace"), digest_size=16
+    ).hexdigest()
+
+
+def search_text(content: str) -> str:
+    """Article HTML reduced to words for the search index."""
+    return html.unescape(_TAG.sub(" ", content[: _SEARCH_BODY_LIMIT * 2]))[:_SEARCH_BODY_LIMIT]
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into a safe FTS5 query: every word quoted, all required."""
+    words = [word.replace('"', '""') for word in text.split() if word.strip('"')]
+    return " ".join(
+        f'"{word}"' + ("*" if i == len(words) - 1 else "") for i, word in enumerate(words)
+    )
+
+
+class ArticlesMixin(StoreBase):
+    """Articles and their read state."""
+
+    def upsert_articles(self, feed_id: int, entries: Iterable[EntryData]) -> int:
+        """Insert new articles and update changed ones; returns how many are new."""
+        batch = list({entry.key: entry for entry in entries}.values())
+        if not batch:
+            return 0
+        now = time.time()
+        new = 0
+        with self.write() as db:
+            known = dict(
+                db.execute("SELECT key, digest FROM articles WHERE feed_id = ?", (feed_id,))
+            )
+            for entry in batch:
+                digest = entry_digest(entry)
+                if known.get(entry.key) == digest:
+                    continue
+                values = (
+                    entry.guid, entry.title, entry.author, entry.link, entry.published,
+                    entry.updated, entry.content, entry.comments_url, entry.comment_feed,
+                    entry.replies_feed, entry.comment_count, digest,
+                )  # fmt: skip
+                if entry.key in known:
+                    row = db.execute(
+                        "UPDATE articles SET guid=?, title=?, author=?, link=?, published=?,"
+                        " updated=?, content=?, comments_url=?, comment_feed=?, replies_feed=?,"
+                        " comment_count=coalesce(?, comment_count),"
+                        " digest=? WHERE feed_id = ? AND key = ? RETURNING id",
+                        (*values, feed_id, entry.key),
+                    ).fetchone()
+                    db.execute("DELETE FROM articles_fts WHERE rowid = ?", (row[0],))
+                else:
+                    row = db.execute(
+                        "INSERT INTO articles (guid, title, author, link, published, updated,"
+                        " content, comments_url, comment_feed, replies_feed, comment_count, digest,"
+                        " feed_id, key, fetched) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                        " RETURNING id",
+                        (*values, feed_id, entry.key, now),
+                    ).fetchone()
+                    new += 1
+                db.execute(
+                    "INSERT INTO articles_fts (rowid, title, author, body) VALUES (?, ?, ?, ?)",
+                    (row[0], entry.title, entry.author, search_text(entry.content)),
+                )
+        return new
+
+    def get_article(self, article_id: int) -> Article | None:
+        """One article with its content."""
+        row = self.db.execute(
+            "SELECT a.id, a.feed_id, a.key, a.title, a.author, a.link, a.published, a.updated,"
+            " a.content, a.read, a.comment_count, a.comments_url, a.comment_feed, a.replies_feed,"
+            " a.guid, CASE WHEN f.user_title != '' THEN f.user_title ELSE f.title END"
+            " FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Article(*row[:9], bool(row[9]), *row[10:])
+
+    def article_ids(
+        self, feed_ids: Sequence[int] | None = None, *, unread_only: bool = False
+    ) -> list[int]:
+        """Article ids, newest first, of some feeds (None: all)."""
+        where, params = [], []
+        if feed_ids is not None:
+            where.append(f"feed_id IN ({','.join('?' * len(feed_ids))})")
+            params.extend(feed_ids)
+        if unread_only:
+            where.append("read = 0")
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self.db.execute(
+            f"SELECT id FROM articles {clause} ORDER BY published DESC, id DESC", params
+        )
+        return [row[0] for row in rows]
+
+    def article_summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
+        """List rows for `ids`, in that order (missing ids are left out)."""
+        found: dict[int, ArticleSummary] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            rows = self.db.execute(
+                f"SELECT {SUMMARY_COLUMNS} FROM articles a"
+                " LEFT JOIN threads t ON t.article_id = a.id"
+                f" WHERE a.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                found[row[0]] = ArticleSummary(*row[:6], bool(row[6]), row[7], row[8])
+        return [found[i] for i in ids if i in found]
+
+    def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
+        """Mark articles read or unread."""
+        ids = list(article_ids)
+        with self.write() as db:
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                db.execute(
+                    f"UPDATE articles SET read = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                    (int(read), *chunk),
+                )
+
+    def mark_feed_read(self, feed_id: int) -> None:
+        """Mark every article of a feed read."""
+        with self.write() as db:
+            db.execute("UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,))
+
+    def search(self, text: str, limit: int = 1000) -> list[int]:
+        """Article ids matching `text` across all feeds, best first."""
+        query = fts_query(text)
+        if not query:
+            return []
+        rows = self.db.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+        return [row[0] for row in rows]
+
+    def set_comment_count(self, article_id: int, count: int) -> None:
+        """Record how many comments an article has, as last seen anywhere."""
+        with self.write() as db:
+            db.execute("UPDATE articles SET comment_count = ? WHERE id = ?", (count, article_id))

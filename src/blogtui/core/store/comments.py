@@ -1,0 +1,157 @@
+"""Comments, thread state, and which comment provider worked for which blog."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+from blogtui.core.models import Comment, CommentData, ThreadState
+from blogtui.core.store.base import StoreBase
+
+COMMENT_COLUMNS = (
+    "id, article_id, key, parent_key, author, author_url, published, content, first_seen, seen,"
+    " status, mine, link"
+)
+
+
+class CommentsMixin(StoreBase):
+    """Comment threads."""
+
+    def comments_for(self, article_id: int) -> list[Comment]:
+        """The stored thread of an article (deleted comments left out), oldest first."""
+        rows = self.db.execute(
+            f"SELECT {COMMENT_COLUMNS} FROM comments WHERE article_id = ? AND deleted = 0"
+            " ORDER BY coalesce(published, first_seen), id",
+            (article_id,),
+        )
+        return [Comment(*row[:9], bool(row[9]), row[10], bool(row[11]), row[12]) for row in rows]
+
+    def store_thread(
+        self,
+        article_id: int,
+        comments: Sequence[CommentData],
+        *,
+        provider: str,
+        partial: bool = False,
+        error: str = "",
+    ) -> int:
+        """Upsert a fetched thread; returns how many comments are new.
+
+        A complete (not partial) thread also marks comments the server no longer has as deleted.
+        """
+        now = time.time()
+        unique = list({comment.key: comment for comment in comments}.values())
+        with self.write() as db:
+            known = {row[0] for row in db.execute(
+                "SELECT key FROM comments WHERE article_id = ?", (article_id,)
+            )}  # fmt: skip
+            for c in unique:
+                db.execute(
+                    "INSERT INTO comments (article_id, key, parent_key, author, author_url,"
+                    " published, content, link, status, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                    " ON CONFLICT (article_id, key) DO UPDATE SET parent_key = excluded.parent_key,"
+                    " author = excluded.author, author_url = excluded.author_url,"
+                    " published = excluded.published, content = excluded.content,"
+                    " link = excluded.link, status = excluded.status, deleted = 0",
+                    (article_id, c.key, c.parent_key, c.author, c.author_url, c.published,
+                     c.content, c.link, c.status, now),
+                )  # fmt: skip
+            if not partial and not error:
+                keys = [c.key for c in unique]
+                db.execute(
+                    "UPDATE comments SET deleted = 1 WHERE article_id = ? AND mine = 0"
+                    f" AND key NOT IN ({','.join('?' * len(keys))})",
+                    (article_id, *keys),
+                )
+            db.execute(
+                "INSERT INTO threads (article_id, provider, fetched, partial, error)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
+                " provider = excluded.provider, fetched = excluded.fetched,"
+                " partial = excluded.partial, error = excluded.error",
+                (article_id, provider, now, int(partial), error),
+            )
+            count = db.execute(
+                "SELECT count(*) FROM comments WHERE article_id = ? AND deleted = 0",
+                (article_id,),
+            ).fetchone()[0]
+            db.execute(
+                "UPDATE articles SET comment_count = max(?, coalesce(comment_count, 0) * ?)"
+                " WHERE id = ?",
+                (count, int(partial), article_id),
+            )
+        return len({c.key for c in unique} - known)
+
+    def record_thread_error(self, article_id: int, provider: str, error: str) -> None:
+        """Keep the stored thread and note why it could not be refreshed."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO threads (article_id, provider, error) VALUES (?, ?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET error = excluded.error,"
+                " provider = CASE WHEN excluded.provider != '' THEN excluded.provider"
+                " ELSE provider END",
+                (article_id, provider, error),
+            )
+
+    def thread_state(self, article_id: int) -> ThreadState:
+        """What is known about an article's thread."""
+        row = self.db.execute(
+            "SELECT provider, fetched, partial, error, last_visit, comments_open"
+            " FROM threads WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return ThreadState(article_id)
+        open_flag = None if row[5] is None else bool(row[5])
+        return ThreadState(article_id, row[0], row[1], bool(row[2]), row[3], row[4], open_flag)
+
+    def set_comments_open(self, article_id: int, is_open: bool) -> None:
+        """Record whether the blog accepts comments on an article."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO threads (article_id, comments_open) VALUES (?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET comments_open = excluded.comments_open",
+                (article_id, int(is_open)),
+            )
+
+    def visit_thread(self, article_id: int, when: float | None = None) -> None:
+        """Remember that the user opened this thread now (new-since-last-visit starts here)."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO threads (article_id, last_visit) VALUES (?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET last_visit = excluded.last_visit",
+                (article_id, time.time() if when is None else when),
+            )
+
+    def mark_seen(self, comment_ids: Iterable[int]) -> None:
+        """Mark comments as read."""
+        ids = list(comment_ids)
+        if not ids:
+            return
+        with self.write() as db:
+            db.execute(
+                f"UPDATE comments SET seen = 1 WHERE id IN ({','.join('?' * len(ids))})", ids
+            )
+
+    def mark_mine(self, article_id: int, key: str) -> None:
+        """Mark a comment as written by the user (its replies are watched)."""
+        with self.write() as db:
+            db.execute(
+                "UPDATE comments SET mine = 1 WHERE article_id = ? AND key = ?", (article_id, key)
+            )
+
+    def remember_blog(self, site: str, provider: str, api_root: str = "") -> None:
+        """Remember which comment provider worked for a blog."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO blogs (site, provider, api_root, updated) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (site) DO UPDATE SET provider = excluded.provider,"
+                " api_root = excluded.api_root, updated = excluded.updated",
+                (site, provider, api_root, time.time()),
+            )
+
+    def blog_provider(self, site: str) -> tuple[str, str]:
+        """The provider and API root that last worked for `site`, or empty strings."""
+        row = self.db.execute(
+            "SELECT provider, api_root FROM blogs WHERE site = ?", (site,)
+        ).fetchone()
+        return (row[0], row[1]) if row else ("", "")

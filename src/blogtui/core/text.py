@@ -1,0 +1,102 @@
+"""The one sanitiser for every string that came from the network, the database or a file.
+
+Whatever passes through `clean` can reach a widget or stdout: no C0/C1 control (ESC shows as a
+visible ␛), no bidi or other format character, no surrogate, at most a few combining marks per
+character, no floods of blank lines. `clean` is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ESCAPE_SYMBOL = "\u241b"
+"""What an ESC byte shows as."""
+
+MAX_COMBINING = 4
+"""Combining marks kept on one base character."""
+
+# Every Cc and Cf character of the Unicode version Python ships (a test compares against
+# unicodedata), surrogates, and the line/paragraph separators (turned into newlines).
+_FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_UNWANTED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_FORMAT}]+")
+_COMBINING_RUN = re.compile(
+    "([\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0903\u093a-\u094f\u0e31-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff"
+    "\u20d0-\u20ff\ufe20-\ufe2f]"
+    f"{{{MAX_COMBINING}}})[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+    "\u0670\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u0e31-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff"
+    "\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_BLANK_FLOOD = re.compile(r"\n{3,}")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _replace_unwanted(match: re.Match[str]) -> str:
+    return ESCAPE_SYMBOL * match.group().count("\x1b")
+
+
+def clean(text: object, *, multiline: bool = False, limit: int | None = None) -> str:
+    """Make untrusted `text` safe to show.
+
+    Args:
+        text: Anything; None becomes "".
+        multiline: Keep line breaks (collapsing floods); otherwise fold all whitespace to spaces.
+        limit: Cut to at most this many characters, ending in "…".
+    """
+    if text is None:
+        return ""
+    value = text if isinstance(text, str) else str(text)
+    if "\r" in value or "\u2028" in value or "\u2029" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = value.replace("\u2028", "\n").replace("\u2029", "\n")
+    if not multiline:
+        value = value.replace("\t", " ").replace("\n", " ")
+    value = _UNWANTED.sub(_replace_unwanted, value)
+    value = _COMBINING_RUN.sub(r"\1", value)
+    if multiline:
+        value = _BLANK_FLOOD.sub("\n\n", _TRAILING_SPACE.sub("\n", value)).strip("\n")
+    else:
+        value = _WHITESPACE.sub(" ", value).strip()
+    if limit is not None and len(value) > limit:
+        value = value[: max(limit - 1, 0)].rstrip() + "…"
+    return value
+
+
+_READABLE = {
+    "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
+    "„": '"', "“": '"', "”": '"', "‟": '"', "«": '"', "»": '"', "‚": "'", "‘": "'", "’": "'",
+    "‹": "'", "›": "'", "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...",
+    "\u00a0": " ", "•": "*", "·": "*", "€": "EUR", "©": "(c)", "®": "(R)", "™": "(TM)",
+    "→": "->", "←": "<-", "⇒": "=>", "×": "x", "½": "1/2", "¼": "1/4", "¾": "3/4",
+    ESCAPE_SYMBOL: "^[",
+}  # fmt: skip
+_READABLE_TABLE = str.maketrans(_READABLE)
+
+
+def transliterate(text: str, encoding: str = "ascii") -> str:
+    """Spell `text` readably in a narrow `encoding` (ä -> ae, „ -> "), for non-UTF-8 terminals."""
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+    out = []
+    for char in text.translate(_READABLE_TABLE):
+        try:
+            char.encode(encoding)
+            out.append(char)
+        except (UnicodeEncodeError, LookupError):
+            base = unicodedata.normalize("NFKD", char)
+            stripped = "".join(c for c in base if not unicodedata.combining(c))
+            try:
+                stripped.encode(encoding)
+                out.append(stripped or "?")
+            except (UnicodeEncodeError, LookupError):
+                out.append("?")
+    return "".join(out)
