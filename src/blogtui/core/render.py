@@ -102,4 +102,5 @@ def html_to_text(source: str, base_url: str = "") -> RenderedText:
 
 def plain_text(source: str) -> str:
     """HTML with the tags stripped: the fallback, and good enough for excerpts."""
-    return clean(html.unescape(_TAG.sub(" ", (source or "")[:MAX_HTML]))[:MAX_TEXT], multiline=True)
+    text = html.unescape(_TAG.sub(" ", (source or "")[:MAX_HTML]))[:MAX_TEXT]
+    return clean(text, multiline=True).strip()

@@ -76,7 +76,6 @@ _READABLE = {
     "→": "->", "←": "<-", "⇒": "=>", "×": "x", "½": "1/2", "¼": "1/4", "¾": "3/4",
     ESCAPE_SYMBOL: "^[",
 }  # fmt: skip
-_READABLE_TABLE = str.maketrans(_READABLE)
 
 
 def transliterate(text: str, encoding: str = "ascii") -> str:
@@ -87,16 +86,21 @@ def transliterate(text: str, encoding: str = "ascii") -> str:
     except (UnicodeEncodeError, LookupError):
         pass
     out = []
-    for char in text.translate(_READABLE_TABLE):
+    for char in text:
         try:
             char.encode(encoding)
             out.append(char)
+            continue
         except (UnicodeEncodeError, LookupError):
-            base = unicodedata.normalize("NFKD", char)
-            stripped = "".join(c for c in base if not unicodedata.combining(c))
-            try:
-                stripped.encode(encoding)
-                out.append(stripped or "?")
-            except (UnicodeEncodeError, LookupError):
-                out.append("?")
+            pass
+        if char in _READABLE:
+            out.append(_READABLE[char])
+            continue
+        base = unicodedata.normalize("NFKD", char)
+        stripped = "".join(c for c in base if not unicodedata.combining(c))
+        try:
+            stripped.encode(encoding)
+            out.append(stripped or "?")
+        except (UnicodeEncodeError, LookupError):
+            out.append("?")
     return "".join(out)

@@ -1,0 +1,36 @@
+"""What the CLI commands share: opening the store and loading the config."""
+
+from __future__ import annotations
+
+from blogtui.core.config import Config, load_config
+from blogtui.core.errors import BlogtuiError
+from blogtui.core.models import Feed
+from blogtui.core.paths import Places
+from blogtui.core.store import Store
+
+
+def open_store(where: Places) -> Store:
+    """Open (creating and migrating) the database, telling the user about a recovery."""
+    store = Store(where.database)
+    if store.recovered_from is not None:
+        import sys
+
+        print(
+            f"blogtui: the database was damaged; it was moved aside to {store.recovered_from}"
+            " and a new one was started (drafts are untouched)",
+            file=sys.stderr,
+        )
+    return store
+
+
+def config_of(where: Places) -> Config:
+    """The user's configuration."""
+    return load_config(where.config_file)
+
+
+def find_feed(store: Store, ref: str) -> Feed:
+    """A feed by its number (as `blogtui feeds` shows) or its URL."""
+    feed = store.get_feed(int(ref)) if ref.isdigit() else store.feed_by_url(ref.strip())
+    if feed is None:
+        raise BlogtuiError(f"no feed {ref!r}; `blogtui feeds` lists them")
+    return feed

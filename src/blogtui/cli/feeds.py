@@ -1,0 +1,157 @@
+"""Subscription commands: add, remove, feeds, import, export, refresh."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from blogtui.cli.common import config_of, find_feed, open_store
+from blogtui.cli.output import Output
+from blogtui.core.errors import BlogtuiError
+from blogtui.core.paths import Places
+
+
+def register(subparsers: Any) -> None:
+    """Add this module's commands."""
+    add = subparsers.add_parser("add", help="subscribe to a feed or a blog's homepage")
+    add.add_argument("url", help="a feed URL or a blog's address (its feed is discovered)")
+    add.add_argument("--folder", default="", help="put the feed in FOLDER")
+    add.set_defaults(run=cmd_add)
+    remove = subparsers.add_parser("remove", help="unsubscribe from a feed")
+    remove.add_argument("feed", help="the feed's number (see `blogtui feeds`) or URL")
+    remove.set_defaults(run=cmd_remove)
+    listing = subparsers.add_parser("feeds", help="list feeds with unread counts and last error")
+    listing.set_defaults(run=cmd_feeds)
+    imp = subparsers.add_parser("import", help="subscribe to every feed of an OPML file")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(run=cmd_import)
+    exp = subparsers.add_parser("export", help="write subscriptions as OPML 2.0")
+    exp.add_argument("file", nargs="?", type=Path, help="where to write (default: stdout)")
+    exp.set_defaults(run=cmd_export)
+    refresh = subparsers.add_parser("refresh", help="fetch new articles")
+    refresh.add_argument("feeds", nargs="*", metavar="FEED", help="numbers or URLs (default: all)")
+    refresh.set_defaults(run=cmd_refresh)
+
+
+def cmd_add(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui add URL`."""
+    from blogtui.core.discover import discover_feed
+    from blogtui.core.fetch import make_client
+
+    config = config_of(where)
+
+    async def discover() -> Any:
+        async with make_client(config.concurrency) as client:
+            return await discover_feed(client, args.url, deadline=config.fetch_timeout)
+
+    found = asyncio.run(discover())
+    store = open_store(where)
+    feed, created = store.add_feed(found.feed_url, found.title, found.site_url, args.folder)
+    if not created:
+        out.line(f"Already subscribed: {feed.display_title} <{feed.url}>")
+        return 0
+    out.line(f"Added: {found.title or found.feed_url} <{found.feed_url}>")
+    return _refresh(store, [feed], config, out)
+
+
+def cmd_remove(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui remove FEED`."""
+    store = open_store(where)
+    feed = find_feed(store, args.feed)
+    store.remove_feed(feed.id)
+    out.line(f"Removed: {feed.display_title} <{feed.url}>")
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui feeds`."""
+    store = open_store(where)
+    feeds = store.list_feeds()
+    if not feeds:
+        out.line("No feeds yet. Add one with `blogtui add URL` or `blogtui import FILE.opml`.")
+        return 0
+    for feed in feeds:
+        folder = f"{feed.folder}/" if feed.folder else ""
+        out.line(f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {folder}{feed.display_title}")
+        out.line(f"      {feed.url}")
+        if feed.gone:
+            out.line("      gone: the server says this feed no longer exists (HTTP 410)")
+        elif feed.last_error:
+            out.line(f"      error: {feed.last_error}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui import FILE.opml`."""
+    from blogtui.core.opml import parse_opml
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise BlogtuiError(f"cannot read {args.file}: {error.strerror or error}") from error
+    entries = parse_opml(data)
+    store = open_store(where)
+    added = 0
+    for entry in entries:
+        _, created = store.add_feed(entry.url, entry.title, entry.site_url, entry.folder)
+        added += created
+    out.line(f"Imported {added} new feed(s); {len(entries) - added} already subscribed.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui export [FILE]`."""
+    from blogtui.core.opml import OpmlFeed, write_opml
+
+    store = open_store(where)
+    document = write_opml(
+        OpmlFeed(url=f.url, title=f.title, folder=f.folder, site_url=f.site_url)
+        for f in store.list_feeds()
+    )
+    if args.file is None:
+        out.stdout.write(document)
+        out.stdout.flush()
+        return 0
+    try:
+        args.file.write_text(document, encoding="utf-8")
+    except OSError as error:
+        raise BlogtuiError(f"cannot write {args.file}: {error.strerror or error}") from error
+    out.line(f"Wrote {len(store.list_feeds())} feed(s) to {args.file}")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui refresh [FEED...]`."""
+    store = open_store(where)
+    config = config_of(where)
+    feeds = [find_feed(store, ref) for ref in args.feeds] if args.feeds else store.list_feeds()
+    if not feeds:
+        out.line("No feeds to refresh. Add one with `blogtui add URL`.")
+        return 0
+    return _refresh(store, feeds, config, out)
+
+
+def _refresh(store: Any, feeds: list[Any], config: Any, out: Output) -> int:
+    from blogtui.core.refresh import refresh_sync
+
+    done = 0
+
+    def progress(outcome: Any) -> None:
+        nonlocal done
+        done += 1
+        if outcome.error:
+            out.end_progress()
+            out.line(f"failed: {outcome.url}: {outcome.error}")
+        elif not out.is_tty:
+            out.line(f"ok: {outcome.url}: {outcome.new_articles} new")
+        out.progress(done, len(feeds), outcome.url)
+
+    summary = refresh_sync(store, feeds, config, on_progress=progress, force=True)
+    out.end_progress()
+    out.line(
+        f"Refreshed {len(feeds)} feed(s): {summary.new_articles} new article(s),"
+        f" {summary.not_modified} unchanged, {summary.failed} failed."
+    )
+    return 1 if summary.failed else 0

@@ -1,0 +1,61 @@
+"""html2text settings: German entities, links, images, hostile HTML within bounds."""
+
+from __future__ import annotations
+
+import time
+
+from blogtui.core.render import html_to_text, plain_text
+
+
+def test_german_entities_survive():
+    text = html_to_text(
+        "<p>&bdquo;Gr&uuml;&szlig;e&ldquo; &ndash; K&ouml;ln &amp; M&uuml;nchen</p>"
+    ).text
+    assert text == "„Grüße“ – Köln & München"
+
+
+def test_links_are_numbered_with_a_list_at_the_end():
+    rendered = html_to_text(
+        '<p>Siehe <a href="/a">hier</a> und <a href="mailto:x@y.de">Mail</a>.</p>',
+        "https://blog.example/post/",
+    )
+    assert "[hier][1]" in rendered.text and "[Mail][2]" in rendered.text
+    assert rendered.links == ["https://blog.example/a", "mailto:x@y.de"]
+    assert rendered.text.rstrip().endswith("mailto:x@y.de")
+
+
+def test_images_become_alt_text_and_scripts_vanish():
+    text = html_to_text(
+        '<img src="data:image/png;base64,AAAA" alt="Ein Rad"><script>alert(1)</script>'
+        "<style>p{}</style><p>Text</p>"
+    ).text
+    assert "[image: Ein Rad]" in text
+    assert "alert" not in text and "p{}" not in text and "base64" not in text
+
+
+def test_no_markdown_escaping_and_no_table_padding():
+    text = html_to_text("<p>1. Mai * Stern</p><table><tr><td>a</td><td>bb</td></tr></table>").text
+    assert "1. Mai * Stern" in text
+    assert "a| bb" in text
+
+
+def test_escape_sequences_in_html_are_neutralised():
+    text = html_to_text("<p>\x1b]0;pwned\x07Hallo &#27;[2J</p>").text
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Hallo" in text
+
+
+def test_deep_nesting_is_bounded():
+    started = time.perf_counter()
+    text = html_to_text("<ul><li>x" * 5000 + "</li></ul>" * 5000).text
+    assert time.perf_counter() - started < 5
+    assert max(len(line) for line in text.splitlines()) < 200
+
+
+def test_huge_body_is_capped():
+    text = html_to_text("<p>" + "wort " * 2_000_000 + "</p>").text
+    assert 0 < len(text) <= 1_000_000
+
+
+def test_plain_text_fallback():
+    assert plain_text("<p>Gr&uuml;&szlig;e</p><p>zwei</p>") == "Grüße  zwei"

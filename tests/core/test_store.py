@@ -1,0 +1,172 @@
+"""The SQLite store: identity, upserts, counts, migrations, corruption."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import FrozenInstanceError
+
+import pytest
+
+from blogtui.core.models import CommentData, EntryData
+from blogtui.core.store import Store
+from blogtui.core.store.migrations import MIGRATIONS
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(tmp_path / "blogtui.db")
+    yield store
+    store.close()
+
+
+def entry(key: str, **fields) -> EntryData:
+    return EntryData(key=key, title=fields.pop("title", f"Titel {key}"), **fields)
+
+
+def test_pragmas_and_schema(store):
+    db = store.db
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store.schema_version == len(MIGRATIONS)
+
+
+def test_migrations_resume_from_an_older_version(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO feeds (url, added) VALUES ('http://a/feed', 0)")
+    db.close()
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS)
+    assert [f.url for f in store.list_feeds()] == ["http://a/feed"]
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    db.close()
+    with pytest.raises(Exception, match="newer blogtui"):
+        Store(path)
+
+
+def test_adding_twice_is_a_no_op(store):
+    first, created = store.add_feed("https://blog.example/feed/", "Blog")
+    again, created_again = store.add_feed("https://blog.example/feed/", "Other")
+    assert created and not created_again
+    assert first.id == again.id and again.title == "Blog"
+
+
+def test_rows_are_frozen(store):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    with pytest.raises(FrozenInstanceError):
+        feed.title = "x"  # type: ignore[misc]
+
+
+def test_refetch_updates_and_never_duplicates(store):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    assert store.upsert_articles(feed.id, [entry("a"), entry("b")]) == 2
+    assert store.upsert_articles(feed.id, [entry("a", title="Neuer Titel")]) == 0
+    ids = store.article_ids([feed.id])
+    assert len(ids) == 2
+    titles = {s.title for s in store.article_summaries(ids)}
+    assert titles == {"Neuer Titel", "Titel b"}
+
+
+def test_empty_refresh_keeps_articles(store):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    store.upsert_articles(feed.id, [entry("a")])
+    store.upsert_articles(feed.id, [])
+    store.record_fetch(feed.id, status=500, error="HTTP 500")
+    assert len(store.article_ids([feed.id])) == 1
+    assert store.get_feed(feed.id).last_error == "HTTP 500"
+
+
+def test_unread_counts_follow_read_state(store):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    store.upsert_articles(feed.id, [entry(k) for k in "abc"])
+    assert (store.get_feed(feed.id).unread, store.get_feed(feed.id).total) == (3, 3)
+    first = store.article_ids([feed.id])[0]
+    store.set_read([first])
+    store.set_read([first])
+    assert store.get_feed(feed.id).unread == 2
+    store.mark_feed_read(feed.id)
+    assert store.get_feed(feed.id).unread == 0
+    store.set_read([first], read=False)
+    assert store.get_feed(feed.id).unread == 1
+
+
+def test_order_newest_first_and_summaries_keep_order(store):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    store.upsert_articles(feed.id, [entry("old", published=1.0), entry("new", published=2.0)])
+    ids = store.article_ids()
+    assert [s.title for s in store.article_summaries(ids)] == ["Titel new", "Titel old"]
+    assert [s.id for s in store.article_summaries(list(reversed(ids)))] == list(reversed(ids))
+
+
+def test_search_finds_words_in_body_with_umlauts(store):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    store.upsert_articles(
+        feed.id,
+        [
+            entry("a", content="<p>Das Reparatur-Caf&eacute; in K&ouml;ln</p>"),
+            entry("b", content="<p>Nothing here</p>"),
+        ],
+    )
+    hits = store.search("köln")
+    assert len(hits) == 1
+    assert store.get_article(hits[0]).key == "a"
+    assert store.search('"unbalanced') == [] or isinstance(store.search('"unbalanced'), list)
+    assert store.search("   ") == []
+
+
+def test_removing_a_feed_removes_its_articles(store):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    store.upsert_articles(feed.id, [entry("a")])
+    assert store.remove_feed(feed.id)
+    assert store.article_ids() == []
+    assert store.search("Titel") == []
+
+
+def test_record_fetch_moves_url_only_when_free(store):
+    feed, _ = store.add_feed("https://old.example/feed/")
+    other, _ = store.add_feed("https://taken.example/feed/")
+    store.record_fetch(feed.id, status=200, new_url="https://taken.example/feed/")
+    assert store.get_feed(feed.id).url == "https://old.example/feed/"
+    store.record_fetch(feed.id, status=200, new_url="https://new.example/feed/", etag='"e1"')
+    moved = store.get_feed(feed.id)
+    assert (moved.url, moved.etag) == ("https://new.example/feed/", '"e1"')
+
+
+def test_threads_upsert_and_mark_deleted(store):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    store.upsert_articles(feed.id, [entry("a")])
+    article = store.article_ids()[0]
+    comments = [CommentData("1", "", "Anna", "Erster"), CommentData("2", "1", "Ben", "Antwort")]
+    assert store.store_thread(article, comments, provider="wordpress") == 2
+    assert store.store_thread(article, comments[:1], provider="wordpress") == 0
+    assert [c.key for c in store.comments_for(article)] == ["1"]
+    assert store.store_thread(article, comments, provider="wordpress", partial=True) == 0
+    assert len(store.comments_for(article)) == 2
+    assert store.thread_state(article).partial
+
+
+def test_one_connection_per_thread(store):
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(store.db))
+    thread.start()
+    thread.join()
+    assert seen[0] is not store.db
+
+
+def test_corrupt_database_is_moved_aside(tmp_path):
+    path = tmp_path / "blogtui.db"
+    path.write_bytes(b"this is not a database at all" * 100)
+    store = Store(path)
+    assert store.recovered_from is not None
+    assert store.recovered_from.read_bytes().startswith(b"this is not a database")
+    assert store.integrity_ok()

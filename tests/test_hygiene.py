@@ -1,0 +1,40 @@
+"""The core stays UI-free and nothing is written at import time."""
+
+from __future__ import annotations
+
+import os
+import pkgutil
+import subprocess
+import sys
+
+import blogtui.core
+
+
+def core_modules() -> list[str]:
+    return [
+        info.name for info in pkgutil.walk_packages(blogtui.core.__path__, prefix="blogtui.core.")
+    ]
+
+
+def test_core_imports_no_ui(tmp_path):
+    modules = core_modules()
+    assert "blogtui.core.store" in modules and "blogtui.core.text" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "leaks = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(leaks))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_importing_writes_nothing(tmp_path):
+    home = tmp_path / "home"
+    env = {**os.environ, "BLOGTUI_HOME": str(home), "HOME": str(tmp_path / "user")}
+    code = "import blogtui.cli, blogtui.ui.app, blogtui.core.store, blogtui.demo"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    assert not home.exists()
+    assert not (tmp_path / "user").exists()
