@@ -1,0 +1,290 @@
+"""Finding a blog's feed from a URL the user typed: the feed itself or a page that leads to it.
+
+Order of search: the URL itself as a feed; the page's `<link rel="alternate">` feeds (posts
+feeds in document order before comment feeds); then `/feed/` and `/?feed=rss2` under the page's
+own path and under the site root. Every candidate must really parse as a feed.
+A URL without a scheme gets "https://" (as browsers do).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from blogtui.core.errors import DiscoveryError, FeedError
+from blogtui.core.fetch import FetchResult, HTTPStatusError, fetch
+from blogtui.core.parse import parse_feed
+
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
+MAX_CANDIDATES = 8
+"""At most this many candidate URLs are fetched after the page itself."""
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_COMMENT_TITLE = re.compile(
+    r"\b(comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|reacties)\b",
+    re.IGNORECASE,
+)
+_COMMENT_URL = re.compile(r"/comments?(/|\.|$)|feed=comments", re.IGNORECASE)
+_HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<link", b"<meta")
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """A feed found for a URL: the address to subscribe to, its title and its site."""
+
+    feed_url: str
+    title: str
+    site_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A `<link rel="alternate">` feed a page advertises, its href resolved."""
+
+    url: str
+    title: str
+    type: str
+
+    @property
+    def comments(self) -> bool:
+        """True when the link looks like a comments feed rather than the posts feed."""
+        return looks_like_comments(self.url, self.title)
+
+
+def looks_like_comments(url: str, title: str) -> bool:
+    """Guess from a feed's URL or title whether it carries comments (WordPress and friends)."""
+    parts = urlsplit(url)
+    return bool(_COMMENT_TITLE.search(title) or _COMMENT_URL.search(f"{parts.path}?{parts.query}"))
+
+
+def normalize_url(raw: str) -> str:
+    """Return `raw` as an http(s) URL, "https://" prepended when it has no scheme.
+
+    Raises DiscoveryError naming what is wrong.
+    """
+    text = raw.strip()
+    if not text:
+        raise DiscoveryError("no URL given")
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in text):
+        raise DiscoveryError(f"invalid URL {text!r}: it contains spaces or control characters")
+    if text.startswith("//"):
+        text = "https:" + text
+    elif "://" not in text:
+        scheme, colon, rest = text.partition(":")
+        if colon and _SCHEME.fullmatch(scheme) and not rest[:1].isdigit():
+            raise DiscoveryError(_bad_scheme(scheme))
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+    except ValueError as err:
+        raise DiscoveryError(f"invalid URL {text!r}: {err}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise DiscoveryError(_bad_scheme(parts.scheme))
+    if not parts.hostname:
+        raise DiscoveryError(f"invalid URL {text!r}: no host name")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise DiscoveryError(f"invalid URL {text!r}: bad port number") from None
+    try:
+        httpx.URL(text).host  # noqa: B018 - raises for a host httpx cannot encode
+    except (httpx.InvalidURL, ValueError) as err:
+        raise DiscoveryError(f"invalid URL {text!r}: bad host name ({err})") from None
+    return text
+
+
+def _bad_scheme(scheme: str) -> str:
+    return f"unsupported scheme {scheme!r}; give an http or https URL"
+
+
+class _LinkFinder(HTMLParser):
+    """Collects `<base href>` and the feed `<link rel="alternate">` tags of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base = ""
+        self.links: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: (value or "").strip() for name, value in attrs}
+        if tag == "base" and not self.base and values.get("href"):
+            self.base = values["href"]
+        if tag != "link" or "alternate" not in values.get("rel", "").lower().split():
+            return
+        kind = values.get("type", "").split(";")[0].strip().lower()
+        if kind in FEED_TYPES and values.get("href"):
+            self.links.append((values["href"], values.get("title", ""), kind))
+
+
+def find_feed_links(html: str, page_url: str) -> list[FeedLink]:
+    """Return the feeds `html` advertises, hrefs resolved against `<base href>` and `page_url`."""
+    finder = _LinkFinder()
+    finder.feed(html)
+    finder.close()
+    base = urljoin(page_url, finder.base) if finder.base else page_url
+    links: list[FeedLink] = []
+    for href, title, kind in finder.links:
+        url = urljoin(base, href)
+        if urlsplit(url).scheme.lower() in ("http", "https"):
+            links.append(FeedLink(url, title, kind))
+    return links
+
+
+def fallback_urls(page_url: str) -> list[str]:
+    """Return WordPress-style guesses: `feed/` and `?feed=rss2` under the page's path, then root."""
+    parts = urlsplit(page_url)
+    root = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    path = parts.path
+    if path and not path.endswith("/"):
+        head, _, last = path.rpartition("/")
+        path = head + "/" if "." in last else path + "/"
+    bases = [root + path] if path not in ("", "/") else []
+    bases.append(root + "/")
+    return [url for base in bases for url in (base + "feed/", base + "?feed=rss2")]
+
+
+def _content_type(result: FetchResult) -> str:
+    return result.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _decode(result: FetchResult) -> str:
+    match = re.search(r"charset=[\"']?([\w.:-]+)", result.headers.get("content-type", ""), re.I)
+    try:
+        return result.body.decode(match.group(1) if match else "utf-8", errors="replace")
+    except LookupError:
+        return result.body.decode("utf-8", errors="replace")
+
+
+def _looks_like_html(result: FetchResult) -> bool:
+    if _content_type(result) in ("text/html", "application/xhtml+xml"):
+        return True
+    start = result.body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return any(marker in start for marker in _HTML_SNIFF)
+
+
+def _stored_url(result: FetchResult) -> str:
+    """The URL to subscribe to: where permanent redirects lead, else where the fetch began."""
+    return result.permanent_url or result.url or result.final_url
+
+
+def _as_feed(result: FetchResult, site_url: str = "") -> Discovered | None:
+    """Return the response as a Discovered feed, or None when it does not parse as one."""
+    try:
+        parsed = parse_feed(result.body, result.final_url or result.url, result.headers)
+    except FeedError:
+        return None
+    return Discovered(_stored_url(result), parsed.title, parsed.site_url or site_url)
+
+
+class _Clock:
+    """The time left of one discovery's overall deadline."""
+
+    def __init__(self, url: str, seconds: float) -> None:
+        self.url = url
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left; raises DiscoveryError when none are."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise DiscoveryError(
+                f"gave up looking for a feed at {self.url} after {self.seconds:g} s"
+            )
+        return left
+
+
+async def discover_feed(
+    client: httpx.AsyncClient, url: str, *, deadline: float = 30.0
+) -> Discovered:
+    """Find the feed for `url`: the URL itself when it is a feed, else one its page leads to.
+
+    Raises DiscoveryError with one line naming the cause.
+    """
+    page_url = normalize_url(url)
+    clock = _Clock(page_url, deadline)
+    try:
+        page = await _get(client, page_url, clock)
+    except FeedError as err:
+        raise DiscoveryError(_failure(err, page_url)) from err
+    found = _as_feed(page)
+    if found is not None:
+        return found
+    if not _looks_like_html(page):
+        kind = _content_type(page) or "an unknown kind of document"
+        raise DiscoveryError(f"{page_url} is not a feed or a web page (the server sent {kind})")
+    base = page.final_url or page.url or page_url
+    links = find_feed_links(_decode(page), base)
+    return await _search(client, page_url, base, links, clock)
+
+
+async def _get(client: httpx.AsyncClient, url: str, clock: _Clock) -> FetchResult:
+    """Fetch `url` within the time left; any answer but 2xx raises FeedError."""
+    result = await fetch(client, url, deadline=clock.left())
+    if not 200 <= result.status < 300:
+        raise HTTPStatusError(result.status)
+    return result
+
+
+def _failure(err: FeedError, url: str) -> str:
+    """One line saying why fetching `url` failed, naming the host when it could not be reached."""
+    cause = err.__cause__
+    if isinstance(cause, httpx.ConnectError):
+        try:
+            host = cause.request.url.host
+        except RuntimeError:
+            host = urlsplit(url).hostname or url
+        return f"cannot connect to {host}: {err.message.removeprefix('cannot connect: ')}"
+    if isinstance(cause, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return err.message
+    return f"cannot fetch {url}: {err.message}"
+
+
+def _candidates(page_url: str, base: str, links: list[FeedLink]) -> list[str]:
+    """Posts links, then WordPress guesses, then comment links; unique, the page excluded."""
+    posts = [link.url for link in links if not link.comments]
+    comments = [link.url for link in links if link.comments]
+    seen = {page_url, base}
+    ordered: list[str] = []
+    for candidate in [*posts, *fallback_urls(base), *comments]:
+        if candidate not in seen:
+            seen.add(candidate)
+            ordered.append(candidate)
+    return ordered[:MAX_CANDIDATES]
+
+
+async def _search(
+    client: httpx.AsyncClient, page_url: str, base: str, links: list[FeedLink], clock: _Clock
+) -> Discovered:
+    """Try the candidates in order; a comments feed is kept only when nothing better turns up."""
+    advertised = {link.url for link in links}
+    reserve: Discovered | None = None
+    failure = ""
+    for candidate in _candidates(page_url, base, links):
+        try:
+            result = await _get(client, candidate, clock)
+        except FeedError as err:
+            if candidate in advertised and not failure:
+                failure = f"the page links to {candidate}, which failed: {err.message}"
+            continue
+        found = _as_feed(result, site_url=base)
+        if found is None:
+            if candidate in advertised and not failure:
+                failure = f"the page links to {candidate}, which is not a feed"
+            continue
+        if not looks_like_comments(found.feed_url, found.title):
+            return found
+        reserve = reserve or found
+    if reserve is not None:
+        return reserve
+    if failure:
+        raise DiscoveryError(f"no feed found at {page_url}: {failure}")
+    raise DiscoveryError(
+        f"no feed found at {page_url} (looked for <link rel=alternate>, /feed/, /?feed=rss2)"
+    )

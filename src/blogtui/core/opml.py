@@ -1,0 +1,172 @@
+"""Reading and writing OPML subscription lists.
+
+Reading is done with expat directly so that a document type declaration (and with it every
+entity definition, internal or external) is refused before anything is expanded. OPML 1.0,
+2.0 and newsboat's export are accepted; outlines without `xmlUrl` are folders, and a feed's
+folder is the path of the folders around it joined with "/".
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+from xml.parsers import expat
+
+from blogtui.core.errors import BlogtuiError
+
+MAX_OPML_BYTES = 10 * 1024 * 1024
+"""The largest OPML file accepted (real subscription lists are a few hundred kilobytes)."""
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class OpmlError(BlogtuiError):
+    """An OPML file could not be read."""
+
+    title = "OPML error"
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlFeed:
+    """One subscription of an OPML file."""
+
+    url: str
+    title: str = ""
+    folder: str = ""
+    site_url: str = ""
+
+
+class _Reader:
+    """Collects feeds from expat events; refuses DTDs and entity declarations."""
+
+    def __init__(self) -> None:
+        self.feeds: list[OpmlFeed] = []
+        self.seen: set[str] = set()
+        self.folders: list[str | None] = []
+        self.root: str | None = None
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        """Handle an opening tag."""
+        if self.root is None:
+            self.root = name
+            if name.lower() != "opml":
+                raise OpmlError(f"not an OPML file (the document is <{name}>)")
+        if name.lower() != "outline":
+            return
+        attrs = {key.lower(): value.strip() for key, value in attrs.items()}
+        url = attrs.get("xmlurl", "")
+        if not url:
+            self.folders.append(attrs.get("text") or attrs.get("title") or None)
+            return
+        self.folders.append(None)
+        self._add(url, attrs)
+
+    def end(self, name: str) -> None:
+        """Handle a closing tag."""
+        if name.lower() == "outline" and self.folders:
+            self.folders.pop()
+
+    def _add(self, url: str, attrs: dict[str, str]) -> None:
+        if urlsplit(url).scheme.lower() not in ("http", "https") or url in self.seen:
+            return
+        self.seen.add(url)
+        folder = "/".join(name for name in self.folders if name)
+        title = attrs.get("text") or attrs.get("title") or ""
+        if title == url:
+            title = ""
+        self.feeds.append(OpmlFeed(url, title, folder, attrs.get("htmlurl", "")))
+
+
+def _refuse_doctype(*_args: object) -> None:
+    raise OpmlError("refusing an OPML file with a document type declaration (DTD)")
+
+
+def _refuse_entity(*_args: object) -> None:
+    raise OpmlError("refusing an OPML file that declares entities")
+
+
+def parse_opml(data: bytes) -> list[OpmlFeed]:
+    """Return the http(s) feeds of an OPML document, first occurrence of each URL, in order.
+
+    Raises OpmlError for oversized, malformed or non-OPML input and for any DTD.
+    """
+    if len(data) > MAX_OPML_BYTES:
+        raise OpmlError(f"OPML file too large ({len(data)} bytes; the limit is {MAX_OPML_BYTES})")
+    if not data.strip():
+        raise OpmlError("the OPML file is empty")
+    reader = _Reader()
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_entity
+    parser.ExternalEntityRefHandler = _refuse_entity
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as err:
+        raise OpmlError(f"not a valid OPML file: {err}") from None
+    return reader.feeds
+
+
+@dataclass
+class _Folder:
+    """A folder while writing: its feeds and subfolders in first-seen order."""
+
+    items: list[OpmlFeed | str] = field(default_factory=list)
+    subfolders: dict[str, _Folder] = field(default_factory=dict)
+
+    def folder(self, name: str) -> _Folder:
+        """Return the subfolder `name`, creating it at the end when new."""
+        if name not in self.subfolders:
+            self.subfolders[name] = _Folder()
+            self.items.append(name)
+        return self.subfolders[name]
+
+
+def _clean(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry."""
+    return _XML_INVALID.sub("", text)
+
+
+def _tree(feeds: Iterable[OpmlFeed]) -> _Folder:
+    root = _Folder()
+    seen: set[str] = set()
+    for feed in feeds:
+        if feed.url in seen:
+            continue
+        seen.add(feed.url)
+        node = root
+        for name in (part.strip() for part in feed.folder.split("/")):
+            if name:
+                node = node.folder(name)
+        node.items.append(feed)
+    return root
+
+
+def _emit(parent: ET.Element, node: _Folder) -> None:
+    for item in node.items:
+        if isinstance(item, str):
+            name = _clean(item)
+            _emit(ET.SubElement(parent, "outline", text=name, title=name), node.subfolders[item])
+            continue
+        title = _clean(item.title) or _clean(item.url)
+        attrs = {"type": "rss", "text": title, "title": title, "xmlUrl": _clean(item.url)}
+        if item.site_url:
+            attrs["htmlUrl"] = _clean(item.site_url)
+        ET.SubElement(parent, "outline", attrs)
+
+
+def write_opml(feeds: Iterable[OpmlFeed], title: str = "blogtui subscriptions") -> str:
+    """Return an OPML 2.0 document of `feeds`; folders become nested outlines, URLs are unique."""
+    opml = ET.Element("opml", version="2.0")
+    head = ET.SubElement(opml, "head")
+    ET.SubElement(head, "title").text = _clean(title)
+    body = ET.SubElement(opml, "body")
+    _emit(body, _tree(feeds))
+    ET.indent(opml, space="  ")
+    text = ET.tostring(opml, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{text}\n'
