@@ -1,0 +1,128 @@
+"""`blogtui comments URL`: print an article's comment thread as an indented tree."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from typing import Any
+
+from blogtui.cli.common import config_of, open_store
+from blogtui.cli.output import Output
+from blogtui.core.errors import BlogtuiError
+from blogtui.core.models import Article, Comment, CommentData
+from blogtui.core.paths import Places
+from blogtui.core.text import clean
+
+INDENT = "  "
+"""Indentation per level of nesting."""
+
+
+def register(subparsers: Any) -> None:
+    """Add the `comments` command."""
+    parser = subparsers.add_parser("comments", help="print an article's comment thread as a tree")
+    parser.add_argument("url", help="the article's address (a stored article or any blog post)")
+    parser.set_defaults(run=cmd_comments)
+
+
+def stored_article(store: Any, url: str) -> Article | None:
+    """The stored article whose link is `url` (with or without a trailing slash), if any."""
+    variants = {url, url.rstrip("/"), url.rstrip("/") + "/"}
+    marks = ",".join("?" * len(variants))
+    row = store.db.execute(
+        f"SELECT id FROM articles WHERE link IN ({marks}) ORDER BY id DESC LIMIT 1",
+        tuple(variants),
+    ).fetchone()
+    return store.get_article(row[0]) if row else None
+
+
+def transient_article(url: str) -> Article:
+    """An article known only by its address (nothing is stored for it)."""
+    return Article(
+        id=0, feed_id=0, key=url, title="", author="", link=url, published=None,
+        updated=None, content="", read=False,
+    )  # fmt: skip
+
+
+def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui comments URL`."""
+    from blogtui.core.comments import find_thread, load_thread
+    from blogtui.core.fetch import make_client
+
+    url = args.url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise BlogtuiError(f"not an http(s) address: {url!r}")
+    store = open_store(where)
+    config = config_of(where)
+    article = stored_article(store, url)
+
+    async def load() -> Any:
+        async with make_client(min(config.concurrency, 8)) as client:
+            if article is not None:
+                return await load_thread(client, store, article, deadline=config.fetch_timeout)
+            return await find_thread(client, transient_article(url), deadline=config.fetch_timeout)
+
+    outcome = asyncio.run(load())
+    if article is None:
+        thread = outcome.thread
+        return show(out, url, thread.comments, outcome.provider, thread.partial,
+                    thread.comments_open)  # fmt: skip
+    if outcome.error and not outcome.comments:
+        raise BlogtuiError(outcome.error)
+    if outcome.error:
+        out.error(f"blogtui: showing the stored thread; it could not be refreshed: {outcome.error}")
+    state = store.thread_state(article.id)
+    return show(out, article.title or url, outcome.comments, state.provider or outcome.provider,
+                state.partial, state.comments_open)  # fmt: skip
+
+
+def show(
+    out: Output,
+    title: str,
+    comments: list[Comment] | list[CommentData],
+    provider: str,
+    partial: bool,
+    comments_open: bool | None,
+) -> int:
+    """Print the heading and the thread."""
+    from blogtui.core.comments.tree import build_tree, flatten
+
+    count = len({c.key for c in comments})
+    noun = "comment" if count == 1 else "comments"
+    out.line(clean(title))
+    notes = [f"{count} {noun}", f"via {provider}" if provider else ""]
+    if partial:
+        notes.append("partial: the source shows only some of them")
+    if comments_open is False:
+        notes.append("closed for new comments")
+    out.line(", ".join(note for note in notes if note))
+    for node, depth in flatten(build_tree(comments)):
+        out.line()
+        out.block(render(node.comment, depth, node.orphan))
+    return 0
+
+
+def render(comment: Comment | CommentData, depth: int, orphan: bool = False) -> str:
+    """One comment as text: `author · date`, then its text, indented by depth."""
+    from blogtui.core.render import html_to_text
+
+    indent = INDENT * depth
+    author = clean(comment.author, limit=80) or "Anonymous"
+    heading = f"{indent}{author} · {when(comment.published)}"
+    if orphan:
+        heading += " (reply to a comment not shown)"
+    if comment.status not in ("approved", ""):
+        heading += f" [{clean(comment.status, limit=20)}]"
+    text = html_to_text(comment.content, comment.link).text or "(no text)"
+    body = [f"{indent}{line}" if line else "" for line in clean(text, multiline=True).split("\n")]
+    return "\n".join([heading, *body])
+
+
+def when(published: float | None) -> str:
+    """A comment's date in local time, or "undated"."""
+    if published is None:
+        return "undated"
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(published))
+    except (OverflowError, OSError, ValueError):
+        return "undated"
