@@ -1,0 +1,103 @@
+"""Draft commands: `drafts` (list), `drafts show ID`, `drafts rm ID`."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from blogtui.cli.output import Output
+from blogtui.core.draftfile import format_draft
+from blogtui.core.drafts import Draft, DraftError, DraftNotFound, DraftStore, Unreadable
+from blogtui.core.paths import Places
+
+EXCERPT = 60
+
+
+def register(subparsers: Any) -> None:
+    """Add the `drafts` command and its actions."""
+    drafts = subparsers.add_parser("drafts", help="list, show or delete reply drafts")
+    actions = drafts.add_subparsers(dest="drafts_action", metavar="ACTION")
+    show = actions.add_parser("show", help="print a draft: its header and its text")
+    show.add_argument("id", help="the draft's id (see `blogtui drafts`)")
+    remove = actions.add_parser("rm", help="delete a draft")
+    remove.add_argument("id", help="the draft's id (see `blogtui drafts`)")
+    drafts.set_defaults(run=cmd_drafts)
+
+
+def cmd_drafts(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui drafts [show ID | rm ID]`."""
+    action = getattr(args, "drafts_action", None)
+    if action == "show":
+        return cmd_show(args, where, out)
+    if action == "rm":
+        return cmd_rm(args, where, out)
+    return cmd_list(args, where, out)
+
+
+def age(seconds: float) -> str:
+    """A short age: "just now", "5 min ago", "3 h ago", "2 d ago"."""
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} d ago"
+
+
+def _target(draft: Draft) -> str:
+    title = draft.article_title or draft.article_url or draft.blog or "(no article)"
+    if draft.parent_id:
+        return f"{title} / reply to {draft.parent_author or 'comment ' + draft.parent_id}"
+    return f"{title} / reply to the post"
+
+
+def cmd_list(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui drafts`: every draft with its state, age, target and first line."""
+    listing = DraftStore(where.drafts_dir).list()
+    if not listing:
+        out.line("No drafts.")
+        return 0
+    now = time.time()
+    for entry in listing:
+        if isinstance(entry, Unreadable):
+            out.line(f"{entry.id} [unreadable: {entry.reason}]")
+            out.block(f"    file kept as it is: {entry.path}")
+            continue
+        out.line(f"{entry.id} [{entry.state}, {age(now - entry.updated)}] {_target(entry)}")
+        excerpt = entry.first_line
+        if len(excerpt) > EXCERPT:
+            excerpt = excerpt[: EXCERPT - 1].rstrip() + "…"
+        out.block(f"    {excerpt}")
+    return 0
+
+
+def _load(store: DraftStore, draft_id: str) -> Draft:
+    try:
+        return store.load(draft_id)
+    except DraftNotFound:
+        raise
+    except DraftError as error:
+        raise DraftError(
+            f"draft {draft_id!r} is unreadable: {error.message}"
+            " (the file is kept; `blogtui drafts rm ID` deletes it)"
+        ) from error
+
+
+def cmd_show(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui drafts show ID`: the draft's header and text."""
+    store = DraftStore(where.drafts_dir)
+    draft = _load(store, args.id)
+    out.line(f"Id: {draft.id}")
+    out.line(f"File: {store.path_of(draft.id)}")
+    out.block(format_draft(draft).removesuffix("\n"))
+    return 0
+
+
+def cmd_rm(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui drafts rm ID`: delete a draft."""
+    store = DraftStore(where.drafts_dir)
+    store.delete(args.id)
+    out.line(f"Deleted draft {args.id}")
+    return 0
