@@ -1,0 +1,149 @@
+"""The Textual app: services come in through the constructor; screens do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from functools import partial
+
+import httpx
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from blogtui.core.config import Config, load_config, save_config
+from blogtui.core.paths import Places
+from blogtui.core.store import Store
+from blogtui.ui import keys
+from blogtui.ui.screens.main import MainScreen
+from blogtui.ui.screens.welcome import WelcomeScreen
+from blogtui.ui.styles import stylesheets
+
+ClientFactory = Callable[[], httpx.AsyncClient]
+"""Makes the HTTP client a worker uses (and closes) for one job."""
+
+
+class BlogtuiApp(App[None]):
+    """blogtui's terminal reader."""
+
+    TITLE = "blogtui"
+    BINDINGS = keys.APP_BINDINGS
+    SCREENS = {"welcome": WelcomeScreen}
+
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        places: Places,
+        client_factory: ClientFactory | None = None,
+    ) -> None:
+        super().__init__(css_path=stylesheets())
+        self.store = store
+        """The database, shared with thread workers (one connection per thread)."""
+        self.config = config
+        """The settings; the theme choice is written back to `places.config_file`."""
+        self.places = places
+        self.client_factory = client_factory
+
+    def make_client(self) -> httpx.AsyncClient:
+        """A new HTTP client for one job, from the injected factory or core.fetch."""
+        if self.client_factory is not None:
+            return self.client_factory()
+        from blogtui.core.fetch import make_client
+
+        return make_client(self.config.concurrency)
+
+    def on_mount(self) -> None:
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        self.apply_keymap()
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(MainScreen())
+
+    def all_bindings(self) -> list[Binding]:
+        """Every binding blogtui defines (for the keymap, the help and the tests)."""
+        return [
+            *keys.APP_BINDINGS,
+            *keys.MAIN_BINDINGS,
+            *keys.FEED_LIST_BINDINGS,
+            *keys.READER_BINDINGS,
+            *list_bindings(),
+            *WelcomeScreen.BINDINGS,  # type: ignore[list-item]
+        ]
+
+    def apply_keymap(self) -> None:
+        """Remap bindings from `config.keys`; unknown ids are reported, not fatal."""
+        keymap, unknown = keys.keymap(self.config.keys, self.all_bindings())
+        self.set_keymap(keymap)
+        if unknown:
+            names = ", ".join(unknown)
+            self.notify(
+                f"Unknown key binding ids in config: {names}", severity="warning", markup=False
+            )
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name != self.config.theme:
+            self.config = replace(self.config, theme=theme.name)
+            self.run_worker(
+                partial(save_config, self.places.config_file, self.config),
+                thread=True,
+                group="save-config",
+                exit_on_error=False,
+            )
+
+    def key_of(self, binding: Binding) -> str:
+        """The keys that trigger `binding` now, keymap included, as the user types them."""
+        keys_text = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+        return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys_text.split(","))
+
+    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(section, [(keys, description)]) for the help screen."""
+        sections = [
+            ("Everywhere", keys.APP_BINDINGS),
+            ("Main screen", keys.MAIN_BINDINGS),
+            ("Feeds pane", keys.FEED_LIST_BINDINGS),
+            ("Articles pane", list_bindings()),
+            ("Reader pane", keys.READER_BINDINGS),
+        ]
+        return [
+            (title, [(self.key_of(b), b.description) for b in group]) for title, group in sections
+        ]
+
+    def action_help(self) -> None:
+        """Show every binding with its description."""
+        from blogtui.ui.screens.dialogs import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_sections()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette: Textual's commands (theme, quit, …) plus every main-screen action."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for binding in keys.MAIN_BINDINGS:
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip} ({self.key_of(binding)})",
+                    partial(screen.run_action, binding.action),
+                )
+        yield SystemCommand("Help", "List every key binding (?)", self.action_help)
+
+
+def list_bindings() -> list[Binding]:
+    """The article list's bindings (RowList's own)."""
+    from blogtui.ui.widgets.article_list import ArticleList
+
+    return [b for b in ArticleList.BINDINGS if isinstance(b, Binding)]
+
+
+def build_app(
+    places: Places,
+    config: Config | None = None,
+    store: Store | None = None,
+    client_factory: ClientFactory | None = None,
+) -> BlogtuiApp:
+    """Make the app from `places`, loading the config and opening the store when not given."""
+    config = load_config(places.config_file) if config is None else config
+    store = Store(places.database) if store is None else store
+    return BlogtuiApp(store, config, places, client_factory)

@@ -1,0 +1,73 @@
+"""Every key binding blogtui defines, each with an id so `config.keys` can remap it.
+
+`config.keys` maps a binding id to a comma-separated key list, e.g. {"refresh-all": "R,ctrl+r"};
+the app hands it to Textual's keymap (`App.set_keymap`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from textual.binding import Binding
+
+
+def _bind(
+    keys: str, action: str, description: str, binding_id: str, *, show: bool = True, **extra: bool
+) -> Binding:
+    return Binding(
+        keys, action, description, show=show, id=binding_id, tooltip=description, **extra
+    )
+
+
+APP_BINDINGS: list[Binding] = [
+    _bind("question_mark", "help", "Help", "help"),
+    _bind("ctrl+p", "command_palette", "Commands", "command-palette", show=False),
+]
+"""Bindings that work on every screen."""
+
+MAIN_BINDINGS: list[Binding] = [
+    _bind("q", "back_or_quit", "Back/quit", "quit"),
+    _bind("tab,l", "focus_pane(1)", "Next pane", "next-pane", show=False),
+    _bind("shift+tab,h", "focus_pane(-1)", "Previous pane", "previous-pane", show=False),
+    _bind("n", "next_unread(1)", "Next unread", "next-unread"),
+    _bind("N", "next_unread(-1)", "Previous unread", "previous-unread", show=False),
+    _bind("m", "toggle_read", "Toggle read", "toggle-read", show=False),
+    _bind("A", "mark_feed_read", "Mark feed read", "mark-feed-read", show=False),
+    _bind("R", "refresh_all", "Refresh all", "refresh-all"),
+    _bind("r", "refresh_feed", "Refresh feed", "refresh-feed", show=False),
+    _bind("a", "add_feed", "Add feed", "add-feed"),
+    _bind("d", "remove_feed", "Remove feed", "remove-feed", show=False),
+    _bind("e", "rename_feed", "Rename feed", "rename-feed", show=False),
+    _bind("i", "feed_details", "Feed details", "feed-details", show=False),
+    _bind("slash", "filter", "Filter titles", "filter"),
+    _bind("u", "unread_only", "Unread only", "unread-only", show=False),
+    _bind("s", "search", "Search", "search"),
+    _bind("o", "open_link", "Open in browser", "open-link", show=False),
+    _bind("f", "follow_link", "Follow link [n]", "follow-link", show=False),
+]
+"""Bindings of the three-pane main screen; each is also a command in the palette."""
+
+FEED_LIST_BINDINGS: list[Binding] = [
+    _bind("j", "cursor_down", "Down", "feeds-down", show=False),
+    _bind("k", "cursor_up", "Up", "feeds-up", show=False),
+    _bind("g,home", "scroll_home", "First feed", "feeds-top", show=False),
+    _bind("G,end", "scroll_end", "Last feed", "feeds-bottom", show=False),
+]
+"""Vim-style movement in the feeds pane (arrows and enter come with Tree)."""
+
+READER_BINDINGS: list[Binding] = [
+    _bind("j", "scroll_down", "Scroll down", "reader-down", show=False),
+    _bind("k", "scroll_up", "Scroll up", "reader-up", show=False),
+    _bind("space", "page_down", "Page down", "reader-page-down", show=False),
+    _bind("b", "page_up", "Page up", "reader-page-up", show=False),
+    _bind("g", "scroll_home", "Top", "reader-top", show=False),
+    _bind("G", "scroll_end", "Bottom", "reader-bottom", show=False),
+]
+"""Movement in the reader pane."""
+
+
+def keymap(remaps: Mapping[str, str], known: Iterable[Binding]) -> tuple[dict[str, str], list[str]]:
+    """Split `config.keys` into a Textual keymap of known ids and the list of unknown ids."""
+    ids = {binding.id for binding in known if binding.id}
+    valid = {str(k): str(v) for k, v in remaps.items() if k in ids and str(v).strip()}
+    return valid, sorted(k for k in remaps if k not in ids)

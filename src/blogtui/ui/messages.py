@@ -1,0 +1,87 @@
+"""Messages thread workers post to the main screen; handlers there own every widget change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+from blogtui.core.models import Article, Feed
+from blogtui.core.render import RenderedText
+
+
+@dataclass
+class FeedsLoaded(Message):
+    """The feed list, with fresh unread counts."""
+
+    feeds: list[Feed]
+    relist: bool = False
+    """Also reload the article list (a feed was changed or removed)."""
+
+
+@dataclass
+class ArticlesListed(Message):
+    """The ids the article list should show, newest first."""
+
+    ids: list[int]
+    keep_cursor_on: int | None = None
+    """The article to keep the cursor on, if it is still listed."""
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An article and its rendered body, ready for the reader."""
+
+    article: Article
+    rendered: RenderedText
+
+
+@dataclass
+class ReadStateChanged(Message):
+    """Articles were marked read or unread; `feeds` carries the new counts."""
+
+    article_ids: list[int]
+    read: bool
+    feeds: list[Feed]
+
+
+@dataclass
+class UnreadFound(Message):
+    """Where `n`/`N` leads: an article, in a feed the list may not show yet."""
+
+    article_id: int
+    feed_id: int
+
+
+@dataclass
+class RefreshProgress(Message):
+    """One feed of a running refresh is done."""
+
+    outcome: Any
+    """A core.refresh.FeedOutcome."""
+
+
+@dataclass
+class RefreshFinished(Message):
+    """A refresh ended."""
+
+    summary: Any
+    """A core.refresh.RefreshSummary."""
+    feeds: list[Feed] = field(default_factory=list)
+
+
+@dataclass
+class FeedAdded(Message):
+    """A subscription was stored."""
+
+    feed: Feed
+    created: bool
+
+
+@dataclass
+class WorkFailed(Message):
+    """A worker failed; `message` is shown to the user as plain text."""
+
+    title: str
+    message: str

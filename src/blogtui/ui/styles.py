@@ -1,0 +1,28 @@
+"""Where blogtui's Textual stylesheets live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STYLESHEETS = ("base.tcss", "main.tcss", "dialogs.tcss")
+"""The app's layered stylesheets, applied in this order."""
+
+
+def styles_dir() -> Path:
+    """Return the folder holding the .tcss files.
+
+    A wheel ships them as `blogtui/styles`; an editable install or PYTHONPATH=src resolves the
+    package to `src/blogtui`, where they are not, so the checkout's top-level `styles/` is tried
+    next.
+    """
+    package_dir = Path(__file__).resolve().parent.parent
+    for candidate in (package_dir / "styles", package_dir.parents[1] / "styles"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"blogtui styles/ not found near {package_dir}")
+
+
+def stylesheets() -> list[Path]:
+    """The absolute paths of the app's stylesheets, for `App.CSS_PATH`."""
+    folder = styles_dir()
+    return [folder / name for name in STYLESHEETS]

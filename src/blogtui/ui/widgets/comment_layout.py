@@ -1,0 +1,205 @@
+"""The pure part of the comment thread widget: comment text, wrapping, tree entries, dates.
+
+Nothing here touches Textual, so it is cheap to test and safe to run in a thread worker.
+Every string that leaves this module has passed the sanitiser (`core.text.clean`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len, chop_cells
+
+from blogtui.core.comments.tree import build_tree
+from blogtui.core.models import Comment, ThreadState
+from blogtui.core.render import plain_text
+from blogtui.core.text import clean, transliterate
+from blogtui.ui.display import glyph, terminal_encoding
+
+MAX_INDENT = 12
+"""Levels drawn as guide lines; deeper comments show their depth as a number."""
+MAX_LINES = 200
+"""Lines of one comment's text shown; the rest is summarised as "… (N more lines)"."""
+MAX_COMMENT_HTML = 200_000
+"""Characters of one comment's HTML turned into text."""
+MIN_TEXT_WIDTH = 12
+"""Text never wraps narrower than this, however deep the comment."""
+
+_BLOCK_TAG = re.compile(
+    r"<\s*/?\s*(?:br|p|div|li|ul|ol|blockquote|h[1-6]|pre|hr|tr|dd|dt)\b[^>]{0,2000}>",
+    re.IGNORECASE,
+)
+
+
+def comment_text(html: str) -> str:
+    """A comment's HTML as clean plain text, paragraphs kept (line breaks, blank lines)."""
+    snippet = (html or "")[:MAX_COMMENT_HTML]
+    text = plain_text(_BLOCK_TAG.sub("\n", snippet))
+    if len(html or "") > MAX_COMMENT_HTML:
+        text += "\n…"
+    encoding = terminal_encoding()
+    return text if encoding.startswith("utf") else transliterate(text, encoding)
+
+
+def _chop(word: str, width: int) -> list[str]:
+    """Split one over-long word into pieces of at most `width` cells."""
+    if word.isascii():
+        return [word[i : i + width] for i in range(0, len(word), width)]
+    return chop_cells(word, width)
+
+
+def wrap(text: str, width: int, max_lines: int = MAX_LINES) -> tuple[list[str], int]:
+    """Greedy word wrap to `width` cells; returns up to `max_lines` lines and how many more.
+
+    The "more" count is of source lines left once `max_lines` is reached (cheap on 1 MB texts).
+    """
+    width = max(1, width)
+    out: list[str] = []
+    paragraphs = text.split("\n") if text else []
+    for index, raw in enumerate(paragraphs):
+        if len(out) >= max_lines:
+            return out[:max_lines], len(paragraphs) - index + max(0, len(out) - max_lines)
+        line = raw.replace("\t", "    ").strip()
+        ascii_only = line.isascii()
+        if (len(line) if ascii_only else cell_len(line)) <= width:
+            out.append(line)
+            continue
+        current: list[str] = []
+        used = 0
+        for word in line.split():
+            size = len(word) if word.isascii() else cell_len(word)
+            if used and used + 1 + size <= width:
+                current.append(word)
+                used += 1 + size
+                continue
+            if used:
+                out.append(" ".join(current))
+                current, used = [], 0
+                if len(out) >= max_lines:
+                    break
+            if size <= width:
+                current, used = [word], size
+            else:
+                pieces = _chop(word, width)
+                out.extend(pieces[:-1])
+                current, used = [pieces[-1]], cell_len(pieces[-1])
+        if current:
+            out.append(" ".join(current))
+    if len(out) > max_lines:
+        return out[:max_lines], len(out) - max_lines
+    return out, 0
+
+
+def relative_date(timestamp: float | None, now: float | None = None) -> str:
+    """"now", "5m", "3h", "2d" up to 30 days back, else the date; "" when unknown."""
+    if timestamp is None:
+        return ""
+    now = time.time() if now is None else now
+    delta = now - timestamp
+    if 0 <= delta < 30 * 86400:
+        if delta < 60:
+            return "now"
+        if delta < 3600:
+            return f"{int(delta // 60)}m"
+        if delta < 86400:
+            return f"{int(delta // 3600)}h"
+        return f"{int(delta // 86400)}d"
+    try:
+        return time.strftime("%Y-%m-%d", time.localtime(timestamp))
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+@dataclass(eq=False, slots=True)
+class Entry:
+    """One comment in display (depth-first) order, with its place in the tree."""
+
+    comment: Comment
+    depth: int
+    parent: int
+    """Index of the parent entry, -1 at the top level."""
+    orphan: bool
+    has_next: bool
+    """Whether a later sibling follows (the guide line continues below)."""
+    inherited: str
+    """Guide columns drawn for the ancestors, levels 1 .. min(depth, MAX_INDENT) - 1."""
+    children: int = 0
+    """Direct replies."""
+    end: int = 0
+    """Index after the last entry of this comment's subtree."""
+    prev_sibling: int = -1
+    next_sibling: int = -1
+    new: bool = False
+    text: str = ""
+    wrapped: tuple[int, list[str], int] | None = field(default=None)
+    """Cache: (text width, lines, lines cut) of the last wrap."""
+
+
+def guides() -> tuple[str, str, str]:
+    """Continue, branch and last-branch guide columns, ASCII when the terminal needs it."""
+    return (glyph("│ ", "| "), glyph("├─", "+-"), glyph("└─", "`-"))
+
+
+def build_entries(comments: Sequence[Comment]) -> list[Entry]:
+    """The thread as entries in display order; iterative, so any depth is fine."""
+    cont, _, _ = guides()
+    entries: list[Entry] = []
+    child_prefix: list[str] = []  # per entry: the guide string its children inherit
+    stack = [(node, -1, index == 0) for index, node in enumerate(reversed(build_tree(comments)))]
+    while stack:
+        node, parent, last = stack.pop()
+        depth = node.depth
+        inherited = child_prefix[parent] if parent >= 0 else ""
+        entry = Entry(node.comment, depth, parent, node.orphan, not last, inherited)
+        index = len(entries)
+        entries.append(entry)
+        if 1 <= depth < MAX_INDENT:
+            child_prefix.append(inherited + (cont if not last else "  "))
+        else:
+            child_prefix.append(inherited)
+        entry.children = len(node.children)
+        kids = node.children
+        stack.extend((kid, index, n == 0) for n, kid in enumerate(reversed(kids)))
+    _link(entries)
+    return entries
+
+
+def _link(entries: list[Entry]) -> None:
+    """Fill in subtree ends and sibling links."""
+    sizes = [0] * len(entries)
+    for index in range(len(entries) - 1, -1, -1):
+        parent = entries[index].parent
+        if parent >= 0:
+            sizes[parent] += sizes[index] + 1
+    last_at: dict[int, int] = {}  # parent index -> last child seen
+    for index, entry in enumerate(entries):
+        entry.end = index + 1 + sizes[index]
+        previous = last_at.get(entry.parent, -1)
+        if previous >= 0:
+            entry.prev_sibling = previous
+            entries[previous].next_sibling = index
+        last_at[entry.parent] = index
+
+
+def is_new(comment: Comment, last_visit: float | None) -> bool:
+    """New since the last visit: unseen and first stored after it (never on a first visit)."""
+    return not comment.seen and last_visit is not None and comment.first_seen > last_visit
+
+
+def notices(state: ThreadState, count: int) -> list[str]:
+    """Lines about the thread as a whole (partial, failed refresh, closed)."""
+    lines: list[str] = []
+    if state.error:
+        lines.append(
+            f"Could not refresh: {clean(state.error, limit=300)}; showing the stored thread."
+        )
+    if state.partial and count:
+        lines.append(
+            f"Showing the newest {count} comments; this blog's feed cannot give more."
+        )
+    if state.comments_open is False and count:
+        lines.append("Comments are closed.")
+    return lines

@@ -1,0 +1,158 @@
+"""The feeds pane: "All articles", then feeds, with folders ("a/b" nested) as collapsible groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from blogtui.core.models import Feed
+from blogtui.ui.display import display, display_text
+from blogtui.ui.keys import FEED_LIST_BINDINGS
+
+ERROR_MARKER = "!"
+"""Shown before a feed whose last fetch failed; `i` tells why."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """What one tree node stands for: all feeds, a folder, or one feed."""
+
+    key: str
+    """Stable identity across rebuilds: "all", "folder:<path>" or "feed:<id>"."""
+    feed_ids: tuple[int, ...] | None
+    """The feeds it covers; None for all."""
+    feed: Feed | None = None
+
+
+def feed_label(feed: Feed) -> Text:
+    """A feed's label: error marker, sanitised title, unread count. Never markup."""
+    label = Text(end="")
+    if feed.last_error or feed.gone:
+        label.append(f"{ERROR_MARKER} ", style="bold red")
+    label.append_text(display_text(feed.display_title, limit=80))
+    if feed.unread:
+        label.append(f" {feed.unread}", style="bold")
+    return label
+
+
+def group_label(name: str, unread: int) -> Text:
+    """A folder's (or "All articles") label with its unread total."""
+    label = display_text(name, "bold", limit=80)
+    if unread:
+        label.append(f" {unread}", style="bold")
+    return label
+
+
+class FeedList(Tree[FeedEntry]):
+    """Feeds grouped by folder, each with its unread count."""
+
+    BINDINGS = FEED_LIST_BINDINGS
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__("Feeds", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.feeds: list[Feed] = []
+        """The feeds shown, in store order."""
+        self._shape: list[tuple[int, str, str]] = []
+        self._by_key: dict[str, TreeNode[FeedEntry]] = {}
+
+    def process_label(self, label: str | Text) -> Text:
+        """Labels are built as Text; a plain string is shown literally, never as markup."""
+        return label if isinstance(label, Text) else Text(display(label), end="")
+
+    @property
+    def current(self) -> FeedEntry | None:
+        """The entry under the cursor."""
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    @property
+    def current_feed(self) -> Feed | None:
+        """The feed under the cursor, if the cursor is on a feed."""
+        entry = self.current
+        return entry.feed if entry is not None else None
+
+    def show_feeds(self, feeds: list[Feed]) -> None:
+        """Show `feeds`, keeping the cursor and the open folders where they were."""
+        self.feeds = feeds
+        shape = [(feed.id, feed.folder, feed.display_title) for feed in feeds]
+        if shape == self._shape and self.root.children:
+            self._relabel(feeds)
+            return
+        self._shape = shape
+        current = self.current.key if self.current else "all"
+        collapsed = {
+            key
+            for key, node in self._by_key.items()
+            if key.startswith("folder:") and not node.is_expanded
+        }
+        self.clear()
+        self._by_key = {}
+        self._populate(feeds, collapsed)
+        if not self.select_key(current):
+            self.select_key("all")
+
+    def select_key(self, key: str) -> bool:
+        """Move the cursor to the node with `key`; False when there is none."""
+        node = self._by_key.get(key)
+        if node is None:
+            return False
+        parent = node.parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+        _ = self.last_line  # lays the lines out, so the node knows its line
+        self.move_cursor(node)
+        return True
+
+    def _populate(self, feeds: list[Feed], collapsed: set[str]) -> None:
+        self._by_key["all"] = self.root.add_leaf(
+            group_label("All articles", 0), FeedEntry("all", None)
+        )
+        for feed in sorted(feeds, key=lambda f: bool(f.folder)):
+            parent = self._folder_node(feed.folder, collapsed)
+            entry = FeedEntry(f"feed:{feed.id}", (feed.id,), feed)
+            self._by_key[entry.key] = parent.add_leaf(feed_label(feed), entry)
+        self._relabel(feeds)
+
+    def _folder_node(self, folder: str, collapsed: set[str]) -> TreeNode[FeedEntry]:
+        parts = [part.strip() for part in folder.split("/") if part.strip()]
+        node = self.root
+        for depth in range(len(parts)):
+            key = "folder:" + "/".join(parts[: depth + 1])
+            if key not in self._by_key:
+                label = group_label(parts[depth], 0)
+                self._by_key[key] = node.add(label, FeedEntry(key, ()), expand=key not in collapsed)
+            node = self._by_key[key]
+        return node
+
+    def _relabel(self, feeds: list[Feed]) -> None:
+        """Update labels and folder contents in place (counts change far more than structure)."""
+        by_id = {feed.id: feed for feed in feeds}
+        for node in self._by_key.values():
+            entry = node.data
+            if entry is None:
+                continue
+            if entry.feed is not None and entry.feed.id in by_id:
+                feed = by_id[entry.feed.id]
+                node.data = FeedEntry(entry.key, entry.feed_ids, feed)
+                node.set_label(feed_label(feed))
+            elif entry.key == "all":
+                node.set_label(group_label("All articles", sum(f.unread for f in feeds)))
+            elif entry.key.startswith("folder:"):
+                ids = tuple(self._leaf_ids(node))
+                node.data = FeedEntry(entry.key, ids)
+                name = entry.key.removeprefix("folder:").rsplit("/", 1)[-1]
+                node.set_label(group_label(name, sum(by_id[i].unread for i in ids if i in by_id)))
+
+    def _leaf_ids(self, node: TreeNode[FeedEntry]) -> list[int]:
+        ids: list[int] = []
+        for child in node.children:
+            if child.data is not None and child.data.feed is not None:
+                ids.append(child.data.feed.id)
+            ids.extend(self._leaf_ids(child))
+        return ids

@@ -1,0 +1,177 @@
+"""Fixtures for the UI tests: an app on a throwaway store seeded with awkward text."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from ui_helpers import HOSTILE_TITLE
+
+from blogtui.core.config import Config
+from blogtui.core.models import EntryData
+from blogtui.core.paths import Places, places
+from blogtui.core.store import Store
+from blogtui.ui.app import BlogtuiApp, build_app
+
+BASE_TIME = 1_700_000_000.0
+"""A fixed publication time, so snapshots do not drift."""
+
+
+@pytest.fixture(autouse=True)
+def keep_machine_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """Point BLOGTUI_HOME at tmp_path, and record browser opens instead of starting one."""
+    monkeypatch.setenv("BLOGTUI_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    return opened
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Places:
+    """The app's places under tmp_path."""
+    return places(tmp_path / "home")
+
+
+def seed(store: Store) -> dict[str, int]:
+    """Feeds and articles: umlauts, „quotes“, hostile titles, folders, one broken feed."""
+    ids: dict[str, int] = {}
+    german, _ = store.add_feed("https://blog.example.de/feed/", "Grüße aus Köln", folder="Deutsch")
+    hostile, _ = store.add_feed("https://evil.example/feed", HOSTILE_TITLE, folder="Tech/Security")
+    plain, _ = store.add_feed("https://plain.example/rss", "Plain Blog")
+    store.record_fetch(hostile.id, status=500, error="HTTP 500 [b]Internal[/b] Server Error")
+    ids.update(german=german.id, hostile=hostile.id, plain=plain.id)
+    store.upsert_articles(
+        german.id,
+        [
+            EntryData(
+                key="g1",
+                title="Grüße aus dem „Süden“",
+                author="Jürgen Größe",
+                link="https://blog.example.de/gruesse",
+                published=BASE_TIME + 300,
+                content='<p>Schöne Grüße! <a href="https://blog.example.de/x">Link</a> und '
+                '<a href="javascript:alert(1)">böse</a> und <a href="file:///etc/passwd">f</a></p>',
+                comment_count=3,
+            ),
+            EntryData(
+                key="g2",
+                title="Zweiter Beitrag über Äpfel",
+                author="Ölaf",
+                link="https://blog.example.de/aepfel",
+                published=BASE_TIME + 200,
+                content="<p>Äpfel und Birnen.</p>",
+            ),
+        ],
+    )
+    store.upsert_articles(
+        hostile.id,
+        [
+            EntryData(
+                key="h1",
+                title="[/] \x1b]0;evil-title\x07 [bold red]shout[/] \x1b[2J",
+                author="[@click=app.quit]me[/]",
+                link="javascript:alert(1)",
+                published=BASE_TIME + 100,
+                content="<p>\x1b]52;c;ZXZpbA==\x07clipboard</p>",
+            )
+        ],
+    )
+    store.upsert_articles(
+        plain.id,
+        [
+            EntryData(
+                key=f"p{n}",
+                title=f"Plain article {n}",
+                author="Ann",
+                link=f"https://plain.example/{n}",
+                published=BASE_TIME - n,
+                content=f"<p>Body {n}</p>",
+            )
+            for n in range(1, 41)
+        ],
+    )
+    return ids
+
+
+@pytest.fixture
+def store(home: Places) -> Store:
+    """A seeded store under tmp_path."""
+    opened = Store(home.database)
+    seed(opened)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def feed_ids(store: Store) -> dict[str, int]:
+    """Feed ids by name, from the seeded store."""
+    feeds = {feed.url: feed.id for feed in store.list_feeds()}
+    return {
+        "german": feeds["https://blog.example.de/feed/"],
+        "hostile": feeds["https://evil.example/feed"],
+        "plain": feeds["https://plain.example/rss"],
+    }
+
+
+@pytest.fixture
+def make_app(home: Places, store: Store) -> Callable[..., BlogtuiApp]:
+    """Build the app the way the CLI does, on the seeded store."""
+
+    def make(config: Config | None = None, **kwargs: object) -> BlogtuiApp:
+        return build_app(home, config=config or Config(), store=store, **kwargs)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def empty_app(home: Places) -> BlogtuiApp:
+    """The app on a store without feeds (first launch)."""
+    return build_app(home, config=Config(), store=Store(home.database))
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel>
+<title>Served Blog</title><link>{base}/</link><description>d</description>
+<item><title>Neu: Grüße vom Server</title><link>{base}/neu</link><guid>{base}/neu</guid>
+<pubDate>Tue, 14 Nov 2023 22:30:00 GMT</pubDate>
+<description>&lt;p&gt;Hallo&lt;/p&gt;</description></item>
+</channel></rss>
+"""
+
+
+@pytest.fixture
+def feed_server() -> Iterator[str]:
+    """An RSS feed at <base>/feed.xml and an HTML page linking to it at <base>/, on 127.0.0.1."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            base = f"http://127.0.0.1:{self.server.server_address[1]}"
+            if self.path == "/feed.xml":
+                body, kind = RSS.format(base=base).encode(), "application/rss+xml"
+            elif self.path == "/":
+                link = f'<link rel="alternate" type="application/rss+xml" href="{base}/feed.xml">'
+                page = f"<html><head>{link}</head></html>"
+                body, kind = page.encode(), "text/html; charset=utf-8"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,59 @@
+"""Adding a feed (discovery against a server on 127.0.0.1) and refreshing in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from ui_helpers import main_screen, press, settle
+
+from blogtui.core.store import Store
+from blogtui.ui.app import BlogtuiApp
+from blogtui.ui.screens.dialogs import AddFeedScreen
+
+
+async def test_a_discovers_and_subscribes(
+    make_app: Callable[..., BlogtuiApp], store: Store, feed_server: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, "a")
+        assert isinstance(app.screen, AddFeedScreen)
+        await pilot.press(*f"{feed_server}/")
+        await press(pilot, "enter")
+        main_screen(app)
+        feed = store.feed_by_url(f"{feed_server}/feed.xml")
+        assert feed is not None and feed.title == "Served Blog"
+
+
+async def test_a_shows_discovery_errors_in_the_dialog(
+    make_app: Callable[..., BlogtuiApp], feed_server: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, "a")
+        await pilot.press(*f"{feed_server}/missing")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, AddFeedScreen)
+        assert "404" in str(app.screen.query_one("#prompt-error").render())
+
+
+async def test_R_refreshes_without_moving_the_selection(
+    make_app: Callable[..., BlogtuiApp], store: Store, feed_server: str
+) -> None:
+    pytest.importorskip("blogtui.core.refresh", reason="core/refresh.py not written yet")
+    store.add_feed(f"{feed_server}/feed.xml", "Served")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await press(pilot, "l", "j", "j", "enter")
+        chosen = screen.article_list.cursor_id
+        reading = screen.reader.article
+        await press(pilot, "R")
+        assert screen.article_list.cursor_id == chosen
+        assert screen.reader.article == reading
+        assert len(screen.article_list.ids) == 44
+        assert any("1 new article" in n.message for n in app._notifications)
