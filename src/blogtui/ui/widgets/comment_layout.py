@@ -6,6 +6,7 @@ Every string that leaves this module has passed the sanitiser (`core.text.clean`
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Sequence
@@ -34,14 +35,46 @@ _BLOCK_TAG = re.compile(
 )
 
 
-def comment_text(html: str) -> str:
-    """A comment's HTML as clean plain text, paragraphs kept (line breaks, blank lines)."""
-    snippet = (html or "")[:MAX_COMMENT_HTML]
-    text = plain_text(_BLOCK_TAG.sub("\n", snippet))
-    if len(html or "") > MAX_COMMENT_HTML:
-        text += "\n…"
+_SENTINEL = "\ue000"
+"""Separates comments in one batched `plain_text` call (removed from the comments first)."""
+_BATCH = 800_000
+"""Characters of HTML per batched `plain_text` call (it caps its input at 1 MB of text)."""
+
+
+def _prepare(html: str) -> str:
+    """Block tags as line breaks; a dangling "<" escaped so no tag match crosses comments."""
+    snippet = _BLOCK_TAG.sub("\n", (html or "")[:MAX_COMMENT_HTML].replace(_SENTINEL, ""))
+    last = snippet.rfind("<")
+    if last >= 0 and snippet.find(">", last) < 0:
+        snippet = f"{snippet[:last]}&lt;{snippet[last + 1 :]}"
+    return snippet
+
+
+def comment_texts(htmls: Sequence[str]) -> list[str]:
+    """Comments' HTML as clean plain text, paragraphs kept; few `plain_text` calls for many."""
+    out: list[str] = []
+    batch: list[str] = []
+    size = 0
+    for html in [*htmls, None]:
+        if html is None or (batch and size + len(html) > _BATCH):
+            texts = plain_text(f"\n{_SENTINEL}\n".join(batch)).split(_SENTINEL)
+            if len(texts) != len(batch):  # cannot happen; stay correct anyway
+                texts = [plain_text(one) for one in batch]
+            out.extend(text.strip("\n ") for text in texts)
+            batch, size = [], 0
+        if html is not None:
+            batch.append(_prepare(html))
+            size += len(batch[-1])
+    for index, html in enumerate(htmls):
+        if len(html or "") > MAX_COMMENT_HTML:
+            out[index] += "\n…"
     encoding = terminal_encoding()
-    return text if encoding.startswith("utf") else transliterate(text, encoding)
+    return out if encoding.startswith("utf") else [transliterate(t, encoding) for t in out]
+
+
+def comment_text(html: str) -> str:
+    """One comment's HTML as clean plain text."""
+    return comment_texts([html])[0]
 
 
 def _chop(word: str, width: int) -> list[str]:
@@ -51,50 +84,62 @@ def _chop(word: str, width: int) -> list[str]:
     return chop_cells(word, width)
 
 
-def wrap(text: str, width: int, max_lines: int = MAX_LINES) -> tuple[list[str], int]:
-    """Greedy word wrap to `width` cells; returns up to `max_lines` lines and how many more.
+@functools.lru_cache(maxsize=64)
+def _ascii_wrapper(width: int) -> re.Pattern[str]:
+    """Greedy wrap of an ASCII line in one regex: longest run ending at a space, else chop."""
+    return re.compile(rf"(\S.{{0,{width - 1}}})(?= |$) *|(\S{{{width}}})")
 
-    The "more" count is of source lines left once `max_lines` is reached (cheap on 1 MB texts).
+
+def _wrap_line(line: str, width: int) -> list[str]:
+    """One over-long line (no newline) as wrapped lines."""
+    if line.isascii() and " " in line:
+        return [a or b for a, b in _ascii_wrapper(width).findall(line)]
+    out: list[str] = []
+    current: list[str] = []
+    used = 0
+    for word in line.split():
+        size = len(word) if word.isascii() else cell_len(word)
+        if used and used + 1 + size <= width:
+            current.append(word)
+            used += 1 + size
+            continue
+        if used:
+            out.append(" ".join(current))
+            current, used = [], 0
+        if size <= width:
+            current, used = [word], size
+        else:
+            pieces = _chop(word, width)
+            out.extend(pieces[:-1])
+            current, used = [pieces[-1]], cell_len(pieces[-1])
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+def wrap(text: str, width: int, max_lines: int = MAX_LINES) -> tuple[list[str], int]:
+    """Word wrap to `width` cells; returns up to `max_lines` lines and how many more.
+
+    Once `max_lines` is reached, the "more" count is of source lines left (cheap on 1 MB texts).
     """
     width = max(1, width)
     out: list[str] = []
     paragraphs = text.split("\n") if text else []
     for index, raw in enumerate(paragraphs):
         if len(out) >= max_lines:
-            return out[:max_lines], len(paragraphs) - index + max(0, len(out) - max_lines)
+            return out[:max_lines], len(paragraphs) - index + len(out) - max_lines
         line = raw.replace("\t", "    ").strip()
-        ascii_only = line.isascii()
-        if (len(line) if ascii_only else cell_len(line)) <= width:
+        if (len(line) if line.isascii() else cell_len(line)) <= width:
             out.append(line)
-            continue
-        current: list[str] = []
-        used = 0
-        for word in line.split():
-            size = len(word) if word.isascii() else cell_len(word)
-            if used and used + 1 + size <= width:
-                current.append(word)
-                used += 1 + size
-                continue
-            if used:
-                out.append(" ".join(current))
-                current, used = [], 0
-                if len(out) >= max_lines:
-                    break
-            if size <= width:
-                current, used = [word], size
-            else:
-                pieces = _chop(word, width)
-                out.extend(pieces[:-1])
-                current, used = [pieces[-1]], cell_len(pieces[-1])
-        if current:
-            out.append(" ".join(current))
+        else:
+            out.extend(_wrap_line(" ".join(line.split()), width))
     if len(out) > max_lines:
         return out[:max_lines], len(out) - max_lines
     return out, 0
 
 
 def relative_date(timestamp: float | None, now: float | None = None) -> str:
-    """"now", "5m", "3h", "2d" up to 30 days back, else the date; "" when unknown."""
+    """ "now", "5m", "3h", "2d" up to 30 days back, else the date; "" when unknown."""
     if timestamp is None:
         return ""
     now = time.time() if now is None else now
@@ -197,9 +242,7 @@ def notices(state: ThreadState, count: int) -> list[str]:
             f"Could not refresh: {clean(state.error, limit=300)}; showing the stored thread."
         )
     if state.partial and count:
-        lines.append(
-            f"Showing the newest {count} comments; this blog's feed cannot give more."
-        )
+        lines.append(f"Showing the newest {count} comments; this blog's feed cannot give more.")
     if state.comments_open is False and count:
         lines.append("Comments are closed.")
     return lines

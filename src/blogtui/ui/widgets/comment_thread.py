@@ -12,7 +12,6 @@ keeps that baseline and the markers already shown, so the screen may call `visit
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -23,21 +22,19 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from blogtui.core.models import Comment, ThreadState
 from blogtui.core.text import clean
 from blogtui.ui.widgets.comment_layout import (
     MAX_INDENT,
-    MIN_TEXT_WIDTH,
     Entry,
-    build_entries,
-    comment_text,
     guides,
     is_new,
     notices,
     relative_date,
-    wrap,
 )
+from blogtui.ui.widgets.thread_layout import ThreadLayout
 
 _PARTS = ("guide", "author", "post-author", "you", "date", "new", "pending", "orphan", "notice",
           "empty", "folded", "cursor")  # fmt: skip
@@ -93,8 +90,8 @@ class CommentThread(ScrollView, can_focus=True):
     }
     """
 
-    class CommentHighlighted(Message):
-        """The comment under the cursor changed."""
+    class _CommentMessage(Message):
+        """Base of the messages about one comment."""
 
         def __init__(self, thread: CommentThread, comment: Comment) -> None:
             super().__init__()
@@ -119,7 +116,10 @@ class CommentThread(ScrollView, can_focus=True):
             """The thread widget that sent it."""
             return self.thread
 
-    class ReplyRequested(CommentHighlighted):
+    class CommentHighlighted(_CommentMessage):
+        """The comment under the cursor changed."""
+
+    class ReplyRequested(_CommentMessage):
         """The user asked to reply to `comment` (key c)."""
 
     def __init__(
@@ -132,40 +132,33 @@ class CommentThread(ScrollView, can_focus=True):
     ) -> None:
         """An empty thread; fill it with `set_thread`."""
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self._entries: list[Entry] = []
+        self.thread_layout = ThreadLayout()
+        """The layout: entries, folds, block positions."""
         self._state = ThreadState(0)
         self._post_author = ""
-        self._folded: set[int] = set()
-        self._visible: list[int] = []
-        self._starts: list[int] = []
-        self._notice_lines: list[str] = []
-        self._total = 0
-        self._width = -1
         self._cursor = -1
         self._baseline: float | None = None
         self._new_keys: set[str] = set()
         self._reported: set[int] = set()
-        self._texts: dict[int, tuple[str, str]] = {}
         self._strips: dict[tuple[int, int, bool], Strip] = {}
         self._styles: dict[str, Style] = {}
         self._highlighted: Comment | None = None
-
-    # ------------------------------------------------------------------ public API
+        self._refiner: Timer | None = None
 
     @property
     def comments(self) -> list[Comment]:
         """The comments in display order."""
-        return [entry.comment for entry in self._entries]
+        return [entry.comment for entry in self.thread_layout.entries]
 
     @property
     def cursor_comment(self) -> Comment | None:
         """The comment under the cursor, None when the thread is empty."""
-        return self._entries[self._cursor].comment if self._cursor >= 0 else None
+        return self.thread_layout.entries[self._cursor].comment if self._cursor >= 0 else None
 
     @property
     def new_ids(self) -> list[int]:
         """Ids of the comments marked new, in display order."""
-        return [e.comment.id for e in self._entries if e.new]
+        return [e.comment.id for e in self.thread_layout.entries if e.new]
 
     def set_thread(
         self,
@@ -176,124 +169,78 @@ class CommentThread(ScrollView, can_focus=True):
         keep_position: bool = False,
     ) -> None:
         """Show `comments`; with `keep_position` keep the cursor comment, folds and scroll line."""
-        old_key = self.cursor_comment.key if keep_position and self.cursor_comment else None
-        folded = {self._entries[i].comment.key for i in self._folded} if keep_position else set()
-        screen_line = self._line_of(self._cursor) - round(self.scroll_y) if old_key else 0
+        layout = self.thread_layout
+        old = self.cursor_comment.key if keep_position and self.cursor_comment else None
+        folded = {layout.entries[i].comment.key for i in layout.folded} if keep_position else set()
+        screen_line = layout.line_of(self._cursor) - round(self.scroll_y) if old else 0
         if keep_position:
             self._baseline = self._baseline if self._baseline is not None else state.last_visit
         else:
             self._baseline, self._new_keys, self._reported = state.last_visit, set(), set()
         self._state, self._post_author = state, clean(post_author, limit=200).casefold()
-        self._entries = build_entries(comments)
-        texts = self._texts
-        self._texts = {}
-        for entry in self._entries:
-            comment = entry.comment
-            cached = texts.get(comment.id)
-            if cached is not None and cached[0] is comment.content or (
-                cached is not None and cached[0] == comment.content
-            ):
-                self._texts[comment.id] = cached
-            if comment.key in self._new_keys or is_new(comment, self._baseline):
+        layout.load(comments, folded)
+        for entry in layout.entries:
+            key = entry.comment.key
+            if key in self._new_keys or is_new(entry.comment, self._baseline):
                 entry.new = True
-                self._new_keys.add(comment.key)
-        self._folded = {i for i, e in enumerate(self._entries) if e.comment.key in folded}
-        keys = {e.comment.key: i for i, e in enumerate(self._entries)} if old_key else {}
-        self._cursor = keys.get(old_key, 0) if old_key else (0 if self._entries else -1)
-        self._width = -1
+                self._new_keys.add(key)
+        keys = {e.comment.key: i for i, e in enumerate(layout.entries)} if old else {}
+        self._cursor = keys.get(old, 0) if old else (0 if layout.entries else -1)
         self._relayout()
-        if old_key and self._cursor >= 0:
-            self._cursor = self._nearest_visible(self._cursor)
-            target = max(0, self._line_of(self._cursor) - screen_line)
+        if old and self._cursor >= 0:
+            self._cursor = layout.nearest_visible(self._cursor)
+            target = max(0, layout.line_of(self._cursor) - screen_line)
             self.scroll_to(y=target, animate=False, immediate=True)
         else:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
         self._announce(user=False)
 
-    # ------------------------------------------------------------------ layout
-
-    def _content_width(self) -> int:
-        return self.scrollable_content_region.width
-
-    def _text_width(self, entry: Entry, width: int) -> int:
-        return max(MIN_TEXT_WIDTH, width - 2 * min(entry.depth, MAX_INDENT) - 2)
-
-    def _lines(self, index: int, width: int) -> tuple[list[str], int]:
-        """The wrapped text of entry `index` (cached per width)."""
-        entry = self._entries[index]
-        text_width = self._text_width(entry, width)
-        if entry.wrapped is None or entry.wrapped[0] != text_width:
-            comment = entry.comment
-            cached = self._texts.get(comment.id)
-            if cached is None:
-                cached = self._texts[comment.id] = (comment.content, comment_text(comment.content))
-            lines, more = wrap(cached[1], text_width)
-            entry.wrapped = (text_width, lines, more)
-        return entry.wrapped[1], entry.wrapped[2]
-
-    def _height(self, index: int, width: int) -> int:
-        lines, more = self._lines(index, width)
-        return len(lines) + (2 if more else 1) + 1
-
     def _relayout(self) -> None:
-        """Recompute which comments show and where each starts (wraps only the shown ones)."""
-        width = self._content_width()
+        """Lay out at the current width (not before the widget has one)."""
+        width = self.scrollable_content_region.width
         if width <= 0:
             return
-        self._width = width
-        self._notice_lines = []
-        for notice in notices(self._state, len(self._entries)):
-            self._notice_lines.extend(wrap(notice, width, 20)[0])
-        if self._notice_lines:
-            self._notice_lines.append("")
-        visible: list[int] = []
-        starts: list[int] = []
-        y = len(self._notice_lines)
-        entries, folded, index = self._entries, self._folded, 0
-        while index < len(entries):
-            visible.append(index)
-            starts.append(y)
-            y += self._height(index, width)
-            index = entries[index].end if index in folded else index + 1
-        self._visible, self._starts = visible, starts
-        self._total = y if entries else y + 1
+        self.thread_layout.relayout(width, notices(self._state, len(self.thread_layout.entries)))
         self._strips.clear()
-        size = Size(width, self._total)
+        self._update_size()
+        if self._refiner is None and not self.thread_layout.done:
+            self._refiner = self.set_timer(0.05, self._refine_step)
+
+    def _update_size(self) -> None:
+        size = Size(self.thread_layout.width, self.thread_layout.total)
         if size != self.virtual_size:
             self.virtual_size = size
             self._scroll_update(size)
 
+    def _refine_step(self) -> None:
+        """Background layout: make some more blocks exact, then come back."""
+        self._refiner = None
+        self.thread_layout.refine(256)
+        self._update_size()
+        if not self.thread_layout.done:
+            self._refiner = self.set_timer(0.01, self._refine_step)
+
     def _ensure_layout(self) -> None:
-        if self._content_width() != self._width:
-            keep = self._line_of(self._cursor) - round(self.scroll_y)
+        """Re-wrap after a width change, keeping the cursor comment on its screen line."""
+        if self.scrollable_content_region.width != self.thread_layout.width:
+            keep = self.thread_layout.line_of(self._cursor) - round(self.scroll_y)
             self._relayout()
-            if self._cursor >= 0 and self._width > 0:
-                y = max(0, self._line_of(self._cursor) - keep)
+            if self._cursor >= 0 and self.thread_layout.width > 0:
+                y = max(0, self.thread_layout.line_of(self._cursor) - keep)
                 self.scroll_to(y=y, animate=False, immediate=True)
-
-    def _position(self, index: int) -> int:
-        """Position of entry `index` among the visible ones, -1 if hidden."""
-        pos = bisect_left(self._visible, index)
-        return pos if pos < len(self._visible) and self._visible[pos] == index else -1
-
-    def _line_of(self, index: int) -> int:
-        pos = self._position(index) if index >= 0 else -1
-        return self._starts[pos] if pos >= 0 else 0
-
-    def _nearest_visible(self, index: int) -> int:
-        """`index`, or its nearest folded ancestor when a fold hides it."""
-        while index >= 0 and self._position(index) < 0:
-            index = self._entries[index].parent
-        return max(index, 0)
 
     # ------------------------------------------------------------------ drawing
 
     def _style(self, part: str) -> Style:
+        """A component's partial style ("base": the widget's own), cached until restyled."""
         style = self._styles.get(part)
         if style is None:
-            name = f"comment-thread--{part}"
-            style = self._styles[part] = self.get_component_rich_style(name, partial=True)
+            if part == "base":
+                style = self._styles[part] = self.rich_style
+            else:
+                name = f"comment-thread--{part}"
+                style = self._styles[part] = self.get_component_rich_style(name, partial=True)
         return style
 
     def notify_style_update(self) -> None:
@@ -306,41 +253,35 @@ class CommentThread(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Draw viewport line `y`."""
         self._ensure_layout()
-        width = self._content_width()
-        base = self.rich_style
-        line = round(self.scroll_y) + y
-        notes = len(self._notice_lines)
-        if line < notes:
-            text = self._notice_lines[line]
-            return Strip([Segment(text, base + self._style("notice"))]).adjust_cell_length(
-                width, base
-            )
-        if not self._entries:
-            if line != notes:
-                return Strip.blank(width, base)
-            empty = "Comments are closed." if self._state.comments_open is False else ""
-            text = empty or "No comments yet."
-            return Strip([Segment(text, base + self._style("empty"))]).adjust_cell_length(
-                width, base
-            )
-        if line >= self._total:
+        layout, base = self.thread_layout, self._style("base")
+        width, line = max(0, layout.width), round(self.scroll_y) + y
+        text, part = "", "notice"
+        if line < len(layout.notice_lines):
+            text = layout.notice_lines[line]
+        elif not layout.entries and line == len(layout.notice_lines):
+            closed = self._state.comments_open is False
+            text, part = ("Comments are closed." if closed else "No comments yet."), "empty"
+        if text or not layout.entries:
+            segments = [Segment(text, base + self._style(part))]
+            return Strip(segments).adjust_cell_length(width, base)
+        total = layout.total
+        index, offset = layout.locate(line)
+        if layout.total != total:
+            self.call_later(self._update_size)
+        if index < 0:
             return Strip.blank(width, base)
-        pos = bisect_right(self._starts, line) - 1
-        index = self._visible[pos]
-        offset = line - self._starts[pos]
-        selected = index == self._cursor
-        key = (index, offset, selected)
+        key = (index, offset, index == self._cursor)
         strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) > 4096:
                 self._strips.clear()
-            strip = self._strips[key] = self._draw(index, offset, selected, width)
+            strip = self._strips[key] = self._draw(index, offset, key[2], width)
         return strip
 
     def _draw(self, index: int, offset: int, selected: bool, width: int) -> Strip:
         """Line `offset` of comment block `index`."""
-        entry = self._entries[index]
-        base = self.rich_style
+        entry = self.thread_layout.entries[index]
+        base = self._style("base")
         cursor = self._style("cursor") if selected else Style()
         cont, branch, last = guides()
         guide = base + self._style("guide")
@@ -349,9 +290,9 @@ class CommentThread(ScrollView, can_focus=True):
             segments = [Segment(prefix, guide), *self._header(entry, index, base + cursor)]
         else:
             own = (cont if entry.has_next else "  ") if entry.depth else ""
-            kids = cont if entry.children and index not in self._folded else "  "
+            kids = cont if entry.children and index not in self.thread_layout.folded else "  "
             segments = [Segment(entry.inherited + own + kids, guide)]
-            lines, more = self._lines(index, width)
+            lines, more = self.thread_layout.lines(index)
             if offset - 1 < len(lines):
                 segments.append(Segment(lines[offset - 1], base + cursor))
             elif more and offset - 1 == len(lines):
@@ -379,7 +320,7 @@ class CommentThread(ScrollView, can_focus=True):
             parts.append((" awaiting moderation", "pending"))
         if entry.orphan:
             parts.append((" (reply to a missing comment)", "orphan"))
-        if index in self._folded:
+        if index in self.thread_layout.folded:
             hidden = entry.end - index - 1
             parts.append((f" [+{hidden} {'reply' if hidden == 1 else 'replies'}]", "folded"))
         return [Segment(text, style + self._style(part)) for text, part in parts]
@@ -388,19 +329,18 @@ class CommentThread(ScrollView, can_focus=True):
 
     def _move_to(self, index: int) -> None:
         """Put the cursor on entry `index` (unfolding ancestors), scroll, announce."""
-        if not self._entries:
+        if not self.thread_layout.entries:
             return
-        index = max(0, min(index, len(self._entries) - 1))
-        parent, unfolded = self._entries[index].parent, False
+        index = max(0, min(index, len(self.thread_layout.entries) - 1))
+        parent, unfolded = self.thread_layout.entries[index].parent, False
         while parent >= 0:
-            if parent in self._folded:
-                self._folded.discard(parent)
+            if parent in self.thread_layout.folded:
+                self.thread_layout.folded.discard(parent)
                 unfolded = True
-            parent = self._entries[parent].parent
+            parent = self.thread_layout.entries[parent].parent
         if unfolded:
             self._relayout()
         self._cursor = index
-        self._strips.clear()
         self._scroll_to_cursor()
         self.refresh()
         self._announce(user=True)
@@ -409,10 +349,10 @@ class CommentThread(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if self._cursor < 0 or height <= 0:
             return
-        top = self._line_of(self._cursor)
-        if self._cursor == self._visible[0]:
+        top = self.thread_layout.line_of(self._cursor)
+        bottom = top + self.thread_layout.block_height(self._cursor) - 2
+        if self._cursor == self.thread_layout.visible[0]:
             top = 0  # show the notices above the first comment
-        bottom = self._line_of(self._cursor) + self._height(self._cursor, self._width) - 2
         scroll = round(self.scroll_y)
         if top < scroll:
             self.scroll_to(y=top, animate=False, immediate=True)
@@ -426,7 +366,7 @@ class CommentThread(ScrollView, can_focus=True):
         if comment is not self._highlighted:
             self._highlighted = comment
             self.post_message(self.CommentHighlighted(self, comment))
-        if (user or self.has_focus) and self._entries[self._cursor].new:
+        if (user or self.has_focus) and self.thread_layout.entries[self._cursor].new:
             if comment.id not in self._reported:
                 self._reported.add(comment.id)
                 self.post_message(self.SeenComments(self, [comment.id]))
@@ -435,12 +375,12 @@ class CommentThread(ScrollView, can_focus=True):
         self._announce(user=True)
 
     def _refold(self, folded: set[int]) -> None:
-        keep = self._line_of(self._cursor) - round(self.scroll_y)
-        self._folded = folded
+        keep = self.thread_layout.line_of(self._cursor) - round(self.scroll_y)
+        self.thread_layout.folded = folded
         self._relayout()
         if self._cursor >= 0:
-            self._cursor = self._nearest_visible(self._cursor)
-            y = max(0, self._line_of(self._cursor) - keep)
+            self._cursor = self.thread_layout.nearest_visible(self._cursor)
+            y = max(0, self.thread_layout.line_of(self._cursor) - keep)
             self.scroll_to(y=y, animate=False, immediate=True)
             self._scroll_to_cursor()
         self.refresh()
@@ -450,29 +390,33 @@ class CommentThread(ScrollView, can_focus=True):
 
     def action_move(self, step: int) -> None:
         """Next (1) or previous (-1) shown comment."""
-        pos = self._position(self._cursor)
+        pos = self.thread_layout.position(self._cursor)
         if pos >= 0:
-            self._move_to(self._visible[max(0, min(pos + step, len(self._visible) - 1))])
+            self._move_to(
+                self.thread_layout.visible[
+                    max(0, min(pos + step, len(self.thread_layout.visible) - 1))
+                ]
+            )
 
     def action_sibling(self, step: int) -> None:
         """Next (1) or previous (-1) comment with the same parent."""
         if self._cursor >= 0:
-            entry = self._entries[self._cursor]
+            entry = self.thread_layout.entries[self._cursor]
             target = entry.next_sibling if step > 0 else entry.prev_sibling
             if target >= 0:
                 self._move_to(target)
 
     def action_parent(self) -> None:
         """The comment this one replies to."""
-        if self._cursor >= 0 and (parent := self._entries[self._cursor].parent) >= 0:
+        if self._cursor >= 0 and (parent := self.thread_layout.entries[self._cursor].parent) >= 0:
             self._move_to(parent)
 
     def action_next_new(self) -> None:
         """The next new comment not yet read (wrapping around), unfolding as needed."""
-        count = len(self._entries)
+        count = len(self.thread_layout.entries)
         for step in range(1, count + 1):
             index = (self._cursor + step) % count
-            entry = self._entries[index]
+            entry = self.thread_layout.entries[index]
             if entry.new and entry.comment.id not in self._reported:
                 self._move_to(index)
                 return
@@ -480,12 +424,12 @@ class CommentThread(ScrollView, can_focus=True):
 
     def action_toggle(self) -> None:
         """Fold or unfold the replies below the cursor comment."""
-        if self._cursor >= 0 and self._entries[self._cursor].children:
-            self._refold(self._folded ^ {self._cursor})
+        if self._cursor >= 0 and self.thread_layout.entries[self._cursor].children:
+            self._refold(self.thread_layout.folded ^ {self._cursor})
 
     def action_fold_all(self) -> None:
         """Fold every comment that has replies."""
-        self._refold({i for i, entry in enumerate(self._entries) if entry.children})
+        self._refold({i for i, entry in enumerate(self.thread_layout.entries) if entry.children})
 
     def action_unfold_all(self) -> None:
         """Unfold everything."""
@@ -493,13 +437,13 @@ class CommentThread(ScrollView, can_focus=True):
 
     def action_first(self) -> None:
         """The first comment."""
-        if self._visible:
-            self._move_to(self._visible[0])
+        if self.thread_layout.visible:
+            self._move_to(self.thread_layout.visible[0])
 
     def action_last(self) -> None:
         """The last shown comment."""
-        if self._visible:
-            self._move_to(self._visible[-1])
+        if self.thread_layout.visible:
+            self._move_to(self.thread_layout.visible[-1])
 
     def action_reply(self) -> None:
         """Ask the screen to start a reply to the cursor comment."""
@@ -513,13 +457,12 @@ class CommentThread(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
 
-    async def _on_click(self, event: events.Click) -> None:
+    def _on_click(self, event: events.Click) -> None:
         """Click a comment: put the cursor on it (nothing else: no text is ever a link)."""
         offset = event.get_content_offset(self)
-        if offset is None or not self._visible:
+        if offset is None:
             return
-        line = round(self.scroll_y) + offset.y
-        pos = bisect_right(self._starts, line) - 1
-        if pos >= 0 and line < self._total:
+        index, _ = self.thread_layout.locate(round(self.scroll_y) + offset.y)
+        if index >= 0:
             event.stop()
-            self._move_to(self._visible[pos])
+            self._move_to(index)
