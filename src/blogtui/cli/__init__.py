@@ -7,12 +7,12 @@ import sys
 from collections.abc import Sequence
 
 from blogtui import __version__
-from blogtui.cli import comments, drafts, feeds
+from blogtui.cli import comments, drafts, feeds, posting
 from blogtui.cli.output import Output
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import places
 
-COMMAND_MODULES = [feeds, comments, drafts]
+COMMAND_MODULES = [feeds, comments, drafts, posting]
 """Each module adds its subcommands with `register(subparsers)`."""
 
 

@@ -1,0 +1,127 @@
+"""What every way of posting a reply is: the `Poster` interface and the values it trades in.
+
+A poster sends ONE reply once. It never retries and never raises for what a server answered:
+every answer (and every network failure) becomes a `PostOutcome`. Retrying, backoff and the
+no-double-post rules live in `core.posting.outbox`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Literal
+
+import httpx
+
+from blogtui.core.config import Identity
+from blogtui.core.text import clean
+
+State = Literal[
+    "posted", "held", "duplicate", "flood", "closed", "rejected", "unavailable", "failed"
+]
+"""posted/held: the server stored it (held = awaiting moderation); duplicate: the server says it
+already has it (never resend); flood: too fast, retry later; closed: the post takes no comments;
+rejected: the server refused this reply (message says why); unavailable: this blog offers no way
+to post this way; failed: a network or server failure, worth retrying."""
+
+SENT_STATES = frozenset({"posted", "held"})
+MESSAGE_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRequest:
+    """One reply to send: where to, to which comment ("" = the post), the text and who from."""
+
+    article_url: str
+    parent_key: str
+    text: str
+    identity: Identity
+    post_id: str = ""
+    """The blog's post id when known (WordPress); posters find it themselves otherwise."""
+    article_title: str = ""
+    api_root: str = ""
+    """A known REST root or comment server, when the thread was read through one."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostOutcome:
+    """What happened to one attempt.
+
+    `message` is the server's reason, sanitised for display; `retry_after` seconds to wait
+    (flood, 429/503) when known; `ambiguous` is True when the request may have reached the server
+    although no answer arrived (the reply may exist: look before resending).
+    """
+
+    state: State
+    remote_id: str = ""
+    remote_url: str = ""
+    message: str = ""
+    retry_after: float | None = None
+    ambiguous: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def stored(self) -> bool:
+        """True when the server stored the reply (published or held)."""
+        return self.state in SENT_STATES
+
+
+class Poster(ABC):
+    """A way of sending replies to a kind of blog (WordPress form, WordPress REST, Isso…).
+
+    Posters keep no state between calls. `post` must not follow redirects with the reply, must
+    not retry, and must report network failures as state "failed" with `ambiguous` set when the
+    request may have been received.
+    """
+
+    name: str = ""
+
+    @abstractmethod
+    async def post(self, client: httpx.AsyncClient, reply: ReplyRequest) -> PostOutcome:
+        """Send `reply` once and say what the server answered."""
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def sanitise(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """A server's message (HTML or text) as one safe line: tags dropped, entities decoded."""
+    return clean(html.unescape(_TAG.sub(" ", text or "")), limit=limit)
+
+
+def network_outcome(error: Exception, *, sent: bool) -> PostOutcome:
+    """A "failed" outcome for an httpx error; ambiguous when the request may have arrived."""
+    connect = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    reason = (str(error).strip() or type(error).__name__).splitlines()[0][:200]
+    if isinstance(error, httpx.TimeoutException | TimeoutError):
+        reason = "timed out"
+    what = "cannot connect" if connect else "the connection failed"
+    message = sanitise(f"{what}: {reason}")
+    return PostOutcome("failed", message=message, ambiguous=sent and not connect)
+
+
+def server_error(status: int, body: str = "") -> PostOutcome:
+    """A 5xx answer: worth retrying; the reply may have been stored unless it was a 503."""
+    detail = sanitise(body, 120) if body and "<" not in body[:1] else ""
+    message = f"the server answered HTTP {status}" + (f": {detail}" if detail else "")
+    return PostOutcome("failed", message=message, ambiguous=status != 503)
+
+
+def normalise(text: str) -> str:
+    """Text reduced for comparing a sent reply with what a server shows.
+
+    Tags, entities, typographic quotes/dashes and whitespace differences are ignored (WordPress
+    curls quotes, escapes & and wraps paragraphs).
+    """
+    plain = html.unescape(_TAG.sub(" ", text or ""))
+    plain = plain.translate(_QUOTES).replace("---", "-").replace("--", "-")
+    return " ".join(plain.split()).casefold()
+
+
+_QUOTES = str.maketrans({
+    "\u201e": '"', "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2033": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "\u2013": "-",
+    "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\u00d7": "x",
+})  # fmt: skip

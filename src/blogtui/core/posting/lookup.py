@@ -1,0 +1,73 @@
+"""Finding a reply on the server: is it there already (after a crash, a dropped connection or a
+"duplicate" answer)? The thread is read the way the reader reads it (`core.comments`), and the
+reply is matched by parent, author name and normalised text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from blogtui.core.comments import NoThread, find_thread, site_of
+from blogtui.core.comments.wordpress import WordPressProvider
+from blogtui.core.models import Article, CommentData
+from blogtui.core.posting.base import normalise
+
+DEADLINE = 30.0
+
+
+class LookupFailed(Exception):
+    """The thread could not be read; whether the reply exists is unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sought:
+    """The reply being looked for."""
+
+    parent_key: str
+    author: str
+    text: str
+
+
+def matches(comment: CommentData, sought: Sought) -> bool:
+    """True when `comment` is the sought reply."""
+    if comment.parent_key != sought.parent_key:
+        return False
+    if comment.author.strip().casefold() != sought.author.strip().casefold():
+        return False
+    return normalise(comment.content) == normalise(sought.text)
+
+
+def stand_in(article_url: str, title: str = "") -> Article:
+    """An Article for a draft whose article is not (or no longer) stored."""
+    return Article(0, 0, article_url, title, "", article_url, None, None, "", False)
+
+
+def hints_of(store: Any, article: Article) -> tuple[str, str]:
+    """The API root and provider the store remembers for the article's blog."""
+    provider, root = store.blog_provider(site_of(article.link)) if article.link else ("", "")
+    if article.feed_id:
+        root = store.api_root(article.feed_id) or root
+    if article.id:
+        provider = store.thread_state(article.id).provider or provider
+    if provider != WordPressProvider.name and not root:
+        root = ""
+    return root, provider
+
+
+async def find_reply(
+    client: httpx.AsyncClient, store: Any, article: Article, sought: Sought
+) -> tuple[CommentData | None, str]:
+    """The published reply and the provider that read the thread; raises LookupFailed."""
+    root, provider = hints_of(store, article)
+    try:
+        found = await find_thread(
+            client, article, deadline=DEADLINE, api_root=root, preferred=provider
+        )
+    except NoThread as error:
+        raise LookupFailed(error.message) from error
+    hits = [c for c in found.thread.comments if matches(c, sought)]
+    hits.sort(key=lambda c: (c.published or 0.0, int(c.key) if c.key.isdigit() else 0))
+    return (hits[-1] if hits else None), found.provider

@@ -1,0 +1,319 @@
+"""Sending queued replies: exactly once, never losing one.
+
+Outbox states (`OutboxItem.state`):
+
+- queued: waiting to be sent (again) once `next_attempt` has come; `last_error` says why not yet.
+- sending: a request is (or was, if blogtui died) under way. Set BEFORE the request goes out.
+- unsure: the request may have reached the server (connection dropped, timeout after sending).
+- posted / held: the server stored it (held: awaiting moderation); `remote_id`, `remote_url` set.
+- duplicate: the server says it already has the reply but its id is not known yet; it is never
+  resent, only looked up again later.
+- closed: the post takes no comments; rejected: the server refused it (`last_error` says why);
+  failed: this blog offers no way to post it. The draft is kept; re-queueing sends it again.
+
+An item found "sending" (a crash mid-send) or "unsure" is first looked for on the server (the
+thread is read, the reply matched by parent, author and text) and resent only if it is absent.
+A draft moves to `sent/` only with the server's comment id and URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import httpx
+
+from blogtui.core.config import Identity
+from blogtui.core.draftfile import Draft, DraftError, DraftNotFound
+from blogtui.core.draftio import acquire_lock, release_lock
+from blogtui.core.drafts import DraftStore
+from blogtui.core.errors import BlogtuiError
+from blogtui.core.models import Article, CommentData, OutboxItem
+from blogtui.core.posting.base import Poster, PostOutcome, ReplyRequest
+from blogtui.core.posting.lookup import LookupFailed, Sought, find_reply, stand_in
+from blogtui.core.posting.select import choose_poster
+
+DUE_STATES = ("queued", "sending", "unsure", "duplicate")
+STORED = frozenset({"posted", "held"})
+FINAL = frozenset({"posted", "held", "closed", "rejected", "failed"})
+FLOOD_DELAY = 20.0
+"""Seconds to wait after a flood answer without Retry-After (WordPress's window is 15 s)."""
+BACKOFF_BASE = 30.0
+BACKOFF_MAX = 3600.0
+LOCK_NAME = ".outbox.lock"
+
+IdentityFor = Callable[[Draft], Identity]
+PosterFor = Callable[[Draft, Article | None], Poster]
+
+
+class OutboxBusy(BlogtuiError):
+    """Another blogtui is sending the outbox right now."""
+
+    title = "Outbox busy"
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What one pass did with one outbox item: its new state and why."""
+
+    draft_id: str
+    state: str
+    message: str = ""
+    remote_id: str = ""
+    remote_url: str = ""
+    next_attempt: float | None = None
+    requests: int = 0
+    """How many times the reply was POSTed in this pass (0 or 1)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the reply is on the server (or waiting its turn)."""
+        return self.state in ("posted", "held", "queued", "unsure", "duplicate", "sending")
+
+    @property
+    def failed(self) -> bool:
+        """True when the user has to act (edit, re-queue or give up)."""
+        return self.state in ("rejected", "closed", "failed")
+
+
+@dataclass
+class _Job:
+    """One item being worked on."""
+
+    item: OutboxItem
+    draft: Draft
+    article: Article | None
+    identity: Identity
+    now: float
+
+    @property
+    def sought(self) -> Sought:
+        return Sought(self.item.parent_key, self.identity.name, self.draft.text)
+
+    @property
+    def where(self) -> Article:
+        return self.article or stand_in(self.draft.article_url, self.draft.article_title)
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> float:
+    """Seconds before the next attempt after `attempts` failed ones (honouring Retry-After)."""
+    delay = min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+    return max(delay, retry_after or 0.0)
+
+
+def queue_reply(store: Any, drafts: DraftStore, draft: Draft, article_id: int | None) -> OutboxItem:
+    """Queue a saved draft for sending (marks the draft file "queued")."""
+    drafts.save(replace(draft, state="queued"))
+    return store.enqueue_reply(draft.id, article_id, draft.parent_id)
+
+
+def next_due(store: Any) -> float | None:
+    """When the next queued reply is due (now for one without a time), or None."""
+    times = [item.next_attempt or 0.0 for item in store.outbox(DUE_STATES)]
+    return min(times) if times else None
+
+
+async def send_pending(
+    store: Any,
+    drafts: DraftStore,
+    client: httpx.AsyncClient,
+    *,
+    now: float | None = None,
+    identity_for: IdentityFor | None = None,
+    poster_for: PosterFor | None = None,
+    flood_delay: float = FLOOD_DELAY,
+) -> list[SendResult]:
+    """Send every due reply once, one after another; raises OutboxBusy if another process is."""
+    lock = _lock(drafts)
+    try:
+        _finish_archives(store, drafts)
+        moment = time.time() if now is None else now
+        items = [i for i in store.outbox(DUE_STATES) if _due(i, moment)]
+        sender = _Sender(store, drafts, client, identity_for, poster_for, flood_delay)
+        return [await sender.run(item, moment) for item in items]
+    finally:
+        release_lock(lock)
+
+
+def send_sync(store: Any, drafts: DraftStore, **options: Any) -> list[SendResult]:
+    """`send_pending` for callers without an event loop, with a client of its own."""
+    from blogtui.core.fetch import make_client
+
+    async def run() -> list[SendResult]:
+        async with make_client(4) as client:
+            return await send_pending(store, drafts, client, **options)
+
+    return asyncio.run(run())
+
+
+def _lock(drafts: DraftStore) -> int:
+    try:
+        return acquire_lock(drafts.root / LOCK_NAME)
+    except DraftError as error:
+        raise OutboxBusy("another blogtui is sending replies right now; try again later") from error
+
+
+def _due(item: OutboxItem, now: float) -> bool:
+    return item.state == "sending" or item.next_attempt is None or item.next_attempt <= now
+
+
+def _finish_archives(store: Any, drafts: DraftStore) -> None:
+    """Archive drafts whose reply is confirmed but whose file was not moved (a crash between)."""
+    for item in store.outbox(tuple(STORED)):
+        if item.remote_id and drafts.path_of(item.draft_id).exists():
+            try:
+                drafts.archive(item.draft_id, item.remote_id, item.remote_url)
+            except DraftError:
+                continue
+
+
+class _Sender:
+    """Works through outbox items with shared settings."""
+
+    def __init__(self, store: Any, drafts: DraftStore, client: httpx.AsyncClient,
+                 identity_for: IdentityFor | None, poster_for: PosterFor | None,
+                 flood_delay: float) -> None:  # fmt: skip
+        self.store, self.drafts, self.client = store, drafts, client
+        self.identity_for = identity_for or (lambda draft: draft.identity)
+        self.poster_for = poster_for or (lambda draft, article: choose_poster(store, draft))
+        self.flood_delay = flood_delay
+
+    async def run(self, item: OutboxItem, now: float) -> SendResult:
+        """Handle one item: look first when needed, then post at most once."""
+        job = self._job(item, now)
+        if isinstance(job, SendResult):
+            return job
+        if item.state in ("sending", "unsure", "duplicate"):
+            looked = await self._look(job, "sending" if item.state == "sending" else item.state)
+            if looked is not None:
+                return looked
+        return await self._post(job)
+
+    def _job(self, item: OutboxItem, now: float) -> _Job | SendResult:
+        try:
+            draft = self.drafts.load(item.draft_id)
+        except DraftNotFound:
+            return self._gone(item)
+        except DraftError as error:
+            return self._set(item, "failed", f"the draft cannot be read: {error.message}")
+        article = self.store.get_article(item.article_id) if item.article_id else None
+        who = self.identity_for(draft)
+        identity = who if who.complete or not draft.identity.complete else draft.identity
+        return _Job(item, draft, article, identity, now)
+
+    def _gone(self, item: OutboxItem) -> SendResult:
+        """The draft file is not in drafts/: already archived (a crash after), or deleted."""
+        try:
+            sent = self.drafts.load(item.draft_id, sent=True)
+        except DraftError:
+            return self._set(item, "failed", "the draft file is gone; nothing was sent")
+        if sent.remote_id:
+            self.store.update_reply(item.draft_id, state="posted", remote_id=sent.remote_id,
+                                    remote_url=sent.remote_url, last_error="")  # fmt: skip
+            return SendResult(item.draft_id, "posted", "", sent.remote_id, sent.remote_url)
+        return self._set(item, "failed", "the draft was archived without a comment id")
+
+    async def _look(self, job: _Job, state: str) -> SendResult | None:
+        """Look for the reply; a result when the item is settled, None to go on posting."""
+        try:
+            found, _ = await find_reply(self.client, self.store, job.where, job.sought)
+        except LookupFailed as error:
+            keep = "unsure" if state == "sending" else state
+            return self._retry(job, keep, f"cannot check whether it was posted: {error}")
+        if found is not None:
+            held = found.status not in ("approved", "")
+            outcome = PostOutcome("held" if held else "posted", found.key, found.link)
+            return self._stored(job, outcome, found)
+        if state == "duplicate":
+            return self._retry(job, "duplicate", "the blog says it has this reply already;"
+                               " it is not resent and will be looked up again")  # fmt: skip
+        return None
+
+    async def _post(self, job: _Job) -> SendResult:
+        item, draft = job.item, job.draft
+        try:
+            poster = self.poster_for(draft, job.article)
+        except BlogtuiError as error:
+            return self._set(item, "failed", error.message)
+        request = ReplyRequest(draft.article_url, item.parent_key, draft.text, job.identity,
+                               article_title=draft.article_title)  # fmt: skip
+        self.store.update_reply(item.draft_id, state="sending", attempts=item.attempts + 1)
+        job.item = replace(item, attempts=item.attempts + 1, state="sending")
+        try:
+            outcome = await poster.post(self.client, request)
+        except BlogtuiError as error:
+            outcome = PostOutcome("failed", message=error.message, ambiguous=True)
+        return await self._apply(job, outcome, requests=1)
+
+    async def _apply(self, job: _Job, outcome: PostOutcome, requests: int) -> SendResult:
+        state, message = outcome.state, outcome.message
+        if outcome.stored and outcome.remote_id:
+            result = self._stored(job, outcome, None)
+        elif outcome.stored or state == "duplicate":
+            result = await self._look(job, "duplicate") or self._retry(job, "duplicate", message)
+        elif state == "flood":
+            delay = max(outcome.retry_after or 0.0, self.flood_delay)
+            result = self._retry(job, "queued", message or "posting too quickly", delay)
+        elif state == "failed":
+            keep = "unsure" if outcome.ambiguous else "queued"
+            delay = backoff(job.item.attempts, outcome.retry_after)
+            result = self._retry(job, keep, message, delay)
+        else:
+            result = self._refused(job, outcome)
+        return replace(result, requests=requests)
+
+    def _refused(self, job: _Job, outcome: PostOutcome) -> SendResult:
+        """closed / rejected / unavailable: the draft is kept (editable again)."""
+        state = {"unavailable": "failed"}.get(outcome.state, outcome.state)
+        if state == "closed" and job.article is not None:
+            self.store.set_comments_open(job.article.id, False)
+        self._mark_draft(job.draft, "failed" if state == "failed" else "rejected")
+        return self._set(job.item, state, outcome.message or state)
+
+    def _stored(self, job: _Job, outcome: PostOutcome, found: CommentData | None) -> SendResult:
+        """The server has it: record it, put it into the thread as mine, archive the draft."""
+        item, state = job.item, outcome.state
+        url = outcome.remote_url or (found.link if found else "")
+        self.store.update_reply(item.draft_id, state=state, remote_id=outcome.remote_id,
+                                remote_url=url, last_error="", next_attempt=None)  # fmt: skip
+        if job.article is not None:
+            comment = found or _mine(job, outcome.remote_id, url, held=state == "held")
+            provider = self.store.thread_state(job.article.id).provider
+            self.store.store_thread(job.article.id, [comment], provider=provider, partial=True)
+            self.store.mark_mine(job.article.id, comment.key)
+        message = outcome.message
+        try:
+            self.drafts.archive(item.draft_id, outcome.remote_id, url)
+        except DraftError as error:
+            message = f"posted; the draft could not be archived: {error.message}"
+        return SendResult(item.draft_id, state, message, outcome.remote_id, url)
+
+    def _retry(self, job: _Job, state: str, message: str, delay: float | None = None) -> SendResult:
+        wait = backoff(job.item.attempts) if delay is None else delay
+        when = job.now + wait
+        self.store.update_reply(job.item.draft_id, state=state, last_error=message,
+                                next_attempt=when)  # fmt: skip
+        return SendResult(job.item.draft_id, state, message, next_attempt=when)
+
+    def _set(self, item: OutboxItem, state: str, message: str) -> SendResult:
+        self.store.update_reply(item.draft_id, state=state, last_error=message, next_attempt=None)
+        return SendResult(item.draft_id, state, message)
+
+    def _mark_draft(self, draft: Draft, state: str) -> None:
+        try:
+            self.drafts.save(replace(draft, state=state))
+        except DraftError:
+            pass
+
+
+def _mine(job: _Job, key: str, url: str, *, held: bool) -> CommentData:
+    """The sent reply as a comment of the stored thread."""
+    paragraphs = [p.strip() for p in job.draft.text.split("\n\n") if p.strip()]
+    content = "".join(f"<p>{html.escape(p).replace(chr(10), '<br />')}</p>" for p in paragraphs)
+    return CommentData(key=key, parent_key=job.item.parent_key, author=job.identity.name,
+                       content=content, published=time.time(), author_url=job.identity.website,
+                       link=url, status="hold" if held else "approved")  # fmt: skip

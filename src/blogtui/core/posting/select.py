@@ -1,0 +1,34 @@
+"""Which poster sends a draft: REST with a stored credential, Isso where the thread is Isso's,
+else the WordPress comment form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from blogtui.core.comments import site_of
+from blogtui.core.draftfile import Draft
+from blogtui.core.posting.base import Poster
+from blogtui.core.posting.credentials import CredentialStore
+from blogtui.core.posting.form import FormPoster
+from blogtui.core.posting.isso import IssoPoster
+from blogtui.core.posting.rest import RestPoster
+
+
+def choose_poster(store: Any, draft: Draft, credentials: CredentialStore | None = None) -> Poster:
+    """The poster for `draft`'s blog."""
+    site = site_of(draft.article_url)
+    if credentials is not None and site:
+        credential = credentials.get(site)  # CredentialError: an unsafe secrets file
+        if credential is not None:
+            return RestPoster(credential)
+    provider = store.blog_provider(site)[0] if site else ""
+    if provider == "isso":
+        return IssoPoster()
+    return FormPoster()
+
+
+def poster_chooser(store: Any, secrets_dir: Path | None) -> Any:
+    """A `poster_for` callable for `send_pending` that also uses stored credentials."""
+    credentials = CredentialStore(secrets_dir) if secrets_dir is not None else None
+    return lambda draft, article: choose_poster(store, draft, credentials)

@@ -1,0 +1,152 @@
+"""Credentials: private storage, and never sent where they could leak."""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from blogtui.core.posting.credentials import (
+    Credential,
+    CredentialError,
+    CredentialStore,
+    Secret,
+    check_destination,
+)
+from blogtui.core.posting.rest import REDIRECTED, RestPoster
+
+PASSWORD = "abcd EFGH ijkl MNOP qrst UVWX"
+
+
+@pytest.fixture
+def creds(tmp_path) -> CredentialStore:
+    return CredentialStore(tmp_path / "secrets", use_keyring=False)
+
+
+def test_file_fallback_is_private(creds):
+    creds.set("https://blog.example/2024/post/", "anna", PASSWORD)
+    assert stat.S_IMODE(creds.dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(creds.path.stat().st_mode) == 0o600
+    found = creds.get("https://blog.example/other")
+    assert found is not None and found.user == "anna" and found.password.reveal() == PASSWORD
+    assert "not encrypted" in creds.warning
+    creds.delete("https://blog.example")
+    assert creds.get("https://blog.example") is None
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_readable_secrets_file_is_refused(creds, mode):
+    creds.set("https://blog.example", "anna", PASSWORD)
+    os.chmod(creds.path, mode)
+    with pytest.raises(CredentialError) as caught:
+        creds.get("https://blog.example")
+    assert f"{mode:04o}" in caught.value.message and "chmod 600" in caught.value.message
+    assert PASSWORD not in caught.value.message
+
+
+def test_secret_never_shows():
+    secret = Secret(PASSWORD)
+    credential = Credential("anna", secret)
+    for shown in (str(secret), repr(secret), f"{secret}", "%s" % secret, repr(credential)):  # noqa: UP031
+        assert PASSWORD not in shown
+    assert str(secret) == "***"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://blog.example/wp-json/",
+        "http://localhost:8080/wp-json/",
+        "http://10.0.0.1/wp-json/",
+        "https://anna:pw@blog.example/wp-json/",
+        "http://user@127.0.0.1/wp-json/",
+        "ftp://blog.example/",
+    ],
+)
+def test_unsafe_destinations_are_refused(url):
+    with pytest.raises(CredentialError):
+        check_destination(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://blog.example/wp-json/",
+        "http://127.0.0.1:8089/",
+        "http://127.5.6.7/",
+        "http://[::1]:80/",
+    ],
+)
+def test_safe_destinations(url):
+    check_destination(url)
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    seen: list[tuple[str, str]] = []
+    location = ""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.seen.append((self.path, self.headers.get("Authorization", "")))
+        if self.path.startswith("/redirect") and self.location:
+            self.send_response(302)
+            self.send_header("Location", self.location)
+        else:
+            self.send_response(401)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, type[_Recorder]]]:
+    handler = type("Handler", (_Recorder,), {"seen": [], "location": ""})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def test_not_sent_after_a_redirect(recorder, caplog):
+    base, handler = recorder
+    handler.location = f"{base}/elsewhere"
+    poster = RestPoster(Credential("anna", Secret(PASSWORD)))
+    caplog.set_level(logging.DEBUG)
+    async with httpx.AsyncClient() as client:
+        outcome = await poster._check(client, f"{base}/redirect/")
+    assert outcome is not None and outcome.message == REDIRECTED
+    assert [path for path, _ in handler.seen] == ["/redirect/wp/v2/users/me"]
+    assert handler.seen[0][1].startswith("Basic ")
+    assert PASSWORD not in caplog.text and "abcdEFGH" not in caplog.text
+
+
+async def test_never_sent_over_plain_http_to_a_remote_host():
+    seen: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: seen.append(request) or httpx.Response(200))
+    poster = RestPoster(Credential("anna", Secret(PASSWORD)))
+    async with httpx.AsyncClient(transport=transport) as client:
+        for url in ("http://blog.example/wp-json/", "https://a:b@blog.example/wp-json/"):
+            with pytest.raises(CredentialError) as caught:
+                await poster._send(client, "GET", url)
+            assert PASSWORD not in str(caught.value)
+    assert seen == []
+
+
+async def test_wrong_password_message(recorder):
+    base, handler = recorder
+    poster = RestPoster(Credential("anna", Secret(PASSWORD)))
+    async with httpx.AsyncClient() as client:
+        outcome = await poster._check(client, f"{base}/wp-json/")
+    assert outcome is not None and outcome.state == "rejected"
+    assert "application passwords unavailable" in outcome.message
+    assert PASSWORD not in repr(outcome)
