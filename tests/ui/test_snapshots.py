@@ -12,7 +12,10 @@ import pytest
 from textual.pilot import Pilot
 from ui_helpers import settle
 
+from blogtui.core.comments import ThreadResult
+from blogtui.core.models import Article
 from blogtui.ui.app import BlogtuiApp
+from blogtui.ui.screens import thread as thread_screen
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +26,18 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def offline_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Comment threads fail the same way everywhere (the seeded blogs are not reachable)."""
+
+    def offline(store: object, article: Article, *, deadline: float = 30.0) -> ThreadResult:
+        store.record_thread_error(article.id, "", "offline")  # type: ignore[attr-defined]
+        comments = store.comments_for(article.id)  # type: ignore[attr-defined]
+        return ThreadResult(article.id, "", comments, error="offline")
+
+    monkeypatch.setattr(thread_screen, "load_thread_sync", offline)
 
 
 async def ready(pilot: Pilot[None]) -> None:

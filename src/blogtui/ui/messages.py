@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
-from blogtui.core.models import Article, Feed
+from blogtui.core.models import Article, Comment, Feed, ThreadState
 from blogtui.core.render import RenderedText
 
 
@@ -77,6 +77,25 @@ class FeedAdded(Message):
 
     feed: Feed
     created: bool
+
+
+@dataclass
+class ThreadLoaded(Message):
+    """An article's comment thread for the reader: the stored one, or one just refreshed."""
+
+    article_id: int
+    comments: list[Comment]
+    state: ThreadState
+    """For the stored thread, the state as it was before this visit (the "new" baseline)."""
+    refreshed: bool
+    """False: the stored thread (a refresh follows); True: after a refresh."""
+
+
+@dataclass
+class CommentsSeen(Message):
+    """Comments of an article were marked seen (its list row's new count changed)."""
+
+    article_id: int
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Reading: opening articles, read state, next/previous unread, links to the browser.
 
-A mixin of MainScreen, kept apart so each file stays readable.
+Opening an article also loads its comment thread (thread.py). A mixin of MainScreen, kept
+apart so each file stays readable.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Reading(_Base):
     @on(messages.ArticleLoaded)
     def _article_loaded(self, message: messages.ArticleLoaded) -> None:
         self.reader.show_article(message.article, message.rendered)
+        self.load_thread(message.article)
 
     # -- read state -------------------------------------------------------------------------
 

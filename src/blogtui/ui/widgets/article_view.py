@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
-from blogtui.core.models import Article
+from blogtui.core.models import Article, Comment, ThreadState
 from blogtui.core.render import RenderedText
 from blogtui.ui.display import display_text
-from blogtui.ui.keys import READER_BINDINGS
+from blogtui.ui.keys import READER_BINDINGS, THREAD_BINDINGS
+from blogtui.ui.widgets.comment_thread import CommentThread
 
 COMMENTS_SLOT_ID = "comments-slot"
 """The container below the body where the comment thread widget is mounted."""
@@ -45,13 +50,32 @@ def article_header(article: Article) -> Text:
     return header
 
 
+class ReaderThread(CommentThread):
+    """The comment thread under the article; `r` asks the screen to refresh it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(THREAD_BINDINGS)
+
+    class RefreshRequested(Message):
+        """The user asked for a fresh copy of the thread (key r)."""
+
+    def action_refresh_thread(self) -> None:
+        """Ask the screen to fetch the thread again."""
+        self.post_message(self.RefreshRequested())
+
+
 class ArticleView(VerticalScroll):
-    """Shows one article; `links` holds its numbered links ([1] is links[0])."""
+    """Shows one article and its comment thread; `links` holds the article's numbered links
+    ([1] is links[0]).
+
+    The thread sits below the body in a slot as tall as the pane (it scrolls itself), so
+    scrolling to the end of the article shows a full pane of comments. With the
+    `-thread-only` class the header and body are hidden and the thread fills the pane.
+    """
 
     BINDINGS = READER_BINDINGS
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-no-thread")
         self.article: Article | None = None
         """The article shown (or loading)."""
         self.links: list[str] = []
@@ -60,13 +84,52 @@ class ArticleView(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(Text("No article open. Pick one and press enter."), id="reader-header")
         yield Static("", id="reader-body")
-        # COMMENTS SLOT: the comment thread widget is mounted into this container, below the body.
-        yield Vertical(id=COMMENTS_SLOT_ID)
+        with Vertical(id=COMMENTS_SLOT_ID):
+            yield Static("", id="thread-status")
+            yield ReaderThread(id="thread")
 
     @property
     def comments_slot(self) -> Vertical:
         """Where the comment thread widget goes."""
         return self.query_one(f"#{COMMENTS_SLOT_ID}", Vertical)
+
+    @property
+    def thread(self) -> ReaderThread:
+        """The comment thread widget."""
+        return self.query_one("#thread", ReaderThread)
+
+    @property
+    def thread_only(self) -> bool:
+        """True when the thread fills the pane (header and body hidden)."""
+        return self.has_class("-thread-only")
+
+    def set_thread_only(self, only: bool) -> None:
+        """Show the thread alone (True) or below the article (False)."""
+        self.set_class(only, "-thread-only")
+        if only:
+            self.scroll_home(animate=False, immediate=True)
+
+    def show_thread(
+        self,
+        comments: list[Comment],
+        state: ThreadState,
+        *,
+        post_author: str = "",
+        keep_position: bool = False,
+    ) -> None:
+        """Show the open article's thread (see `CommentThread.set_thread`)."""
+        self.remove_class("-no-thread")
+        self.thread.set_thread(
+            comments, state, post_author=post_author, keep_position=keep_position
+        )
+
+    def set_thread_status(self, text: str) -> None:
+        """The line above the thread (our own words, never markup)."""
+        self.query_one("#thread-status", Static).update(Text(text, style="bold"))
+
+    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.thread and not self.thread_only:
+            self.scroll_to_widget(self.comments_slot, top=True, animate=False, immediate=True)
 
     def show_loading(self, title: str) -> None:
         """Show `title` and "Loading…" while the body renders in a worker."""
@@ -74,6 +137,7 @@ class ArticleView(VerticalScroll):
         self.links = []
         self.query_one("#reader-header", Static).update(display_text(title, "bold", limit=500))
         self.query_one("#reader-body", Static).update(Text("Loading…", style="italic"))
+        self.add_class("-no-thread")
 
     def show_article(self, article: Article, rendered: RenderedText) -> None:
         """Show `article`, scrolled to the top.

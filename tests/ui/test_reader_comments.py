@@ -1,0 +1,264 @@
+"""Pilot tests of the comment thread under the open article, against the demo blog on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from ui_helpers import main_screen, press, settle
+
+from blogtui.core.config import Config
+from blogtui.core.models import Article
+from blogtui.core.paths import Places
+from blogtui.core.refresh import refresh_sync
+from blogtui.core.store import Store
+from blogtui.demo import DemoBlog
+from blogtui.ui import comment_loading
+from blogtui.ui.app import BlogtuiApp, build_app
+from blogtui.ui.screens import thread as thread_screen
+from blogtui.ui.screens.main import MainScreen
+from blogtui.ui.widgets.article_view import ReaderThread
+
+SIZE = (120, 40)
+GERMAN_POST = 27
+"""The demo post with the 44-comment thread."""
+HOSTILE = "[bold red]loud[/] [@click=app.quit]quit[/] \x1b[2J"
+
+
+class Demo:
+    """The demo blog, a store subscribed to it, and the app on that store."""
+
+    def __init__(self, blog: DemoBlog, store: Store, home: Places) -> None:
+        self.blog = blog
+        self.store = store
+        self.home = home
+
+    def app(self) -> BlogtuiApp:
+        return build_app(self.home, config=Config(fetch_timeout=10.0), store=self.store)
+
+    def article_id(self, post: int) -> int:
+        """The stored article of a demo post."""
+        link = self.blog.post_url(post)
+        ids = self.store.article_ids(None)
+        return next(row.id for row in self.store.article_summaries(ids) if row.link == link)
+
+    def article(self, post: int) -> Article:
+        article = self.store.get_article(self.article_id(post))
+        assert article is not None
+        return article
+
+    def comment(self, post: int, text: str, author: str = "Zoë Gast", parent: int = 0) -> None:
+        """Post a comment through the blog's form handler, as a browser would."""
+        form = {
+            "comment_post_ID": str(post), "author": author, "email": "zoe@example.org",
+            "url": "", "comment": text, "comment_parent": str(parent),
+            "akismet_comment_nonce": self.blog.nonce(post), "ak_js": "1",
+        }  # fmt: skip
+        assert self.blog.submit(form).status == 302
+
+
+@pytest.fixture
+def demo(home: Places) -> Iterator[Demo]:
+    """The demo blog served on 127.0.0.1, subscribed and refreshed into a fresh store."""
+    store = Store(home.database)
+    try:
+        with DemoBlog() as blog:
+            store.add_feed(blog.feed_url)
+            refresh_sync(store, store.list_feeds(), Config())
+            yield Demo(blog, store, home)
+    finally:
+        store.close()
+
+
+async def open_post(pilot: Pilot[None], demo: Demo, post: int) -> MainScreen:
+    """Put the list cursor on a demo post and open it with enter."""
+    await settle(pilot)
+    screen = main_screen(pilot.app)  # type: ignore[arg-type]
+    screen.article_list.set_rows(screen.article_list.ids, keep_cursor_on=demo.article_id(post))
+    screen.article_list.focus()
+    await press(pilot, "enter")
+    assert screen.reader.article is not None
+    assert screen.reader.article.id == demo.article_id(post)
+    return screen
+
+
+def thread_of(screen: MainScreen) -> ReaderThread:
+    return screen.reader.thread
+
+
+def lines(widget: ReaderThread) -> list[str]:
+    """The thread's visible lines as plain text."""
+    height = widget.scrollable_content_region.height
+    return ["".join(s.text for s in widget.render_line(y)).rstrip() for y in range(height)]
+
+
+def row_counts(screen: MainScreen, article_id: int) -> tuple[int | None, int]:
+    """(comments, new comments) as the article's list row shows them after a redraw."""
+    row = screen.article_list.get_row(article_id)
+    assert row is not None
+    return row.comment_count, row.new_comments
+
+
+async def test_opening_shows_the_nested_thread_under_the_article(demo: Demo) -> None:
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        widget = thread_of(screen)
+        entries = widget.thread_layout.entries
+        assert len(entries) == 44
+        reply = next(entry for entry in entries if entry.depth >= 1)
+        parent = entries[reply.parent]
+        assert parent.comment.key == reply.comment.parent_key
+        assert parent.depth == reply.depth - 1
+        assert str(screen.reader.query_one("#thread-status").render()) == "Comments (44)"
+        # The slot is below the body and exactly as tall as the pane's viewport.
+        body = screen.reader.query_one("#reader-body")
+        assert screen.reader.comments_slot.virtual_region.y >= body.virtual_region.bottom
+        assert screen.reader.comments_slot.size.height == screen.reader.scrollable_size.height
+        await press(pilot, "tab")  # from the list to the article
+        assert screen.focused is screen.reader
+        await press(pilot, "tab")  # from the article into its thread
+        assert screen.focused is widget
+        await press(pilot, "shift+tab")
+        assert screen.focused is screen.reader
+        await press(pilot, "l")
+        assert screen.focused is widget
+        first, reply = entries[0], entries[1]
+        assert (first.depth, reply.depth, reply.parent) == (0, 1, 0)
+        shown = lines(widget)
+        first_line = next(line for line in shown if line.startswith(first.comment.author))
+        reply_line = next(line for line in shown if f"─{reply.comment.author}" in line)
+        assert reply_line.index(reply.comment.author) > first_line.index(first.comment.author)
+        assert row_counts(screen, demo.article_id(GERMAN_POST)) == (44, 0)  # first visit
+
+
+async def test_stored_thread_first_then_refresh_keeps_the_cursor(
+    demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = demo.article(GERMAN_POST)
+    # an earlier visit stored the thread
+    await asyncio.to_thread(comment_loading.load_thread_sync, demo.store, article)
+    demo.store.visit_thread(article.id)
+    demo.comment(GERMAN_POST, "Neu seit dem letzten Besuch!")
+    gate = threading.Event()
+    real = thread_screen.load_thread_sync
+
+    def gated(*args: Any, **kwargs: Any) -> Any:
+        assert gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(thread_screen, "load_thread_sync", gated)
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.article_list.set_rows(screen.article_list.ids, keep_cursor_on=article.id)
+        screen.article_list.focus()
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause()
+            if thread_of(screen).thread_layout.entries:
+                break
+        widget = thread_of(screen)
+        assert len(widget.thread_layout.entries) == 44  # the stored thread, before the fetch
+        assert "refreshing" in str(screen.reader.query_one("#thread-status").render())
+        widget.focus()
+        for _ in range(6):
+            await pilot.press("j")
+        chosen = widget.cursor_comment
+        assert chosen is not None
+        gate.set()
+        await settle(pilot)
+        assert len(widget.thread_layout.entries) == 45
+        assert widget.cursor_comment is not None and widget.cursor_comment.key == chosen.key
+        assert str(screen.reader.query_one("#thread-status").render()) == "Comments (45)"
+
+
+async def test_new_comment_shows_new_and_reading_it_marks_it_seen(demo: Demo) -> None:
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        assert thread_of(screen).new_ids == []  # nothing is new on a first visit
+        demo.comment(GERMAN_POST, "Ich war auch da!", parent=0)
+        await open_post(pilot, demo, 19)
+        await open_post(pilot, demo, GERMAN_POST)
+        widget = thread_of(screen)
+        assert len(widget.new_ids) == 1
+        article_id = demo.article_id(GERMAN_POST)
+        assert row_counts(screen, article_id) == (45, 1)
+        await press(pilot, "t", "n")  # into the thread, then to the new comment
+        assert screen.focused is widget
+        assert widget.cursor_comment is not None
+        assert widget.cursor_comment.id == widget.new_ids[0]
+        assert any("Zoë Gast" in line and " new" in line for line in lines(widget))
+        await settle(pilot)
+        assert row_counts(screen, article_id) == (45, 0)
+        seen = {c.id: c.seen for c in demo.store.comments_for(article_id)}
+        assert seen[widget.new_ids[0]]
+
+
+async def test_capital_c_toggles_thread_only(demo: Demo) -> None:
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        header = screen.reader.query_one("#reader-header")
+        await press(pilot, "C")
+        assert screen.reader.thread_only and not header.display
+        assert screen.focused is thread_of(screen)
+        assert screen.reader.comments_slot.region.y == screen.reader.content_region.y
+        await press(pilot, "C")
+        assert not screen.reader.thread_only and header.display
+
+
+async def test_r_in_the_thread_refreshes_it(demo: Demo) -> None:
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        widget = thread_of(screen)
+        await press(pilot, "t", "j", "j")
+        chosen = widget.cursor_comment
+        demo.comment(GERMAN_POST, "Noch ein Kommentar.")
+        before = len(demo.blog.requests)
+        await press(pilot, "r")
+        assert any("/wp-json/" in r for r in demo.blog.requests[before:])
+        assert not any("/feed/" == r.split()[1] for r in demo.blog.requests[before:])
+        assert len(widget.thread_layout.entries) == 45
+        assert widget.cursor_comment == chosen
+        assert screen.focused is widget
+
+
+async def test_server_error_keeps_the_stored_thread_and_shows_a_notice(demo: Demo) -> None:
+    article = demo.article(GERMAN_POST)
+    await asyncio.to_thread(comment_loading.load_thread_sync, demo.store, article)
+    demo.blog.fail_next(count=50, status=500)
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        await settle(pilot)
+        widget = thread_of(screen)
+        assert app.is_running
+        assert len(widget.thread_layout.entries) == 44
+        assert any(line.startswith("Could not refresh:") for line in lines(widget))
+        assert "refresh failed" in str(screen.reader.query_one("#thread-status").render())
+
+
+async def test_hostile_comment_text_shows_literally(demo: Demo) -> None:
+    demo.comment(GERMAN_POST, HOSTILE, author="[b]Mallory[/b]")
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        await press(pilot, "t", "G")
+        assert app.is_running
+        shown = "\n".join(lines(thread_of(screen)))
+        assert "[b]Mallory[/b]" in shown
+        assert "[bold red]loud[/] [@click=app.quit]quit[/]" in shown
+        assert "\x1b" not in shown
+
+
+def test_every_thread_binding_has_an_id_and_description() -> None:
+    for binding in ReaderThread.BINDINGS:
+        assert getattr(binding, "id", None) and getattr(binding, "description", None)
