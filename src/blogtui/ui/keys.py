@@ -44,6 +44,11 @@ MAIN_BINDINGS: list[Binding] = [
     _bind("s", "search", "Search", "search"),
     _bind("o", "open_link", "Open in browser", "open-link", show=False),
     _bind("f", "follow_link", "Follow link [n]", "follow-link", show=False),
+    _bind("c", "reply", "Reply", "reply"),
+    _bind("D", "drafts", "Drafts", "drafts"),
+    # comment thread (ui/screens/thread.py)
+    _bind("C", "thread_only", "Comments only", "thread-only", show=False),
+    _bind("t", "focus_thread", "Go to comments", "focus-thread", show=False),
 ]
 """Bindings of the three-pane main screen; each is also a command in the palette."""
 
@@ -64,6 +69,29 @@ READER_BINDINGS: list[Binding] = [
     _bind("G", "scroll_end", "Bottom", "reader-bottom", show=False),
 ]
 """Movement in the reader pane."""
+
+THREAD_BINDINGS: list[Binding] = [
+    _bind("r", "refresh_thread", "Refresh comments", "thread-refresh"),
+]
+"""The comment thread in the reader, on top of CommentThread's own `comments.*` keys."""
+
+COMPOSE_BINDINGS: list[Binding] = [
+    _bind("escape", "leave", "Save & leave", "compose.leave"),
+    _bind("ctrl+g,greater_than_sign", "quote", "Quote parent", "compose.quote"),
+    _bind("ctrl+e", "external_editor", "$EDITOR", "compose.editor", priority=True),
+    _bind("ctrl+o", "change_identity", "Identity", "compose.identity", priority=True),
+]
+"""The reply editor. `>` quotes only when the editor is not focused (there it types `>`)."""
+
+DRAFTS_BINDINGS: list[Binding] = [
+    _bind("escape,q", "close", "Back", "drafts.close"),
+    _bind("enter", "resume", "Resume", "drafts.resume"),
+    _bind("d", "delete", "Delete", "drafts.delete"),
+    _bind("o", "open_article", "Open article", "drafts.open"),
+    _bind("j", "cursor(1)", "Down", "drafts.down", show=False),
+    _bind("k", "cursor(-1)", "Up", "drafts.up", show=False),
+]
+"""The drafts screen (`D`)."""
 
 
 def keymap(remaps: Mapping[str, str], known: Iterable[Binding]) -> tuple[dict[str, str], list[str]]:

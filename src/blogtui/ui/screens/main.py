@@ -24,6 +24,8 @@ from blogtui.ui.display import display
 from blogtui.ui.keys import MAIN_BINDINGS
 from blogtui.ui.screens.feed_actions import FeedActions
 from blogtui.ui.screens.reading import Reading
+from blogtui.ui.screens.replying import Replying
+from blogtui.ui.screens.thread import Threads
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.article_view import ArticleView
 from blogtui.ui.widgets.feed_list import FeedEntry, FeedList
@@ -37,7 +39,7 @@ PANE_CONTAINERS = {"feeds": "feeds", "articles": "articles-pane", "reader": "rea
 """Each pane's outermost widget id (the one narrow layouts show or hide)."""
 
 
-class MainScreen(FeedActions, Reading, Screen[None]):
+class MainScreen(FeedActions, Reading, Threads, Replying, Screen[None]):
     """Feeds, the article list and the reader."""
 
     BINDINGS = MAIN_BINDINGS
@@ -113,6 +115,8 @@ class MainScreen(FeedActions, Reading, Screen[None]):
 
     def action_focus_pane(self, step: int) -> None:
         """Move to the next (1) or previous (-1) pane, wrapping around."""
+        if self.step_into_thread(step):  # the reader's comment thread is a stop of its own
+            return
         index = PANE_IDS.index(self.active_pane)
         self.focus_pane(PANE_IDS[(index + step) % len(PANE_IDS)])
 

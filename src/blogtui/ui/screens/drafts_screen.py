@@ -1,0 +1,223 @@
+"""Every reply draft (`D`): its target, the parent's excerpt, age and state.
+
+Unreadable draft files are listed as such and kept. Enter resumes a draft, `d` deletes one
+after confirming (not while another blogtui edits it), `o` opens its article in the reader.
+The screen dismisses with a DraftChoice (resume/open) or None.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import getters, on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from blogtui.core.drafts import (
+    Draft,
+    DraftError,
+    DraftListing,
+    DraftLocked,
+    DraftNotFound,
+    DraftStore,
+    Unreadable,
+)
+from blogtui.ui.display import display, display_text, glyph
+from blogtui.ui.keys import DRAFTS_BINDINGS
+
+
+@dataclass(frozen=True)
+class DraftChoice:
+    """What the user picked on the drafts screen: "resume" or "open" `draft`."""
+
+    action: str
+    draft: Draft
+
+
+def age(seconds: float) -> str:
+    """A short age: "just now", "5 min ago", "3 h ago", "2 d ago"."""
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} d ago"
+
+
+def target_line(draft: Draft) -> str:
+    """Where the draft goes: the article and the comment (or the post) it answers."""
+    title = draft.article_title or draft.article_url or draft.blog or "(no article)"
+    if draft.parent_id:
+        return f"{title} — reply to {draft.parent_author or 'comment ' + draft.parent_id}"
+    return f"{title} — reply to the post"
+
+
+def draft_prompt(entry: DraftListing, now: float) -> Text:
+    """A list entry of two or three lines, all sanitised, never markup."""
+    if isinstance(entry, Unreadable):
+        prompt = display_text(f"{glyph('⚠', '!')} unreadable: {entry.reason}", "bold", limit=300)
+        prompt.append_text(display_text(f"\n   file kept as it is: {entry.path}", "dim"))
+        return prompt
+    state = f"{entry.state} · {age(now - entry.updated)}"
+    prompt = Text(f"{glyph('✎', 'D')} ", end="")
+    prompt.append_text(display_text(target_line(entry), "bold", limit=200))
+    prompt.append_text(display_text(f"  [{state}]", "dim"))
+    if entry.parent_excerpt:
+        excerpt = f"\n   {glyph('↳', '>')} {entry.parent_author or 'post'}: {entry.parent_excerpt}"
+        prompt.append_text(display_text(excerpt, "dim", limit=160))
+    prompt.append_text(display_text(f"\n   {entry.first_line or '(empty)'}", limit=160))
+    return prompt
+
+
+def _newest_first(entry: DraftListing) -> tuple[bool, float]:
+    """Drafts by last change, newest first; unreadable files after them."""
+    return isinstance(entry, Unreadable), -getattr(entry, "updated", 0.0)
+
+
+class DraftsScreen(Screen[DraftChoice | None]):
+    """The list of drafts; see the module docstring."""
+
+    BINDINGS = DRAFTS_BINDINGS
+
+    draft_list = getters.query_one("#drafts-list", OptionList)
+
+    class Listed(Message):
+        """The drafts directory was read (in a worker)."""
+
+        def __init__(self, entries: list[DraftListing], error: str = "") -> None:
+            super().__init__()
+            self.entries = entries
+            self.error = error
+
+    def __init__(self, store: DraftStore) -> None:
+        super().__init__()
+        self.store = store
+        self.entries: dict[str, DraftListing] = {}
+        """The listed drafts by option id."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="drafts"):
+            yield Label(Text("Drafts"), id="drafts-title")
+            yield OptionList(id="drafts-list", markup=False)
+            yield Label(Text(""), id="drafts-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.draft_list.focus()
+        self.reload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="drafts")
+    def reload(self) -> None:
+        """Read every draft (readable or not) in a worker."""
+        try:
+            self.post_message(self.Listed(sorted(self.store.list(), key=_newest_first)))
+        except DraftError as error:
+            self.post_message(self.Listed([], error.message))
+
+    @on(Listed)
+    def _listed(self, message: Listed) -> None:
+        keep = self.current
+        now = time.time()
+        self.entries = {entry.id: entry for entry in message.entries}
+        options = [Option(draft_prompt(e, now), id=e.id) for e in message.entries]
+        self.draft_list.set_options(options)
+        if keep is not None and keep.id in self.entries:
+            self.draft_list.highlighted = self.draft_list.get_option_index(keep.id)
+        elif options:
+            self.draft_list.highlighted = 0
+        count = len(options)
+        summary = f"{count} draft{'s' if count != 1 else ''}" if count else "No drafts."
+        self._show_status(message.error or summary)
+
+    def _show_status(self, text: str) -> None:
+        self.query_one("#drafts-status", Label).update(display_text(text, limit=300))
+
+    @property
+    def current(self) -> DraftListing | None:
+        """The entry under the cursor."""
+        option = self.draft_list.highlighted_option
+        return None if option is None or option.id is None else self.entries.get(option.id)
+
+    def _readable_or_warn(self) -> Draft | None:
+        entry = self.current
+        if isinstance(entry, Unreadable):
+            text = f"That draft file is unreadable ({entry.reason}); it is kept at {entry.path}."
+            self.notify(display(text, limit=500), severity="warning", markup=False)
+            return None
+        return entry
+
+    # -- actions -----------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#drafts-list")
+    def _selected(self) -> None:
+        self.action_resume()
+
+    def action_resume(self) -> None:
+        """Continue the draft under the cursor."""
+        draft = self._readable_or_warn()
+        if draft is not None:
+            self.dismiss(DraftChoice("resume", draft))
+
+    def action_open_article(self) -> None:
+        """Open the article the draft under the cursor replies to."""
+        draft = self._readable_or_warn()
+        if draft is not None:
+            self.dismiss(DraftChoice("open", draft))
+
+    def action_cursor(self, step: int) -> None:
+        """Move the cursor (j/k)."""
+        if step > 0:
+            self.draft_list.action_cursor_down()
+        else:
+            self.draft_list.action_cursor_up()
+
+    def action_close(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)
+
+    def action_delete(self) -> None:
+        """Delete the draft under the cursor after confirming."""
+        from blogtui.ui.screens.dialogs import ConfirmScreen
+
+        entry = self.current
+        if entry is None:
+            return
+        if isinstance(entry, Unreadable):
+            question = f"Delete the unreadable file {entry.path}?\n({entry.reason})"
+        else:
+            question = f"Delete this draft?\n{target_line(entry)}\n\n{entry.text[:400]}"
+
+        def answered(yes: bool | None) -> None:
+            if yes is True:
+                self._delete(entry.id)
+
+        self.app.push_screen(ConfirmScreen("Delete draft", question, yes="Delete"), answered)
+
+    def _delete(self, draft_id: str) -> None:
+        """Delete under the edit lock, so a draft open in another blogtui is refused."""
+        try:
+            lease = self.store.open_for_edit(draft_id)
+        except DraftLocked as error:
+            self.notify(f"Not deleted: {error.message}.", severity="error", markup=False)
+            return
+        except DraftError:
+            lease = None
+        try:
+            self.store.delete(draft_id)
+            self.notify("Draft deleted.", markup=False)
+        except DraftNotFound:
+            pass
+        except DraftError as error:
+            self.notify(display(error.message, limit=400), severity="error", markup=False)
+        finally:
+            if lease is not None:
+                lease.release()
+                lease.lock_path.unlink(missing_ok=True)
+        self.reload()

@@ -1,0 +1,107 @@
+"""Who a reply is from: name, email and website, asked for on the first reply.
+
+The identity is checked with core's `validate_identity` and saved to config.toml, as the
+default for every blog or (with the checkbox) for this blog only. The dialog dismisses with the
+Identity, or None when cancelled.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from blogtui.core.config import Config, Identity, save_config, with_identity
+from blogtui.core.drafts import validate_identity
+from blogtui.ui.display import display, display_text
+from blogtui.ui.screens.dialogs import Dialog
+
+FIELDS = (
+    ("name", "Name (shown with your reply)", "Ada Lovelace"),
+    ("email", "Email (required by most blogs, usually not shown)", "ada@example.org"),
+    ("website", "Website (optional)", "https://example.org"),
+)
+
+
+class IdentityScreen(Dialog):
+    """Name, email and website for replies; dismisses with an Identity or None."""
+
+    def __init__(self, identity: Identity, host: str = "") -> None:
+        super().__init__()
+        self.identity = identity
+        self.host = host.lower()
+        """The blog the reply goes to ("" when unknown: then only the default is offered)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog identity"):
+            yield Label(Text("Who is replying?"), classes="dialog-title")
+            for field, label, placeholder in FIELDS:
+                yield Label(Text(label))
+                value = getattr(self.identity, field)
+                yield Input(value, placeholder=placeholder, id=f"identity-{field}")
+            if self.host:
+                label = Text(f"Use only on {display(self.host, limit=80)} (else: for every blog)")
+                yield Checkbox(label, value=False, id="identity-this-blog")
+            yield Static("", id="identity-error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Text("Save"), id="identity-save", variant="primary")
+                yield Button(Text("Cancel"), id="identity-cancel")
+
+    def on_mount(self) -> None:
+        for field, _, _ in FIELDS:
+            entry = self.query_one(f"#identity-{field}", Input)
+            if not entry.value.strip():
+                entry.focus()
+                return
+        self.query_one("#identity-name", Input).focus()
+
+    @property
+    def entered(self) -> Identity:
+        """The identity as typed (stripped)."""
+        values = {f: self.query_one(f"#identity-{f}", Input).value.strip() for f, _, _ in FIELDS}
+        return Identity(**values)
+
+    @property
+    def this_blog_only(self) -> bool:
+        """True when the identity is for this blog only."""
+        boxes = self.query("#identity-this-blog").results(Checkbox)
+        return any(box.value for box in boxes)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#identity-save")
+    def _submit(self) -> None:
+        identity = self.entered
+        problems = validate_identity(identity)
+        if problems:
+            error = self.query_one("#identity-error", Static)
+            error.add_class("-error")
+            error.update(display_text("Please fix: " + "; ".join(problems), multiline=True))
+            return
+        self._remember(identity)
+        self.dismiss(identity)
+
+    @on(Button.Pressed, "#identity-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    def _remember(self, identity: Identity) -> None:
+        """Use `identity` from now on and write it to config.toml (a failure is only shown)."""
+        config: Config | None = getattr(self.app, "config", None)
+        config_file: Path | None = getattr(getattr(self.app, "places", None), "config_file", None)
+        if config is None or config_file is None:
+            return
+        updated = with_identity(config, identity, self.host if self.this_blog_only else "")
+        self.app.config = updated  # type: ignore[attr-defined]
+        try:
+            save_config(config_file, updated)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.notify(
+                display(f"Identity used, but not saved to {config_file}: {reason}", limit=400),
+                severity="warning",
+                markup=False,
+            )
