@@ -46,6 +46,8 @@ MAIN_BINDINGS: list[Binding] = [
     _bind("f", "follow_link", "Follow link [n]", "follow-link", show=False),
     _bind("c", "reply", "Reply", "reply"),
     _bind("D", "drafts", "Drafts", "drafts"),
+    _bind("W", "replies", "Replies to you", "replies", show=False),
+    _bind("P", "store_password", "Blog password", "store-password", show=False),
     # comment thread (ui/screens/thread.py)
     _bind("C", "thread_only", "Comments only", "thread-only", show=False),
     _bind("t", "focus_thread", "Go to comments", "focus-thread", show=False),
@@ -80,6 +82,7 @@ COMPOSE_BINDINGS: list[Binding] = [
     _bind("ctrl+g,greater_than_sign", "quote", "Quote parent", "compose.quote"),
     _bind("ctrl+e", "external_editor", "$EDITOR", "compose.editor", priority=True),
     _bind("ctrl+o", "change_identity", "Identity", "compose.identity", priority=True),
+    _bind("ctrl+s", "send", "Send", "compose.send", priority=True),
 ]
 """The reply editor. `>` quotes only when the editor is not focused (there it types `>`)."""
 
@@ -88,10 +91,22 @@ DRAFTS_BINDINGS: list[Binding] = [
     _bind("enter", "resume", "Resume", "drafts.resume"),
     _bind("d", "delete", "Delete", "drafts.delete"),
     _bind("o", "open_article", "Open article", "drafts.open"),
+    _bind("s", "send", "Send", "drafts.send"),
+    _bind("b", "browser", "Comment in browser", "drafts.browser"),
+    _bind("P", "password", "Blog password", "drafts.password", show=False),
     _bind("j", "cursor(1)", "Down", "drafts.down", show=False),
     _bind("k", "cursor(-1)", "Up", "drafts.up", show=False),
 ]
 """The drafts screen (`D`)."""
+
+REPLIES_BINDINGS: list[Binding] = [
+    _bind("escape,q", "close", "Back", "replies.close"),
+    _bind("enter", "open", "Open", "replies.open"),
+    _bind("r", "refresh", "Check for replies", "replies.refresh"),
+    _bind("j", "cursor(1)", "Down", "replies.down", show=False),
+    _bind("k", "cursor(-1)", "Up", "replies.up", show=False),
+]
+"""The replies-to-you screen (`W`)."""
 
 
 def keymap(remaps: Mapping[str, str], known: Iterable[Binding]) -> tuple[dict[str, str], list[str]]:

@@ -104,3 +104,37 @@ class WorkFailed(Message):
 
     title: str
     message: str
+
+
+@dataclass
+class ReplyQueued(Message):
+    """A draft was put into the outbox (or could not be: `error`)."""
+
+    draft_id: str
+    title: str
+    error: str = ""
+
+
+@dataclass
+class OutboxSending(Message):
+    """A sending pass starts with these many due replies."""
+
+    count: int
+
+
+@dataclass
+class OutboxSent(Message):
+    """A sending pass ended: one report per reply, when the next is due, or why it did not run."""
+
+    reports: list[Any]
+    """ui.screens.sending.SentReply items."""
+    due: float | None
+    busy: str = ""
+    """Set when another blogtui held the outbox (nothing was sent)."""
+
+
+@dataclass
+class RepliesChecked(Message):
+    """The unseen replies to the user's comments (core.models.Comment items)."""
+
+    replies: list[Comment]

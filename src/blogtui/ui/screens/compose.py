@@ -2,7 +2,8 @@
 
 Every change goes to core's Autosaver (on disk within a second); the status line says when the
 text was saved or why it was not (the text then stays in the editor and saving is retried).
-Escape saves and leaves; a blank draft is not kept. `ctrl+g` (or `>` when the editor is not
+Escape saves and leaves; a blank draft is not kept. `ctrl+s` asks, then hands the saved draft
+to the outbox (the screen dismisses with a SendRequest). `ctrl+g` (or `>` when the editor is not
 focused, where `>` types itself) quotes the parent; `ctrl+e` edits the text in $VISUAL/$EDITOR.
 A draft open in another blogtui is shown read-only.
 """
@@ -40,6 +41,7 @@ from blogtui.core.drafts import (
 from blogtui.ui.display import display, display_text
 from blogtui.ui.keys import COMPOSE_BINDINGS
 from blogtui.ui.screens.dialogs import ConfirmScreen
+from blogtui.ui.screens.outbox_text import SendRequest, reply_identity, send_summary
 from blogtui.ui.widgets.article_view import format_date
 
 AUTOSAVE_DELAY = 0.5
@@ -101,8 +103,8 @@ class LeaveUnsavedScreen(ConfirmScreen):
         self.query_one("#no").focus()
 
 
-class ComposeScreen(Screen[Draft | None]):
-    """The reply editor; dismisses with the kept draft, or None when nothing was kept."""
+class ComposeScreen(Screen[Draft | SendRequest | None]):
+    """The reply editor; dismisses with the kept draft, a SendRequest, or None (nothing kept)."""
 
     BINDINGS = COMPOSE_BINDINGS
 
@@ -334,6 +336,30 @@ class ComposeScreen(Screen[Draft | None]):
                 self._close_and_dismiss()
 
         dialog = LeaveUnsavedScreen("Draft NOT saved", question, yes="Leave, losing the text")
+        self.app.push_screen(dialog, answered)
+
+    def action_send(self) -> None:
+        """Save, ask (blog, article, parent, identity), then leave with a SendRequest."""
+        saver = self.autosaver
+        problem = "This draft is read-only here; it cannot be sent." if saver is None else ""
+        if saver is not None and not self.editor.text.strip():
+            problem = "Write something first."
+        elif saver is not None and not saver.flush():
+            problem = "The draft cannot be saved, so it is not sent."
+        draft = saver.saved or saver.draft if saver is not None else self.draft
+        identity = reply_identity(self.app, draft)
+        if not problem and not identity.complete:
+            problem = "Say who the reply is from first (ctrl+o)."
+        if problem:
+            self.notify(problem, severity="warning", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            kept = self._close() if yes is True else None
+            if kept is not None:
+                self.dismiss(SendRequest(kept, self.target.article_id))
+
+        dialog = ConfirmScreen("Send this reply?", send_summary(draft, identity), yes="Send")
         self.app.push_screen(dialog, answered)
 
     def _close_and_dismiss(self) -> None:

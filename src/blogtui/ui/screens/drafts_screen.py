@@ -1,13 +1,17 @@
 """Every reply draft (`D`): its target, the parent's excerpt, age and state.
 
 Unreadable draft files are listed as such and kept. Enter resumes a draft, `d` deletes one
-after confirming (not while another blogtui edits it), `o` opens its article in the reader.
-The screen dismisses with a DraftChoice (resume/open) or None.
+after confirming (not while another blogtui edits it), `o` opens its article in the reader,
+`s` sends it (after confirming), `b` offers its article's comments in the browser, `P` stores
+a blog password. Each draft queued once shows its outbox state (queued, sending, posted,
+failed with the server's reason…); one the outbox is working on cannot be resumed or resent.
+The screen dismisses with a DraftChoice (resume/open/send/browser) or None.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -28,13 +32,15 @@ from blogtui.core.drafts import (
     DraftStore,
     Unreadable,
 )
+from blogtui.core.models import OutboxItem
 from blogtui.ui.display import display, display_text, glyph
 from blogtui.ui.keys import DRAFTS_BINDINGS
+from blogtui.ui.screens.outbox_text import PENDING, reply_identity, send_summary, state_line
 
 
 @dataclass(frozen=True)
 class DraftChoice:
-    """What the user picked on the drafts screen: "resume" or "open" `draft`."""
+    """What the user picked on the drafts screen: "resume", "open", "send" or "browser"."""
 
     action: str
     draft: Draft
@@ -59,8 +65,8 @@ def target_line(draft: Draft) -> str:
     return f"{title} — reply to the post"
 
 
-def draft_prompt(entry: DraftListing, now: float) -> Text:
-    """A list entry of two or three lines, all sanitised, never markup."""
+def draft_prompt(entry: DraftListing, now: float, item: OutboxItem | None = None) -> Text:
+    """A list entry of two to four lines, all sanitised, never markup; `item`: its outbox row."""
     if isinstance(entry, Unreadable):
         prompt = display_text(f"{glyph('⚠', '!')} unreadable: {entry.reason}", "bold", limit=300)
         prompt.append_text(display_text(f"\n   file kept as it is: {entry.path}", "dim"))
@@ -73,6 +79,10 @@ def draft_prompt(entry: DraftListing, now: float) -> Text:
         excerpt = f"\n   {glyph('↳', '>')} {entry.parent_author or 'post'}: {entry.parent_excerpt}"
         prompt.append_text(display_text(excerpt, "dim", limit=160))
     prompt.append_text(display_text(f"\n   {entry.first_line or '(empty)'}", limit=160))
+    if item is not None:
+        line = state_line(item.state, item.last_error, item.next_attempt)
+        style = "bold red" if item.state in ("closed", "rejected", "failed") else "italic"
+        prompt.append_text(display_text(f"\n   {glyph('➤', '>')} outbox: {line}", style, limit=300))
     return prompt
 
 
@@ -91,16 +101,28 @@ class DraftsScreen(Screen[DraftChoice | None]):
     class Listed(Message):
         """The drafts directory was read (in a worker)."""
 
-        def __init__(self, entries: list[DraftListing], error: str = "") -> None:
+        def __init__(
+            self,
+            entries: list[DraftListing],
+            error: str = "",
+            items: list[OutboxItem] | None = None,
+        ) -> None:
             super().__init__()
             self.entries = entries
             self.error = error
+            self.items = items or []
 
-    def __init__(self, store: DraftStore) -> None:
+    def __init__(
+        self, store: DraftStore, outbox: Callable[[], list[OutboxItem]] | None = None
+    ) -> None:
         super().__init__()
         self.store = store
+        self.outbox = outbox
+        """Reads the outbox rows (in the worker); None: no outbox states shown."""
         self.entries: dict[str, DraftListing] = {}
         """The listed drafts by option id."""
+        self.items: dict[str, OutboxItem] = {}
+        """Outbox rows by draft id."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="drafts"):
@@ -117,7 +139,8 @@ class DraftsScreen(Screen[DraftChoice | None]):
     def reload(self) -> None:
         """Read every draft (readable or not) in a worker."""
         try:
-            self.post_message(self.Listed(sorted(self.store.list(), key=_newest_first)))
+            items = self.outbox() if self.outbox is not None else []
+            self.post_message(self.Listed(sorted(self.store.list(), key=_newest_first), "", items))
         except DraftError as error:
             self.post_message(self.Listed([], error.message))
 
@@ -126,7 +149,10 @@ class DraftsScreen(Screen[DraftChoice | None]):
         keep = self.current
         now = time.time()
         self.entries = {entry.id: entry for entry in message.entries}
-        options = [Option(draft_prompt(e, now), id=e.id) for e in message.entries]
+        self.items = {item.draft_id: item for item in message.items}
+        options = [
+            Option(draft_prompt(e, now, self.items.get(e.id)), id=e.id) for e in message.entries
+        ]
         self.draft_list.set_options(options)
         if keep is not None and keep.id in self.entries:
             self.draft_list.highlighted = self.draft_list.get_option_index(keep.id)
@@ -159,11 +185,58 @@ class DraftsScreen(Screen[DraftChoice | None]):
     def _selected(self) -> None:
         self.action_resume()
 
+    def _editable_or_warn(self) -> Draft | None:
+        """The readable draft under the cursor, unless the outbox is working on it."""
+        draft = self._readable_or_warn()
+        item = self.items.get(draft.id) if draft is not None else None
+        if item is not None and item.state in PENDING:
+            text = f"This reply is in the outbox ({state_line(item.state)}); it cannot change now."
+            self.notify(text, severity="warning", markup=False)
+            return None
+        return draft
+
     def action_resume(self) -> None:
         """Continue the draft under the cursor."""
-        draft = self._readable_or_warn()
+        draft = self._editable_or_warn()
         if draft is not None:
             self.dismiss(DraftChoice("resume", draft))
+
+    def action_send(self) -> None:
+        """Send the draft under the cursor (again), after confirming."""
+        from blogtui.ui.screens.dialogs import ConfirmScreen
+
+        draft = self._editable_or_warn()
+        if draft is None:
+            return
+        identity = reply_identity(self.app, draft)
+        if not draft.text.strip() or not identity.complete:
+            text = "Resume the draft first: it has no text or no sender (name and email)."
+            self.notify(text, severity="warning", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes is True:
+                self.dismiss(DraftChoice("send", draft))
+
+        summary = send_summary(draft, identity)
+        self.app.push_screen(ConfirmScreen("Send this reply?", summary, yes="Send"), answered)
+
+    def action_browser(self) -> None:
+        """Offer the draft's article comments in the web browser (where blogtui cannot post)."""
+        draft = self._readable_or_warn()
+        if draft is not None:
+            self.dismiss(DraftChoice("browser", draft))
+
+    def action_password(self) -> None:
+        """Store a blog password (Application Password) for the draft's blog."""
+        from blogtui.ui.screens.credentials import CredentialsScreen
+
+        places = getattr(self.app, "places", None)
+        if places is None:
+            return
+        entry = self.current
+        site = entry.article_url if isinstance(entry, Draft) else ""
+        self.app.push_screen(CredentialsScreen(places.secrets_dir, site))
 
     def action_open_article(self) -> None:
         """Open the article the draft under the cursor replies to."""

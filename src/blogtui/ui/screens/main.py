@@ -25,6 +25,7 @@ from blogtui.ui.keys import MAIN_BINDINGS
 from blogtui.ui.screens.feed_actions import FeedActions
 from blogtui.ui.screens.reading import Reading
 from blogtui.ui.screens.replying import Replying
+from blogtui.ui.screens.sending import Sending
 from blogtui.ui.screens.thread import Threads
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.article_view import ArticleView
@@ -39,7 +40,7 @@ PANE_CONTAINERS = {"feeds": "feeds", "articles": "articles-pane", "reader": "rea
 """Each pane's outermost widget id (the one narrow layouts show or hide)."""
 
 
-class MainScreen(FeedActions, Reading, Threads, Replying, Screen[None]):
+class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None]):
     """Feeds, the article list and the reader."""
 
     BINDINGS = MAIN_BINDINGS

@@ -1,5 +1,6 @@
 """Replying from the main screen: `c` answers the post, a comment's ReplyRequested answers it,
-`D` lists the drafts; the article list's ✎ marker follows the drafts on disk.
+`D` lists the drafts; the article list's ✎ marker follows the drafts on disk. A reply sent from
+the editor or the drafts screen goes to the outbox (sending.py).
 
 Starting a reply where a draft exists resumes it; the first reply asks who you are. A mixin of
 MainScreen, kept apart so each file stays readable.
@@ -22,6 +23,7 @@ from blogtui.core.render import html_to_text
 from blogtui.ui import messages
 from blogtui.ui.screens.compose import ComposeScreen, ReplyTarget
 from blogtui.ui.screens.drafts_screen import DraftChoice, DraftsScreen
+from blogtui.ui.screens.outbox_text import SendRequest
 from blogtui.ui.widgets.comment_thread import CommentThread
 
 if TYPE_CHECKING:
@@ -178,8 +180,10 @@ class Replying(_Base):
     def open_compose(self, target: ReplyTarget, draft: Draft) -> None:
         """Show the reply editor; the ✎ markers are updated when it closes."""
 
-        def closed(kept: Draft | None) -> None:
-            if kept is not None:
+        def closed(kept: Draft | SendRequest | None) -> None:
+            if isinstance(kept, SendRequest):
+                self.queue_draft(kept.draft, kept.article_id)
+            elif kept is not None:
                 self.notify("Draft kept (D lists drafts).", markup=False)
             self.mark_drafts()
 
@@ -192,10 +196,18 @@ class Replying(_Base):
 
         def chosen(choice: DraftChoice | None) -> None:
             self.mark_drafts()
-            if choice is not None:
+            if choice is None:
+                return
+            if choice.action == "send":
+                self.queue_draft(choice.draft)
+            elif choice.action == "browser":
+                why = "Here you can comment on the article's page in the web browser."
+                self.offer_browser(choice.draft.article_url, why)
+            else:
                 self._follow_choice(choice)
 
-        self.app.push_screen(DraftsScreen(self.drafts), chosen)
+        store = self.blogtui.store
+        self.app.push_screen(DraftsScreen(self.drafts, lambda: store.outbox()), chosen)
 
     @work(thread=True, exit_on_error=False, group="reply")
     def _follow_choice(self, choice: DraftChoice) -> None:

@@ -1,0 +1,157 @@
+"""Replies to you (`W`): every reply to a comment you posted, newest first, unseen ones marked.
+
+Each entry shows the author, date, article title and an excerpt, all sanitised and never
+markup. `r` reloads the threads you commented in from their blogs, then the list; enter
+dismisses with the reply's Comment (the main screen opens its article with the cursor on it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import getters, on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from blogtui.core.models import Article, Comment
+from blogtui.core.render import html_to_text
+from blogtui.core.watch import my_comments, replies_to_me
+from blogtui.ui.comment_loading import load_thread_sync
+from blogtui.ui.display import display_text, glyph
+from blogtui.ui.keys import REPLIES_BINDINGS
+from blogtui.ui.widgets.article_view import format_date
+
+WATCHED_THREADS = 20
+"""How many threads (those of your newest comments) a check reloads."""
+EXCERPT = 160
+
+
+def watched_articles(store: Any, limit: int = WATCHED_THREADS) -> list[Article]:
+    """The articles of your newest comments, newest first, at most `limit`."""
+    ids: list[int] = []
+    for comment in reversed(my_comments(store)):
+        if comment.article_id not in ids:
+            ids.append(comment.article_id)
+    found = (store.get_article(article_id) for article_id in ids[:limit])
+    return [article for article in found if article is not None]
+
+
+def refresh_watched(app: Any) -> int:
+    """Reload the threads of `watched_articles` from their blogs; how many failed.
+
+    Call from a thread worker (each load runs its own event loop)."""
+    failed = 0
+    for article in watched_articles(app.store):
+        try:
+            result = load_thread_sync(app.store, article, deadline=app.config.fetch_timeout,
+                                      client_factory=app.make_client)  # fmt: skip
+            failed += 0 if result.ok else 1
+        except Exception:  # noqa: BLE001 - one unreachable blog must not stop the rest
+            failed += 1
+    return failed
+
+
+def reply_prompt(comment: Comment, title: str) -> Text:
+    """Two lines: "● author · date · on title", then the excerpt."""
+    marker = f"{glyph('●', '*')} new · " if not comment.seen else "  "
+    prompt = Text(marker, style="bold", end="")
+    prompt.append_text(display_text(comment.author or "Anonymous", "bold", limit=60))
+    when = format_date(comment.published or comment.first_seen)
+    prompt.append_text(display_text(f" · {when} · on {title}", "dim", limit=200))
+    excerpt = " ".join(html_to_text(comment.content).text.split())
+    prompt.append_text(display_text(f"\n   {excerpt or '(empty)'}", limit=EXCERPT))
+    return prompt
+
+
+class RepliesScreen(Screen[Comment | None]):
+    """The replies to your comments; dismisses with the chosen one or None."""
+
+    BINDINGS = REPLIES_BINDINGS
+
+    reply_list = getters.query_one("#replies-list", OptionList)
+
+    class Listed(Message):
+        """The replies, with their articles' titles (read in a worker)."""
+
+        def __init__(self, replies: list[tuple[Comment, str]], note: str = "") -> None:
+            super().__init__()
+            self.replies = replies
+            self.note = note
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.replies: dict[str, Comment] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="replies"):
+            yield Label(Text("Replies to you"), id="replies-title")
+            yield OptionList(id="replies-list", markup=False)
+            yield Label(Text("Loading…"), id="replies-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reply_list.focus()
+        self.reload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="replies")
+    def reload(self, fetch: bool = False) -> None:
+        """List the stored replies (after reloading the watched threads with `fetch`)."""
+        app: Any = self.app
+        failed = refresh_watched(app) if fetch else 0
+        store = app.store
+        found = list(reversed(replies_to_me(store, include_seen=True)))
+        titles: dict[int, str] = {}
+        for comment in found:
+            if comment.article_id not in titles:
+                article = store.get_article(comment.article_id)
+                titles[comment.article_id] = article.title if article else "(unknown article)"
+        note = f"{failed} thread(s) could not be reloaded" if failed else ""
+        self.post_message(self.Listed([(c, titles[c.article_id]) for c in found], note))
+
+    @on(Listed)
+    def _listed(self, message: Listed) -> None:
+        self.replies = {str(comment.id): comment for comment, _ in message.replies}
+        options = [Option(reply_prompt(c, title), id=str(c.id)) for c, title in message.replies]
+        self.reply_list.set_options(options)
+        if options:
+            self.reply_list.highlighted = 0
+        unseen = sum(not comment.seen for comment, _ in message.replies)
+        count = len(options)
+        text = (
+            f"{count} repl{'y' if count == 1 else 'ies'}, {unseen} new"
+            if count
+            else ("No replies to your comments yet.")
+        )
+        text += f" · {message.note}" if message.note else ""
+        self.query_one("#replies-status", Label).update(display_text(text, limit=300))
+
+    @on(OptionList.OptionSelected, "#replies-list")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        """Open the reply under the cursor in its thread."""
+        option = self.reply_list.highlighted_option
+        if option is not None and option.id in self.replies:
+            self.dismiss(self.replies[option.id])
+
+    def action_refresh(self) -> None:
+        """Reload the threads you commented in, then the list."""
+        self.query_one("#replies-status", Label).update(Text("Checking the blogs…"))
+        self.reload(fetch=True)
+
+    def action_cursor(self, step: int) -> None:
+        """Move the cursor (j/k)."""
+        if step > 0:
+            self.reply_list.action_cursor_down()
+        else:
+            self.reply_list.action_cursor_up()
+
+    def action_close(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)

@@ -1,0 +1,218 @@
+"""Pilot tests of sending replies and watching for answers, against the demo blog on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from conftest import loopback_client
+from textual.pilot import Pilot
+from ui_helpers import main_screen, press, settle
+
+from blogtui.core.config import Config, Identity
+from blogtui.core.drafts import Draft, DraftStore
+from blogtui.core.paths import Places
+from blogtui.core.refresh import refresh_sync
+from blogtui.core.store import Store
+from blogtui.demo import DemoBlog
+from blogtui.ui.app import BlogtuiApp, build_app
+from blogtui.ui.screens import sending
+from blogtui.ui.screens.compose import ComposeScreen
+from blogtui.ui.screens.dialogs import ConfirmScreen
+from blogtui.ui.screens.drafts_screen import DraftsScreen
+from blogtui.ui.screens.main import MainScreen
+from blogtui.ui.screens.replies_screen import RepliesScreen
+
+SIZE = (120, 40)
+ME = Identity("Jörg Müller", "joerg@example.org", "https://joerg.example.org")
+OPEN, CLOSED = 34, 12
+TEXT = "Schöne Grüße aus Köln – „Anführungszeichen“ & äöü ß."
+
+
+class Demo:
+    """The demo blog, a store subscribed to it, and apps on that store."""
+
+    def __init__(self, blog: DemoBlog, store: Store, home: Places) -> None:
+        self.blog, self.store, self.home = blog, store, home
+
+    def app(self) -> BlogtuiApp:
+        config = Config(identity=ME, fetch_timeout=10.0)
+        return build_app(self.home, config=config, store=self.store, client_factory=loopback_client)
+
+    def article_id(self, post: int) -> int:
+        link = self.blog.post_url(post)
+        ids = self.store.article_ids(None)
+        return next(row.id for row in self.store.article_summaries(ids) if row.link == link)
+
+    def comment(self, post: int, text: str, parent: int, author: str = "Zoë Gast") -> None:
+        """Post a comment through the blog's form handler, as another reader's browser would."""
+        form = {
+            "comment_post_ID": str(post), "author": author, "email": "zoe@example.org",
+            "url": "", "comment": text, "comment_parent": str(parent),
+            "akismet_comment_nonce": self.blog.nonce(post), "ak_js": "1",
+        }  # fmt: skip
+        assert self.blog.submit(form).status == 302
+
+    def texts(self, post: int) -> list[str]:
+        return [str(c["content"]) for c in self.blog.comments(post)]
+
+
+def serve(home: Places, **options: float | bool) -> Iterator[Demo]:
+    store = Store(home.database)
+    try:
+        with DemoBlog(**options) as blog:  # type: ignore[arg-type]
+            store.add_feed(blog.feed_url)
+            refresh_sync(store, store.list_feeds(), Config())
+            yield Demo(blog, store, home)
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def demo(home: Places) -> Iterator[Demo]:
+    yield from serve(home)
+
+
+@pytest.fixture
+def flood_demo(home: Places) -> Iterator[Demo]:
+    """The demo blog refusing a second comment from one email within four seconds."""
+    yield from serve(home, flood_seconds=4.0)
+
+
+async def wait_until(pilot: Pilot[None], check: Callable[[], bool], seconds: float = 10.0) -> None:
+    start = time.monotonic()
+    while not check():
+        if time.monotonic() - start > seconds:
+            pytest.fail(f"not true within {seconds} s")
+        await asyncio.sleep(0.05)
+        await pilot.pause()
+    await settle(pilot)
+
+
+def told(app: BlogtuiApp, text: str) -> bool:
+    return any(text in n.message for n in app._notifications)
+
+
+async def send_reply(pilot: Pilot[None], demo: Demo, post: int, text: str) -> MainScreen:
+    """Open `post`, press c, write `text`, ctrl+s and confirm."""
+    await settle(pilot)
+    screen = main_screen(pilot.app)  # type: ignore[arg-type]
+    screen.article_list.set_rows(screen.article_list.ids, keep_cursor_on=demo.article_id(post))
+    screen.article_list.focus()
+    await press(pilot, "enter")
+    screen.article_list.focus()
+    await press(pilot, "c")
+    compose = pilot.app.screen
+    assert isinstance(compose, ComposeScreen), compose
+    compose.editor.insert(text)
+    await pilot.pause()
+    await press(pilot, "ctrl+s")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ConfirmScreen), dialog
+    shown = str(dialog.query_one(".dialog-message").render())
+    assert "Jörg Müller <joerg@example.org>" in shown and "In reply to: the post" in shown
+    assert "127.0.0.1" in shown
+    await press(pilot, "y")
+    assert not isinstance(pilot.app.screen, ComposeScreen)  # a failure may offer the browser
+    return screen
+
+
+def mine_in_thread(screen: MainScreen) -> list[tuple[str, str]]:
+    """(key, status) of the open thread's comments marked as the user's."""
+    return [(c.key, c.status) for c in screen.reader.thread.comments if c.mine]
+
+
+async def test_send_from_compose_posts_and_shows_it_as_yours(demo: Demo) -> None:
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await send_reply(pilot, demo, OPEN, TEXT)
+        await wait_until(pilot, lambda: told(app, "Reply posted on"))
+        assert told(app, "queued for sending") and told(app, "Sending 1 reply")
+        stored = [c for c in demo.blog.comments(OPEN) if c["author"] == ME.name]
+        assert len(stored) == 1
+        assert "„Anführungszeichen“ &amp; äöü ß." in str(stored[0]["content"])
+        await wait_until(pilot, lambda: bool(mine_in_thread(screen)))
+        assert mine_in_thread(screen) == [(str(stored[0]["id"]), "approved")]
+        assert screen.reader.thread.cursor_comment.key == str(stored[0]["id"])  # type: ignore[union-attr]
+        assert not [d for d in DraftStore(demo.home.drafts_dir).list() if isinstance(d, Draft)]
+
+
+async def test_moderation_shows_the_reply_as_held(demo: Demo) -> None:
+    demo.blog.moderation = True
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await send_reply(pilot, demo, OPEN, "Bitte freischalten, danke.")
+        await wait_until(pilot, lambda: told(app, "awaiting moderation"))
+        await wait_until(pilot, lambda: bool(mine_in_thread(screen)))
+        [(_, status)] = mine_in_thread(screen)
+        assert status == "hold"
+        assert demo.blog.comments(OPEN)[-1]["status"] == "hold"
+
+
+async def test_closed_post_says_why_and_offers_the_browser(
+    demo: Demo, keep_machine_out: list[str]
+) -> None:
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send_reply(pilot, demo, CLOSED, "Zu schade, dass zu ist.")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert told(app, "Cannot post the reply to") and told(app, "no comment form")
+        question = str(app.screen.query_one(".dialog-message").render())
+        assert "no comment form" in question and "#comments" in question
+        await press(pilot, "y")
+        await wait_until(pilot, lambda: bool(keep_machine_out))
+        assert keep_machine_out == [demo.blog.post_url(CLOSED) + "#comments"]
+        # the draft stays, its outbox state and reason on the drafts screen
+        await press(pilot, "D")
+        drafts = app.screen
+        assert isinstance(drafts, DraftsScreen)
+        [item] = drafts.items.values()
+        assert item.state == "failed" and "no comment form" in item.last_error
+        prompt = str(drafts.draft_list.get_option_at_index(0).prompt)
+        assert "outbox: cannot be posted from blogtui" in prompt
+        assert "Zu schade, dass zu ist." not in demo.texts(CLOSED)
+        assert not any(line.startswith("POST") for line in demo.blog.requests)
+
+
+async def test_flood_is_queued_then_retried_by_itself(
+    flood_demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sending, "FLOOD_WAIT", 4.5)
+    demo = flood_demo
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send_reply(pilot, demo, OPEN, "Erste Antwort.")
+        await wait_until(pilot, lambda: told(app, "Reply posted on"))
+        await send_reply(pilot, demo, OPEN, "Zweite, zu schnell.")
+        await wait_until(pilot, lambda: told(app, "not sent yet"))
+        assert told(app, "Retrying at")
+        assert "Zweite, zu schnell." not in demo.texts(OPEN)
+        await wait_until(pilot, lambda: "Zweite, zu schnell." in demo.texts(OPEN), 12.0)
+        texts = demo.texts(OPEN)
+        assert texts.count("Erste Antwort.") == 1 and texts.count("Zweite, zu schnell.") == 1
+
+
+async def test_replies_to_you_are_announced_and_listed(demo: Demo) -> None:
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await send_reply(pilot, demo, OPEN, "Gute Fahrt!")
+        await wait_until(pilot, lambda: bool(mine_in_thread(screen)))
+        [(key, _)] = mine_in_thread(screen)
+        demo.comment(OPEN, "Danke, Jörg – schön gesagt!", parent=int(key))
+        screen.action_refresh_thread()
+        await wait_until(pilot, lambda: told(app, "new reply to you from Zoë Gast"))
+        screen.feed_list.focus()
+        await press(pilot, "W")
+        replies = app.screen
+        assert isinstance(replies, RepliesScreen)
+        await settle(pilot)
+        prompt = str(replies.reply_list.get_option_at_index(0).prompt)
+        assert "Zoë Gast" in prompt and "new" in prompt and "Danke, Jörg" in prompt
+        assert "Night ride" in prompt
+        await press(pilot, "enter")
+        assert app.screen is screen
+        await wait_until(pilot, lambda: screen.reader.thread.has_focus)
+        cursor = screen.reader.thread.cursor_comment
+        assert cursor is not None and "Danke, Jörg" in cursor.content
