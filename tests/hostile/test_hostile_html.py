@@ -85,11 +85,6 @@ def test_only_web_and_mail_links_reach_the_browser() -> None:
     assert allowed == ["https://ok.example/", "mailto:a@ok.example"]
 
 
-@pytest.mark.xfail(
-    run=False,
-    reason="ui/widgets/article_view.py show_article: Static.update() of the whole body lays it out"
-    " on the event loop; the first key after enter waits ~13 s (10 MB) / ~31 s (100k lines)",
-)
 @pytest.mark.parametrize("name", ["10 MB body", "100k lines"])
 async def test_keys_answered_while_a_huge_article_loads(
     name: str, feed_server: FeedServer, store: Store, home: Places

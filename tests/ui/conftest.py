@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from ui_helpers import HOSTILE_TITLE
 
 from blogtui.core.config import Config
+from blogtui.core.fetch import ACCEPT, USER_AGENT
 from blogtui.core.models import EntryData
 from blogtui.core.paths import Places, places
 from blogtui.core.store import Store
@@ -29,6 +31,69 @@ def keep_machine_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[st
     opened: list[str] = []
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     return opened
+
+
+LOOPBACK = "127.0.0.1"
+"""The only host a UI test may reach (its own servers); anything else would need DNS."""
+
+
+class RemoteRefused(httpx.ConnectError):
+    """A UI test's app tried to reach a host other than 127.0.0.1."""
+
+
+def refuse_remote(request: httpx.Request) -> None:
+    """Raise RemoteRefused unless `request` goes to 127.0.0.1."""
+    if request.url.host != LOOPBACK:
+        raise RemoteRefused(
+            f"tests/ui: refused {request.url.host!r}: UI tests may only reach {LOOPBACK}",
+            request=request,
+        )
+
+
+class LoopbackOnly(httpx.AsyncHTTPTransport):
+    """httpx's transport, refusing every host but 127.0.0.1 before any DNS lookup."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        refuse_remote(request)
+        return await super().handle_async_request(request)
+
+
+def loopback_client() -> httpx.AsyncClient:
+    """The client factory of the test apps: like core.fetch's, but only for 127.0.0.1."""
+    return httpx.AsyncClient(
+        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        transport=LoopbackOnly(),
+        timeout=httpx.Timeout(10.0, connect=5.0),
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
+@pytest.fixture
+def client_factory() -> Callable[[], httpx.AsyncClient]:
+    """The test apps' client factory (`loopback_client`)."""
+    return loopback_client
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No UI test touches the network: apps built without `loopback_client` (demo apps,
+    `build_app` called directly) still meet the same refusal in every httpx transport."""
+    real_async = httpx.AsyncHTTPTransport.handle_async_request
+    real_sync = httpx.HTTPTransport.handle_request
+
+    async def guarded_async(
+        self: httpx.AsyncHTTPTransport, request: httpx.Request
+    ) -> httpx.Response:
+        refuse_remote(request)
+        return await real_async(self, request)
+
+    def guarded_sync(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        refuse_remote(request)
+        return real_sync(self, request)
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", guarded_async)
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", guarded_sync)
 
 
 @pytest.fixture
@@ -123,6 +188,7 @@ def make_app(home: Places, store: Store) -> Callable[..., BlogtuiApp]:
     """Build the app the way the CLI does, on the seeded store."""
 
     def make(config: Config | None = None, **kwargs: object) -> BlogtuiApp:
+        kwargs.setdefault("client_factory", loopback_client)
         return build_app(home, config=config or Config(), store=store, **kwargs)  # type: ignore[arg-type]
 
     return make
@@ -131,7 +197,9 @@ def make_app(home: Places, store: Store) -> Callable[..., BlogtuiApp]:
 @pytest.fixture
 def empty_app(home: Places) -> BlogtuiApp:
     """The app on a store without feeds (first launch)."""
-    return build_app(home, config=Config(), store=Store(home.database))
+    return build_app(
+        home, config=Config(), store=Store(home.database), client_factory=loopback_client
+    )
 
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>

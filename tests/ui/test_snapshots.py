@@ -32,7 +32,7 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def offline_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     """Comment threads fail the same way everywhere (the seeded blogs are not reachable)."""
 
-    def offline(store: object, article: Article, *, deadline: float = 30.0) -> ThreadResult:
+    def offline(store: object, article: Article, **_: object) -> ThreadResult:
         store.record_thread_error(article.id, "", "offline")  # type: ignore[attr-defined]
         comments = store.comments_for(article.id)  # type: ignore[attr-defined]
         return ThreadResult(article.id, "", comments, error="offline")

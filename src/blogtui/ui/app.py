@@ -68,6 +68,7 @@ class BlogtuiApp(App[None]):
             *keys.MAIN_BINDINGS,
             *keys.FEED_LIST_BINDINGS,
             *keys.READER_BINDINGS,
+            *thread_bindings(),
             *list_bindings(),
             *WelcomeScreen.BINDINGS,  # type: ignore[list-item]
         ]
@@ -105,6 +106,7 @@ class BlogtuiApp(App[None]):
             ("Feeds pane", keys.FEED_LIST_BINDINGS),
             ("Articles pane", list_bindings()),
             ("Reader pane", keys.READER_BINDINGS),
+            ("Comment thread", thread_bindings()),
         ]
         return [
             (title, [(self.key_of(b), b.description) for b in group]) for title, group in sections
@@ -135,6 +137,15 @@ def list_bindings() -> list[Binding]:
     from blogtui.ui.widgets.article_list import ArticleList
 
     return [b for b in ArticleList.BINDINGS if isinstance(b, Binding)]
+
+
+def thread_bindings() -> list[Binding]:
+    """The reader's comment thread: its own (`thread-refresh`), then CommentThread's
+    (`comments.*`)."""
+    from blogtui.ui.widgets.comment_thread import CommentThread
+
+    own = [b for b in CommentThread.BINDINGS if isinstance(b, Binding)]
+    return [*keys.THREAD_BINDINGS, *own]
 
 
 def build_app(

@@ -37,9 +37,15 @@ class Reading(_Base):
         self.open_article(event.row_id)
 
     def open_article(self, article_id: int) -> None:
-        """Show "Loading…" and render the article in a worker; opening marks it read."""
-        row = self.article_list.get_row(article_id)
-        self.reader.show_loading(row.title if row is not None else "")
+        """Show "Loading…" and render the article in a worker; opening marks it read.
+
+        Opening the article already shown keeps it on screen (and its scroll position) until
+        the fresh rendering replaces it.
+        """
+        shown = self.reader.article
+        if shown is None or shown.id != article_id:
+            row = self.article_list.get_row(article_id)
+            self.reader.show_loading(row.title if row is not None else "")
         self._load_article(article_id)
         if self.narrow:
             self.focus_pane("reader")
@@ -60,7 +66,9 @@ class Reading(_Base):
 
     @on(messages.ArticleLoaded)
     def _article_loaded(self, message: messages.ArticleLoaded) -> None:
-        self.reader.show_article(message.article, message.rendered)
+        shown = self.reader.article
+        same = shown is not None and shown.id == message.article.id
+        self.reader.show_article(message.article, message.rendered, keep_position=same)
         self.load_thread(message.article)
 
     # -- read state -------------------------------------------------------------------------

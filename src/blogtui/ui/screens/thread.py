@@ -18,6 +18,7 @@ from blogtui.core.models import Article
 from blogtui.ui import messages
 from blogtui.ui.comment_loading import load_thread_sync
 from blogtui.ui.widgets.article_view import ReaderThread
+from blogtui.ui.widgets.comment_layout import no_comments_found
 from blogtui.ui.widgets.comment_thread import CommentThread
 
 if TYPE_CHECKING:
@@ -69,7 +70,9 @@ class Threads(_Base):
                 store.visit_thread(article.id)
         try:
             deadline = self.blogtui.config.fetch_timeout
-            comments = load_thread_sync(store, article, deadline=deadline).comments
+            factory = self.blogtui.make_client
+            result = load_thread_sync(store, article, deadline=deadline, client_factory=factory)
+            comments = result.comments
             state = store.thread_state(article.id)
         except Exception as error:  # noqa: BLE001 - any failure: keep the stored thread
             comments = store.comments_for(article.id)
@@ -92,7 +95,7 @@ class Threads(_Base):
             keep_position=message.refreshed,
         )
         count = len(message.comments)
-        failed = bool(message.state.error)
+        failed = bool(message.state.error) and not no_comments_found(message.state.error)
         self.reader.set_thread_status(
             thread_status(count, refreshing=not message.refreshed, failed=failed)
         )

@@ -1,4 +1,8 @@
-"""The reader pane: an article's header, its body as text with numbered links, then comments."""
+"""The reader pane: an article's header, its body as text with numbered links, then comments.
+
+The body is a `TextView`: drawn line by line and wrapped off the event loop, so a huge article
+never stalls the UI. The pane itself scrolls (header, body and the thread slot below them).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from blogtui.core.render import RenderedText
 from blogtui.ui.display import display_text
 from blogtui.ui.keys import READER_BINDINGS, THREAD_BINDINGS
 from blogtui.ui.widgets.comment_thread import CommentThread
+from blogtui.ui.widgets.text_view import TextView
 
 COMMENTS_SLOT_ID = "comments-slot"
 """The container below the body where the comment thread widget is mounted."""
@@ -83,7 +88,7 @@ class ArticleView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article open. Pick one and press enter."), id="reader-header")
-        yield Static("", id="reader-body")
+        yield TextView(id="reader-body")
         with Vertical(id=COMMENTS_SLOT_ID):
             yield Static("", id="thread-status")
             yield ReaderThread(id="thread")
@@ -92,6 +97,11 @@ class ArticleView(VerticalScroll):
     def comments_slot(self) -> Vertical:
         """Where the comment thread widget goes."""
         return self.query_one(f"#{COMMENTS_SLOT_ID}", Vertical)
+
+    @property
+    def body(self) -> TextView:
+        """The article's text."""
+        return self.query_one("#reader-body", TextView)
 
     @property
     def thread(self) -> ReaderThread:
@@ -136,11 +146,14 @@ class ArticleView(VerticalScroll):
         self.article = None
         self.links = []
         self.query_one("#reader-header", Static).update(display_text(title, "bold", limit=500))
-        self.query_one("#reader-body", Static).update(Text("Loading…", style="italic"))
+        self.body.add_class("-placeholder")
+        self.body.set_text("Loading…")
         self.add_class("-no-thread")
 
-    def show_article(self, article: Article, rendered: RenderedText) -> None:
-        """Show `article`, scrolled to the top.
+    def show_article(
+        self, article: Article, rendered: RenderedText, *, keep_position: bool = False
+    ) -> None:
+        """Show `article`, scrolled to the top (with `keep_position`, where the view was).
 
         `rendered.text` must already have passed `display(..., multiline=True)` (in the worker
         that rendered it, as the text can be long).
@@ -148,6 +161,7 @@ class ArticleView(VerticalScroll):
         self.article = article
         self.links = list(rendered.links)
         self.query_one("#reader-header", Static).update(article_header(article))
-        body = Text(rendered.text or "(no content)", end="")
-        self.query_one("#reader-body", Static).update(body)
-        self.scroll_home(animate=False)
+        self.body.remove_class("-placeholder")
+        self.body.set_text(rendered.text or "(no content)", keep_position=keep_position)
+        if not keep_position:
+            self.scroll_home(animate=False)

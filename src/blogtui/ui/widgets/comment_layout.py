@@ -234,10 +234,27 @@ def is_new(comment: Comment, last_visit: float | None) -> bool:
     return not comment.seen and last_visit is not None and comment.first_seen > last_visit
 
 
+NO_COMMENTS_FOUND = "no comments found"
+"""How core's NoThread begins when the article simply has no comment system to read."""
+
+
+def no_comments_found(error: str) -> bool:
+    """True when a refresh "failed" only because the blog shows no comments at all.
+
+    Core then says "no comments found: …", adding the page's own error in parentheses when
+    the article page could not be read; that case stays an error.
+    """
+    text = (error or "").strip()
+    return text.startswith(NO_COMMENTS_FOUND) and not text.endswith(")")
+
+
 def notices(state: ThreadState, count: int) -> list[str]:
-    """Lines about the thread as a whole (partial, failed refresh, closed)."""
+    """Lines about the thread as a whole (partial, failed refresh, closed).
+
+    A blog without comments is no failure: nothing is said, the empty state shows.
+    """
     lines: list[str] = []
-    if state.error:
+    if state.error and not no_comments_found(state.error):
         lines.append(
             f"Could not refresh: {clean(state.error, limit=300)}; showing the stored thread."
         )
