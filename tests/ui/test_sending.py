@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from conftest import loopback_client
 from textual.pilot import Pilot
 from ui_helpers import main_screen, press, settle
 
@@ -34,12 +33,15 @@ TEXT = "Schöne Grüße aus Köln – „Anführungszeichen“ & äöü ß."
 class Demo:
     """The demo blog, a store subscribed to it, and apps on that store."""
 
-    def __init__(self, blog: DemoBlog, store: Store, home: Places) -> None:
+    def __init__(self, blog: DemoBlog, store: Store, home: Places, client_factory) -> None:
         self.blog, self.store, self.home = blog, store, home
+        self.client_factory = client_factory
 
     def app(self) -> BlogtuiApp:
         config = Config(identity=ME, fetch_timeout=10.0)
-        return build_app(self.home, config=config, store=self.store, client_factory=loopback_client)
+        return build_app(
+            self.home, config=config, store=self.store, client_factory=self.client_factory
+        )
 
     def article_id(self, post: int) -> int:
         link = self.blog.post_url(post)
@@ -59,26 +61,26 @@ class Demo:
         return [str(c["content"]) for c in self.blog.comments(post)]
 
 
-def serve(home: Places, **options: float | bool) -> Iterator[Demo]:
+def serve(home: Places, client_factory, **options: float | bool) -> Iterator[Demo]:
     store = Store(home.database)
     try:
         with DemoBlog(**options) as blog:  # type: ignore[arg-type]
             store.add_feed(blog.feed_url)
             refresh_sync(store, store.list_feeds(), Config())
-            yield Demo(blog, store, home)
+            yield Demo(blog, store, home, client_factory)
     finally:
         store.close()
 
 
 @pytest.fixture
-def demo(home: Places) -> Iterator[Demo]:
-    yield from serve(home)
+def demo(home: Places, client_factory) -> Iterator[Demo]:
+    yield from serve(home, client_factory)
 
 
 @pytest.fixture
-def flood_demo(home: Places) -> Iterator[Demo]:
+def flood_demo(home: Places, client_factory) -> Iterator[Demo]:
     """The demo blog refusing a second comment from one email within four seconds."""
-    yield from serve(home, flood_seconds=4.0)
+    yield from serve(home, client_factory, flood_seconds=4.0)
 
 
 async def wait_until(pilot: Pilot[None], check: Callable[[], bool], seconds: float = 10.0) -> None:

@@ -70,6 +70,9 @@ class BlogtuiApp(App[None]):
             *keys.READER_BINDINGS,
             *thread_bindings(),
             *list_bindings(),
+            *keys.COMPOSE_BINDINGS,
+            *keys.DRAFTS_BINDINGS,
+            *keys.REPLIES_BINDINGS,
             *WelcomeScreen.BINDINGS,  # type: ignore[list-item]
         ]
 
@@ -107,6 +110,9 @@ class BlogtuiApp(App[None]):
             ("Articles pane", list_bindings()),
             ("Reader pane", keys.READER_BINDINGS),
             ("Comment thread", thread_bindings()),
+            ("Reply editor", keys.COMPOSE_BINDINGS),
+            ("Drafts", keys.DRAFTS_BINDINGS),
+            ("Replies to you", keys.REPLIES_BINDINGS),
         ]
         return [
             (title, [(self.key_of(b), b.description) for b in group]) for title, group in sections
