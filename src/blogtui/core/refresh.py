@@ -1,0 +1,295 @@
+"""Refreshing feeds: fetch concurrently, parse off the event loop, record every outcome.
+
+A refresh never raises for a feed: every failure becomes that feed's `last_error`, and nothing a
+failed or empty fetch brings deletes articles. Feeds answering 429/503 wait (Retry-After, else a
+doubling backoff) and are skipped until then unless forced; gone feeds (410) are skipped too.
+
+Parsing is CPU-bound. Items a feed sent last time (in this process) are left out before parsing.
+A refresh with many changed feeds parses in a small pool of worker processes (feedparser is pure
+Python, so threads would share one core); a refresh that parses only a little uses threads and
+never starts a process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from blogtui.core.config import Config
+from blogtui.core.errors import FeedError
+from blogtui.core.fetch import (
+    RETRY_STATUSES,
+    FetchResult,
+    HTTPStatusError,
+    fetch,
+    make_client,
+    status_phrase,
+)
+from blogtui.core.models import Feed
+from blogtui.core.parse import ParsedFeed, parse_feed
+from blogtui.core.parsepool import ParsePool, default_processes
+from blogtui.core.shield import ItemMemory
+
+log = logging.getLogger(__name__)
+
+BACKOFF_START = 300.0
+"""First wait after a 429/503 without Retry-After; it doubles with each one in a row."""
+BACKOFF_MAX = 24 * 3600.0
+PER_HOST = 4
+"""At most this many requests at once to one host: polite, and httpx's pool is quicker too."""
+
+_writer: ThreadPoolExecutor | None = None
+seen_items = ItemMemory()
+"""The items each feed sent last time, left out of the next parse (forget() to parse all)."""
+
+
+def _store_thread() -> ThreadPoolExecutor:
+    """The one thread that runs a refresh's store calls: writes never wait on each other."""
+    global _writer
+    if _writer is None:
+        _writer = ThreadPoolExecutor(1, thread_name_prefix="blogtui-refresh-store")
+    return _writer
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """How one feed's refresh went. `error` is "" on success."""
+
+    feed_id: int
+    url: str
+    status: int | None
+    new_articles: int = 0
+    error: str = ""
+    not_modified: bool = False
+    skipped: bool = False
+    """Not fetched: gone, or waiting for a Retry-After/backoff time (see `force`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSummary:
+    """Totals of one refresh and each feed's outcome, in the order the feeds were given."""
+
+    ok: int
+    failed: int
+    not_modified: int
+    new_articles: int
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _human(seconds: float) -> str:
+    """A wait for people: "45 s", "5 min", "1.5 h"."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes / 60:.3g} h"
+
+
+def backoff(failures: int) -> float:
+    """The wait after a 429/503 without Retry-After, `failures` being how many came before."""
+    return min(BACKOFF_START * 2 ** min(max(failures, 0), 20), BACKOFF_MAX)
+
+
+class _Refresh:
+    """One refresh run: shared client, parser, store and clock."""
+
+    def __init__(
+        self, store: Any, config: Config, client: httpx.AsyncClient, now: float, parser: ParsePool
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.client = client
+        self.now = now
+        self.parser = parser
+
+    async def _store(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(_store_thread(), lambda: call(*args, **kwargs))
+
+    async def feed(self, feed: Feed, host: asyncio.Semaphore) -> FeedOutcome:
+        """Refresh one feed (fetching under `host`); failures are recorded and returned."""
+        try:
+            async with host:
+                result = await fetch(
+                    self.client,
+                    feed.url,
+                    etag=feed.etag,
+                    last_modified=feed.last_modified,
+                    deadline=self.config.fetch_timeout,
+                    max_bytes=self.config.max_feed_bytes,
+                )
+        except FeedError as error:
+            status = error.status if isinstance(error, HTTPStatusError) else None
+            return await self._failed(feed, status, error.message)
+        try:
+            return await self._handle(feed, result)
+        except FeedError as error:
+            return await self._failed(feed, result.status, error.message)
+
+    async def _handle(self, feed: Feed, result: FetchResult) -> FeedOutcome:
+        if result.not_modified:
+            note = feed.last_error if feed.last_error.startswith("malformed: ") else ""
+            await self._store(
+                self.store.record_fetch,
+                feed.id,
+                status=304,
+                error=note,
+                etag=result.etag or None,
+                last_modified=result.last_modified or None,
+            )
+            return FeedOutcome(feed.id, feed.url, 304, error=note, not_modified=True)
+        if result.status == 410:
+            error = "gone (HTTP 410)"
+            await self._store(self.store.record_fetch, feed.id, status=410, error=error, gone=True)
+            return FeedOutcome(feed.id, feed.url, 410, error=error)
+        if result.status in RETRY_STATUSES:
+            return await self._retry_later(feed, result)
+        key = (str(getattr(self.store, "path", id(self.store))), feed.id, result.final_url)
+        known = seen_items.known(key, feed.total)
+        parsed, digests, _ = await self.parser.parse(
+            result.body, result.final_url, result.headers, known
+        )
+        new = await self._store(self._save, feed, result, parsed)
+        if digests is not None:
+            seen_items.remember(key, digests)
+        note = f"malformed: {parsed.malformed}" if parsed.malformed else ""
+        return FeedOutcome(feed.id, feed.url, result.status, new, note)
+
+    def _save(self, feed: Feed, result: FetchResult, parsed: ParsedFeed) -> int:
+        """Store the entries, then the fetch state (a new URL only now that it parsed)."""
+        new = self.store.upsert_articles(feed.id, parsed.entries)
+        self.store.record_fetch(
+            feed.id,
+            status=result.status,
+            error=f"malformed: {parsed.malformed}" if parsed.malformed else "",
+            etag=result.etag,  # "" when absent: a stale validator must not be sent again
+            last_modified=result.last_modified,
+            title=parsed.title or None,
+            site_url=parsed.site_url or None,
+            new_url=result.permanent_url or None,
+            api_root=parsed.api_root or None,
+        )
+        return new
+
+    async def _retry_later(self, feed: Feed, result: FetchResult) -> FeedOutcome:
+        wait = result.retry_after
+        if wait is None:
+            before = 0
+            if feed.last_status in RETRY_STATUSES and hasattr(self.store, "failures"):
+                before = await self._store(self.store.failures, feed.id)
+            wait = backoff(before)
+        phrase = f"HTTP {result.status} {status_phrase(result.status)}".rstrip()
+        error = f"{phrase} (retrying in {_human(wait)})"
+        await self._store(
+            self.store.record_fetch,
+            feed.id,
+            status=result.status,
+            error=error,
+            next_fetch=self.now + wait,
+        )
+        return FeedOutcome(feed.id, feed.url, result.status, error=error)
+
+    async def _failed(self, feed: Feed, status: int | None, message: str) -> FeedOutcome:
+        try:
+            await self._store(self.store.record_fetch, feed.id, status=status, error=message)
+        except Exception as error:  # the store itself failed: report it with the feed's error
+            log.exception("cannot record the refresh of feed %s", feed.id)
+            message = f"{message}; not recorded: {error}"
+        return FeedOutcome(feed.id, feed.url, status, error=message)
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or url).lower()
+    except ValueError:
+        return url
+
+
+def is_due(feed: Feed, now: float) -> bool:
+    """True when `feed` may be fetched now: not gone and not waiting out a Retry-After."""
+    return not feed.gone and (feed.next_fetch is None or feed.next_fetch <= now)
+
+
+async def refresh_feeds(
+    store: Any,
+    feeds: Sequence[Feed],
+    config: Config,
+    *,
+    client: httpx.AsyncClient | None = None,
+    on_progress: Callable[[FeedOutcome], None] | None = None,
+    now: float | None = None,
+    force: bool = False,
+    processes: int | None = None,
+) -> RefreshSummary:
+    """Refresh `feeds`, `config.concurrency` at a time (PER_HOST per host); never raises for one.
+
+    `on_progress` is called on the event loop after each feed. Gone feeds and feeds waiting out
+    a 429/503 are skipped unless `force`. `processes` caps the parse workers (None: by CPUs,
+    0: threads only).
+    """
+    moment = time.time() if now is None else now
+    own_client = client is None
+    http = make_client(config.concurrency) if client is None else client
+    workers = default_processes() if processes is None else max(0, processes)
+    parser = ParsePool(workers, lambda *args: parse_feed(*args))  # patchable here in threads
+    run = _Refresh(store, config, http, moment, parser)
+    gate = asyncio.Semaphore(max(1, config.concurrency))
+    hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def one(feed: Feed) -> FeedOutcome:
+        if not (force or is_due(feed, moment)):
+            outcome = FeedOutcome(feed.id, feed.url, feed.last_status, skipped=True)
+        else:
+            host = hosts.setdefault(_host(feed.url), asyncio.Semaphore(PER_HOST))
+            async with gate:  # at most `concurrency` feeds (and bodies) in flight
+                try:
+                    outcome = await run.feed(feed, host)
+                except Exception as error:  # a bug must not stop the other feeds
+                    log.exception("refreshing feed %s failed", feed.id)
+                    outcome = await run._failed(feed, None, f"internal error: {error!r}")
+        if on_progress is not None:
+            try:
+                on_progress(outcome)
+            except Exception:
+                log.exception("refresh progress callback failed")
+        return outcome
+
+    try:
+        outcomes = list(await asyncio.gather(*(one(feed) for feed in feeds)))
+    finally:
+        run.parser.close()
+        if own_client:
+            await http.aclose()
+    return summarize(outcomes)
+
+
+def summarize(outcomes: list[FeedOutcome]) -> RefreshSummary:
+    """Count the outcomes of a refresh."""
+    skipped = sum(o.skipped for o in outcomes)
+    not_modified = sum(o.not_modified for o in outcomes)
+    failed = sum(
+        1 for o in outcomes if not o.skipped and o.error and not o.error.startswith("malformed: ")
+    )
+    return RefreshSummary(
+        ok=len(outcomes) - skipped - failed - not_modified,
+        failed=failed,
+        not_modified=not_modified,
+        new_articles=sum(o.new_articles for o in outcomes),
+        outcomes=outcomes,
+        skipped=skipped,
+    )
+
+
+def refresh_sync(
+    store: Any, feeds: Sequence[Feed], config: Config, **options: Any
+) -> RefreshSummary:
+    """refresh_feeds for callers without an event loop (the CLI)."""
+    return asyncio.run(refresh_feeds(store, feeds, config, **options))

@@ -1,0 +1,47 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from feedserver import FeedServer
+
+# --- feed_server: a real HTTP server on 127.0.0.1 (fetch/parse/refresh tests) -----------------
+# Owned by the fetch/parse/refresh work; other fixtures go below this block.
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A FeedServer (tests/feedserver.py) on 127.0.0.1:<free port>, stopped after the test."""
+    server = FeedServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+# --- end of feed_server block -----------------------------------------------------------------
+
+# --- the machine stays out of the tests ---------------------------------------------------------
+
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "blogtui",
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("blogtui")
+"""No per-example deadline (a loaded 2-core machine is slow); in CI the examples are fixed."""
+
+
+@pytest.fixture(autouse=True)
+def blogtui_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test gets its own BLOGTUI_HOME, so the user's real feeds and drafts never enter."""
+    home = tmp_path_factory.mktemp("blogtui-home")
+    monkeypatch.setenv("BLOGTUI_HOME", str(home))
+    return home
