@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from ui_helpers import main_screen, press, settle
+from ui_helpers import main_screen, press, settle, wait_for
 
 from blogtui.core.config import Config
 from blogtui.core.models import Article
@@ -238,11 +238,17 @@ async def test_server_error_keeps_the_stored_thread_and_shows_a_notice(demo: Dem
     app = demo.app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_post(pilot, demo, GERMAN_POST)
-        await settle(pilot)
         widget = thread_of(screen)
+        article_id = demo.article_id(GERMAN_POST)
+        await wait_for(pilot, lambda: bool(demo.store.thread_state(article_id).error))
+        await settle(pilot)
+        # Keeping the selection steady may scroll the notice above the view: look at the top.
+        widget.scroll_home(animate=False)
+        await wait_for(
+            pilot, lambda: any(line.startswith("Could not refresh:") for line in lines(widget))
+        )
         assert app.is_running
         assert len(widget.thread_layout.entries) == 44
-        assert any(line.startswith("Could not refresh:") for line in lines(widget))
         assert "refresh failed" in str(screen.reader.query_one("#thread-status").render())
 
 

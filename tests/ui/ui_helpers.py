@@ -30,3 +30,14 @@ def main_screen(app: BlogtuiApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen), screen
     return screen
+
+
+async def wait_for(pilot: Pilot[None], check, seconds: float = 15.0) -> None:
+    """Settle until `check()` holds (workers may start further workers); fail after `seconds`."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"condition not met within {seconds} s"
+        await settle(pilot)
+        await pilot.pause(0.05)

@@ -59,7 +59,7 @@ def _converter_class() -> type:
             if tag == "img":
                 if start:
                     alt = clean(attrs.get("alt") or attrs.get("title") or "", limit=200)
-                    self.o(f"[image: {alt}]" if alt else "[image]")
+                    self.o(f"[image: {alt}] " if alt else "[image] ")
                 return
             if tag == "a":
                 if start:
