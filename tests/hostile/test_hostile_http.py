@@ -115,6 +115,8 @@ RETRY_AFTER = {
     "\u00fc\u00df": None,
     "\u00b2": None,
 }
+
+
 @pytest.mark.parametrize("value", list(RETRY_AFTER))
 async def test_429_with_odd_retry_after(value: str, feed_server: FeedServer, store: Store) -> None:
     response = Response(429, headers={"Retry-After": value})
