@@ -12,6 +12,7 @@ import pytest
 from blogtui import cli
 from blogtui.cli import drafts as drafts_cli
 from blogtui.core.config import Identity
+from blogtui.core.draftfile import draft_age
 from blogtui.core.drafts import Draft, DraftStore
 
 ARTICLE = "https://example.org/2024/hallo"
@@ -78,9 +79,9 @@ def test_list_shows_drafts_and_flags_unreadable_ones(home, store):
     assert "\x1b" not in out and "\u202e" not in out
     lines = out.splitlines()
     assert lines == [
-        f"{to_post.id} [draft, just now] Über „Zitate“ / reply to the post",
+        f"{to_post.id} [draft, just now] Über „Zitate“ — reply to the post",
         "    Erste Zeile an den Artikel",
-        f"{to_anna.id} [draft, just now] T␛]0;x / reply to Anna",
+        f"{to_anna.id} [draft, just now] T␛]0;x — reply to Anna",
         "    Liebe Anna, ␛[2Jdanke!",
         "kaputt [unreadable: not valid UTF-8 (byte 0xff at offset 9)]",
         f"    file kept as it is: {broken}",
@@ -132,7 +133,7 @@ def test_rm_removes_an_unreadable_draft_when_asked(home, store):
     [(5, "just now"), (125, "2 min ago"), (7300, "2 h ago"), (3 * 86400 + 5, "3 d ago")],
 )
 def test_age(seconds, text):
-    assert drafts_cli.age(seconds) == text
+    assert draft_age(seconds) == text
 
 
 def test_drafts_is_a_registered_command(home):

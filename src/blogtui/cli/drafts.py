@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from blogtui.cli.output import Output
-from blogtui.core.draftfile import format_draft
+from blogtui.core.draftfile import draft_age, draft_target, format_draft
 from blogtui.core.drafts import Draft, DraftError, DraftNotFound, DraftStore, Unreadable
 from blogtui.core.paths import Places
 
@@ -35,24 +35,6 @@ def cmd_drafts(args: argparse.Namespace, where: Places, out: Output) -> int:
     return cmd_list(args, where, out)
 
 
-def age(seconds: float) -> str:
-    """A short age: "just now", "5 min ago", "3 h ago", "2 d ago"."""
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    return f"{int(seconds // 86400)} d ago"
-
-
-def _target(draft: Draft) -> str:
-    title = draft.article_title or draft.article_url or draft.blog or "(no article)"
-    if draft.parent_id:
-        return f"{title} / reply to {draft.parent_author or 'comment ' + draft.parent_id}"
-    return f"{title} / reply to the post"
-
-
 def cmd_list(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui drafts`: every draft with its state, age, target and first line."""
     listing = DraftStore(where.drafts_dir).list()
@@ -65,7 +47,9 @@ def cmd_list(args: argparse.Namespace, where: Places, out: Output) -> int:
             out.line(f"{entry.id} [unreadable: {entry.reason}]")
             out.block(f"    file kept as it is: {entry.path}")
             continue
-        out.line(f"{entry.id} [{entry.state}, {age(now - entry.updated)}] {_target(entry)}")
+        out.line(
+            f"{entry.id} [{entry.state}, {draft_age(now - entry.updated)}] {draft_target(entry)}"
+        )
         excerpt = entry.first_line
         if len(excerpt) > EXCERPT:
             excerpt = excerpt[: EXCERPT - 1].rstrip() + "…"

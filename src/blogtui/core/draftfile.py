@@ -245,3 +245,22 @@ def quote(text: str, author: str) -> str:
         else:
             lines.append("> " + line)
     return "\n".join(lines) + "\n"
+
+
+def draft_age(seconds: float) -> str:
+    """A short age: "just now", "5 min ago", "3 h ago", "2 d ago"."""
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} d ago"
+
+
+def draft_target(draft: Draft) -> str:
+    """Where the draft goes: the article and the comment (or the post) it answers."""
+    title = draft.article_title or draft.article_url or draft.blog or "(no article)"
+    if draft.parent_id:
+        return f"{title} — reply to {draft.parent_author or 'comment ' + draft.parent_id}"
+    return f"{title} — reply to the post"

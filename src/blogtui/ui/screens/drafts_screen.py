@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
+from blogtui.core.draftfile import draft_age, draft_target
 from blogtui.core.drafts import (
     Draft,
     DraftError,
@@ -46,34 +47,15 @@ class DraftChoice:
     draft: Draft
 
 
-def age(seconds: float) -> str:
-    """A short age: "just now", "5 min ago", "3 h ago", "2 d ago"."""
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    return f"{int(seconds // 86400)} d ago"
-
-
-def target_line(draft: Draft) -> str:
-    """Where the draft goes: the article and the comment (or the post) it answers."""
-    title = draft.article_title or draft.article_url or draft.blog or "(no article)"
-    if draft.parent_id:
-        return f"{title} — reply to {draft.parent_author or 'comment ' + draft.parent_id}"
-    return f"{title} — reply to the post"
-
-
 def draft_prompt(entry: DraftListing, now: float, item: OutboxItem | None = None) -> Text:
     """A list entry of two to four lines, all sanitised, never markup; `item`: its outbox row."""
     if isinstance(entry, Unreadable):
         prompt = display_text(f"{glyph('⚠', '!')} unreadable: {entry.reason}", "bold", limit=300)
         prompt.append_text(display_text(f"\n   file kept as it is: {entry.path}", "dim"))
         return prompt
-    state = f"{entry.state} · {age(now - entry.updated)}"
+    state = f"{entry.state} · {draft_age(now - entry.updated)}"
     prompt = Text(f"{glyph('✎', 'D')} ", end="")
-    prompt.append_text(display_text(target_line(entry), "bold", limit=200))
+    prompt.append_text(display_text(draft_target(entry), "bold", limit=200))
     prompt.append_text(display_text(f"  [{state}]", "dim"))
     if entry.parent_excerpt:
         excerpt = f"\n   {glyph('↳', '>')} {entry.parent_author or 'post'}: {entry.parent_excerpt}"
@@ -265,7 +247,7 @@ class DraftsScreen(Screen[DraftChoice | None]):
         if isinstance(entry, Unreadable):
             question = f"Delete the unreadable file {entry.path}?\n({entry.reason})"
         else:
-            question = f"Delete this draft?\n{target_line(entry)}\n\n{entry.text[:400]}"
+            question = f"Delete this draft?\n{draft_target(entry)}\n\n{entry.text[:400]}"
 
         def answered(yes: bool | None) -> None:
             if yes is True:

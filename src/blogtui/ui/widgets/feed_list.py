@@ -59,6 +59,8 @@ class FeedList(Tree[FeedEntry]):
         """The feeds shown, in store order."""
         self._shape: list[tuple[int, str, str]] = []
         self._by_key: dict[str, TreeNode[FeedEntry]] = {}
+        self._group_counts: dict[str, int] = {}
+        """The unread count each folder (and "all") label shows now."""
 
     def process_label(self, label: str | Text) -> Text:
         """Labels are built as Text; a plain string is shown literally, never as markup."""
@@ -92,6 +94,7 @@ class FeedList(Tree[FeedEntry]):
         }
         self.clear()
         self._by_key = {}
+        self._group_counts = {}
         self._populate(feeds, collapsed)
         if not self.select_key(current):
             self.select_key("all")
@@ -117,7 +120,7 @@ class FeedList(Tree[FeedEntry]):
             parent = self._folder_node(feed.folder, collapsed)
             entry = FeedEntry(f"feed:{feed.id}", (feed.id,), feed)
             self._by_key[entry.key] = parent.add_leaf(feed_label(feed), entry)
-        self._relabel(feeds)
+        self._relabel_groups(feeds)  # feed labels are new already: only the totals are left
 
     def _folder_node(self, folder: str, collapsed: set[str]) -> TreeNode[FeedEntry]:
         parts = [part.strip() for part in folder.split("/") if part.strip()]
@@ -127,27 +130,50 @@ class FeedList(Tree[FeedEntry]):
             if key not in self._by_key:
                 label = group_label(parts[depth], 0)
                 self._by_key[key] = node.add(label, FeedEntry(key, ()), expand=key not in collapsed)
+                self._group_counts[key] = 0
             node = self._by_key[key]
         return node
 
     def _relabel(self, feeds: list[Feed]) -> None:
-        """Update labels and folder contents in place (counts change far more than structure)."""
+        """Update labels and folder contents in place (counts change far more than structure).
+
+        Only labels whose text changes are set again: each set schedules a node repaint.
+        """
         by_id = {feed.id: feed for feed in feeds}
         for node in self._by_key.values():
             entry = node.data
+            if entry is None or entry.feed is None or entry.feed.id not in by_id:
+                continue
+            feed, old = by_id[entry.feed.id], entry.feed
+            if feed == old:
+                continue
+            node.data = FeedEntry(entry.key, entry.feed_ids, feed)
+            if (feed.display_title, feed.unread, feed.last_error, feed.gone) != (
+                old.display_title, old.unread, old.last_error, old.gone
+            ):  # fmt: skip
+                node.set_label(feed_label(feed))
+        self._relabel_groups(feeds)
+
+    def _relabel_groups(self, feeds: list[Feed]) -> None:
+        """Set "All articles" and the folders to their unread totals (and folder contents)."""
+        unread = {feed.id: feed.unread for feed in feeds}
+        for key, node in self._by_key.items():
+            entry = node.data
             if entry is None:
                 continue
-            if entry.feed is not None and entry.feed.id in by_id:
-                feed = by_id[entry.feed.id]
-                node.data = FeedEntry(entry.key, entry.feed_ids, feed)
-                node.set_label(feed_label(feed))
-            elif entry.key == "all":
-                node.set_label(group_label("All articles", sum(f.unread for f in feeds)))
-            elif entry.key.startswith("folder:"):
+            if key == "all":
+                name, total = "All articles", sum(unread.values())
+            elif key.startswith("folder:"):
                 ids = tuple(self._leaf_ids(node))
-                node.data = FeedEntry(entry.key, ids)
-                name = entry.key.removeprefix("folder:").rsplit("/", 1)[-1]
-                node.set_label(group_label(name, sum(by_id[i].unread for i in ids if i in by_id)))
+                if ids != entry.feed_ids:
+                    node.data = FeedEntry(key, ids)
+                name = key.removeprefix("folder:").rsplit("/", 1)[-1]
+                total = sum(unread.get(i, 0) for i in ids)
+            else:
+                continue
+            if self._group_counts.get(key) != total:
+                self._group_counts[key] = total
+                node.set_label(group_label(name, total))
 
     def _leaf_ids(self, node: TreeNode[FeedEntry]) -> list[int]:
         ids: list[int] = []
