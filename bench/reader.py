@@ -1,0 +1,481 @@
+"""Reader benchmark: start-up, opening a big feed, cursor keys and memory, against targets.
+
+    python bench/reader.py                 # everything, 5 runs per start-up case
+    python bench/reader.py --runs 7 --only start
+    python bench/reader.py --only open,cursor,memory
+
+Prints figures; it is not a test. Stores are generated once with the Store API into
+`--cache` (default /tmp/blogtui-bench-reader) and reused. What is measured:
+
+* start: in a real terminal (a private tmux server, 120x36), the time from launching a
+  program in a pane until the pane shows its first screen, polling `capture-pane` every ~5 ms.
+  `blogtui` (with BLOGTUI_HOME on a generated store; marker "All articles") is measured against
+  a bare Textual app (Header, Static, Footer) in the same run, alternating, 1000 feeds with 1k
+  and with 100k articles. Also timed: until the feed list shows a feed ("feeds") and until the
+  article list shows its first row ("rows"). Target: first frame <= 1.15x bare, flat in N.
+* open: headless `App.run_test` (120x36) on a store whose one feed holds N articles (1k, 50k):
+  move the feed cursor onto the feed, time until a frame that shows the list's first row has
+  been produced and serialised to escape codes. Target: <= 100 ms, flat in N.
+* cursor: in that open list, `down` keys sent through the driver; per press the time until the
+  next painted frame (includes up to one 60 fps frame tick) and the time spent painting it.
+  Target: median <= 16 ms, flat from 1k to 50k.
+* memory: blogtui in tmux on the 50k-article feed store (and on the 100k store, opening a
+  folder of 50k), after the list shows: VmHWM / VmRSS from /proc. Target: <= 90 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+SIZE = (120, 36)
+DEFAULT_CACHE = Path(tempfile.gettempdir()) / "blogtui-bench-reader"
+BARE_MARKER = "BARE-APP-READY"
+START_RATIO_TARGET = 1.15
+OPEN_TARGET_MS = 100.0
+CURSOR_TARGET_MS = 16.0
+RSS_TARGET_MB = 90.0
+BODY = "<p>" + "Some words of an article body, with <em>markup</em> and a link. " * 6 + "</p>"
+
+BARE_APP = f'''
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+
+class Bare(App[None]):
+    def compose(self):
+        yield Header()
+        yield Static("{BARE_MARKER}")
+        yield Footer()
+
+
+Bare().run()
+'''
+
+
+# --- stores -----------------------------------------------------------------------------------
+
+
+def feed_title(number: int) -> str:
+    """The title of generated feed `number`."""
+    return f"Bench feed {number:04d}"
+
+
+def article_title(feed: int, number: int) -> str:
+    """The title of article `number` of feed `feed` (newest has the highest number)."""
+    return f"Post {number:06d} of feed {feed:04d} about things"
+
+
+def make_store(cache: Path, name: str, feeds: int, per_feed: int, folders: int = 2) -> Path:
+    """A BLOGTUI_HOME whose store has `feeds` feeds of `per_feed` articles; cached by name.
+
+    With more than one feed they are split evenly over `folders` folders ("folder-0", …).
+    """
+    home = cache / name
+    done = home / "complete"
+    if done.exists():
+        return home
+    from blogtui.core.models import EntryData
+    from blogtui.core.paths import places
+    from blogtui.core.store import Store
+
+    shutil.rmtree(home, ignore_errors=True)
+    store = Store(places(home).database)
+    started = time.perf_counter()
+    base = 1_600_000_000.0
+    for number in range(feeds):
+        folder = f"folder-{number * folders // feeds}" if feeds > 1 else ""
+        feed, _ = store.add_feed(
+            f"https://blog{number}.example/feed/", feed_title(number), folder=folder
+        )
+        for start in range(0, per_feed, 5000):
+            batch = [
+                EntryData(
+                    key=f"post-{i}",
+                    title=article_title(number, i),
+                    author=f"Author {i % 37}",
+                    link=f"https://blog{number}.example/{i}/",
+                    published=base + i * 3600 + number,
+                    content=BODY,
+                )
+                for i in range(start, min(per_feed, start + 5000))
+            ]
+            store.upsert_articles(feed.id, batch)
+    store.close()
+    done.write_text("ok\n")
+    took = time.perf_counter() - started
+    print(f"  (generated {name}: {feeds} feeds x {per_feed} articles in {took:.1f} s)", flush=True)
+    return home
+
+
+# --- a real terminal: tmux --------------------------------------------------------------------
+
+
+class Tmux:
+    """A private tmux server with one 120x36 pane that programs are (re)started in."""
+
+    def __init__(self, pycache: Path) -> None:
+        self.socket = f"blogtui-bench-{os.getpid()}"
+        self.target = "bench:0.0"
+        # Programs in the pane inherit the server's environment: compiled bytecode is kept (in
+        # a private cache, for blogtui and Textual alike) as it is in a normal install.
+        self.env = {**os.environ, "PYTHONPYCACHEPREFIX": str(pycache)}
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        self.tmux("new-session", "-d", "-s", "bench", "-x", str(SIZE[0]), "-y", str(SIZE[1]),
+                  "exec sleep 1000000")  # fmt: skip
+        self.tmux("set-option", "-g", "remain-on-exit", "off")
+
+    def tmux(self, *args: str) -> str:
+        """Run a tmux command on the private server; its output."""
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.env,
+        ).stdout
+
+    def screen(self) -> str:
+        """What the pane shows now."""
+        return self.tmux("capture-pane", "-p", "-t", self.target)
+
+    def clear(self) -> None:
+        """Replace whatever runs in the pane with an idle, blank one."""
+        self.tmux("respawn-pane", "-k", "-t", self.target, "printf '\\033c'; exec sleep 1000000")
+        deadline = time.perf_counter() + 5
+        while self.screen().strip() and time.perf_counter() < deadline:
+            time.sleep(0.01)
+
+    def launch(self, command: str) -> float:
+        """Start `command` in the (cleared) pane; the time just before asking tmux to."""
+        self.clear()
+        started = time.perf_counter()
+        self.tmux("respawn-pane", "-k", "-t", self.target, f"exec {command}")
+        return started
+
+    def wait_for(self, markers: list[str], started: float, timeout: float = 30) -> list[float]:
+        """Poll the pane every ~5 ms; seconds from `started` until each marker first shows."""
+        seen: dict[str, float] = {}
+        deadline = started + timeout
+        while len(seen) < len(markers):
+            now = time.perf_counter()
+            if now > deadline:
+                raise TimeoutError(f"not shown: {[m for m in markers if m not in seen]}")
+            text = self.screen()
+            for marker in markers:
+                if marker not in seen and marker in text:
+                    seen[marker] = now - started
+            time.sleep(0.005)
+        return [seen[marker] for marker in markers]
+
+    def pid(self) -> int:
+        """The pid of the program in the pane."""
+        return int(self.tmux("display-message", "-p", "-t", self.target, "#{pane_pid}").strip())
+
+    def keys(self, *keys: str) -> None:
+        """Type `keys` into the pane."""
+        self.tmux("send-keys", "-t", self.target, *keys)
+
+    def close(self) -> None:
+        """Stop the private server (and whatever runs in it)."""
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def blogtui_command(home: Path) -> str:
+    """The shell command that starts the reader on `home`."""
+    exe = shutil.which("blogtui") or f"{sys.executable} -m blogtui"
+    return f"env BLOGTUI_HOME={home} {exe}"
+
+
+def bench_start(cache: Path, runs: int) -> dict[str, dict[str, float]]:
+    """Start-up in tmux: bare Textual app vs blogtui on 1000 feeds with 1k and 100k articles."""
+    stores = {
+        "1k": make_store(cache, "feeds1000-a1k", 1000, 1),
+        "100k": make_store(cache, "feeds1000-a100k", 1000, 100),
+    }
+    bare = cache / "bare_app.py"
+    bare.write_text(BARE_APP)
+    cases = {"bare": (f"{sys.executable} {bare}", [BARE_MARKER])}
+    for label, home in stores.items():
+        cases[label] = (blogtui_command(home), ["All articles", "Bench feed 0000", "Post 0"])
+    times: dict[str, list[list[float]]] = {name: [] for name in cases}
+    term = Tmux(cache / "pycache")
+    try:
+        for command, markers in cases.values():  # warm the page and bytecode caches once
+            term.wait_for(markers, term.launch(command))
+        for _ in range(runs):
+            for name, (command, markers) in cases.items():
+                times[name].append(term.wait_for(markers, term.launch(command)))
+                time.sleep(0.2)
+    finally:
+        term.close()
+    results: dict[str, dict[str, float]] = {}
+    for name, runs_ in times.items():
+        columns = list(zip(*runs_, strict=True))
+        keys = ["first"] if name == "bare" else ["first", "feeds", "rows"]
+        results[name] = {
+            key: statistics.median(column) * 1000 for key, column in zip(keys, columns, strict=True)
+        }
+        results[name]["all_first"] = [round(r[0] * 1000, 1) for r in runs_]  # type: ignore[assignment]
+    return results
+
+
+def print_start(results: dict[str, dict[str, float]], runs: int) -> None:
+    """The start-up table and ratios."""
+    bare = results["bare"]["first"]
+    print(f"\nSTART in tmux {SIZE[0]}x{SIZE[1]}, {runs} runs alternating, medians (ms)")
+    head = f"{'first frame':>11} {'feeds shown':>12} {'rows shown':>11} {'x bare':>7}"
+    print(f"  {'case':<28} {head}")
+    print(f"  {'bare Textual app':<28} {bare:>11.0f} {'':>12} {'':>11} {1:>7.2f}")
+    for label in ("1k", "100k"):
+        r = results[label]
+        print(
+            f"  {'blogtui 1000 feeds/' + label + ' art.':<28} {r['first']:>11.0f}"
+            f" {r['feeds']:>12.0f} {r['rows']:>11.0f} {r['first'] / bare:>7.2f}"
+        )
+    for name, r in results.items():
+        print(f"    runs {name}: {r['all_first']}")
+    ratio = results["100k"]["first"] / bare
+    flat = results["100k"]["first"] / results["1k"]["first"]
+    verdict = "MET" if ratio <= START_RATIO_TARGET else "MISSED"
+    print(f"  target first frame <= {START_RATIO_TARGET}x bare: x{ratio:.2f} -> {verdict};"
+          f" 100k / 1k: x{flat:.2f}")  # fmt: skip
+
+
+# --- headless: opening a big feed, cursor keys -------------------------------------------------
+
+
+def timed_app_class() -> type:
+    """BlogtuiApp that records painted frames, serialised to escape codes as a driver would."""
+    from blogtui.ui.app import BlogtuiApp
+
+    class TimedApp(BlogtuiApp):
+        """Keeps the text and time of the last frame, and how long each paint took."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self.frame = asyncio.Event()
+            self.frame_time = 0.0
+            self.frame_text = ""
+            self.paint_times: list[float] = []
+
+        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            if renderable is not None and hasattr(renderable, "render_segments"):
+                self.frame_text = renderable.render_segments(self.console)
+                self.frame_time = time.perf_counter()
+                self.frame.set()
+            super()._display(screen, renderable)
+
+    return TimedApp
+
+
+async def wait_frame(app, marker: str | None = None, timeout: float = 20) -> float:  # type: ignore[no-untyped-def]
+    """Wait for the next painted frame (containing `marker`); its time."""
+    while True:
+        await asyncio.wait_for(app.frame.wait(), timeout)
+        app.frame.clear()
+        if marker is None or marker in app.frame_text:
+            return app.frame_time
+
+
+def press(app, key: str) -> float:  # type: ignore[no-untyped-def]
+    """Send `key` through the driver as a terminal would; the time it was sent."""
+    from textual import events
+
+    event = events.Key(key, None)
+    event.set_sender(app)
+    app.frame.clear()
+    sent = time.perf_counter()
+    app._driver.send_message(event)
+    return sent
+
+
+async def open_case(home: Path, scope: str, count: int, presses: int, gap: float) -> dict:
+    """Open `scope` (a feed or folder title, one `down` below "All articles") and scroll it."""
+    from blogtui.core.config import load_config
+    from blogtui.core.paths import places
+    from blogtui.core.store import Store
+
+    where = places(home)
+    app = timed_app_class()(Store(where.database), load_config(where.config_file), where)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        for _ in range(400):  # the start-up list ("All articles") has shown
+            await pilot.pause(0.02)
+            screen = app.screen
+            if "All articles · " in app.frame_text and "…" not in app.frame_text.split("\n")[1]:
+                break
+        await asyncio.sleep(0.3)
+        paint = screen._compositor_refresh
+
+        def timed_paint() -> None:
+            started = time.perf_counter()
+            paint()
+            app.paint_times.append(time.perf_counter() - started)
+
+        screen._compositor_refresh = timed_paint  # type: ignore[method-assign]
+        sent = press(app, "down")  # feed cursor: "All articles" -> the scope
+        first = await wait_frame(app, f"{scope} · {count}") - sent
+        article_list = screen.query_one("#articles")
+        assert len(article_list.ids) == count, len(article_list.ids)
+        article_list.focus()
+        await pilot.pause()
+        await asyncio.sleep(0.1)
+        latencies: list[float] = []
+        paints: list[float] = []
+        for _ in range(presses):
+            await asyncio.sleep(gap)
+            app.paint_times.clear()
+            sent = press(app, "down")
+            latencies.append(await wait_frame(app) - sent)
+            paints.append(app.paint_times[-1] if app.paint_times else float("nan"))
+        assert article_list.cursor == min(presses, count - 1), article_list.cursor
+    return {
+        "open_ms": first * 1000,
+        "latency_ms": statistics.median(latencies) * 1000,
+        "paint_ms": statistics.median(paints) * 1000,
+        "latency_p90_ms": statistics.quantiles(latencies, n=10)[-1] * 1000,
+    }
+
+
+def run_case_subprocess(home: Path, scope: str, count: int, presses: int, gap: float) -> dict:
+    """One open/cursor case in a fresh interpreter."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--case", str(home), scope, str(count),
+         "--presses", str(presses), "--gap", str(gap)],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def proc_status_mb(pid: int) -> dict[str, float]:
+    """VmHWM (peak RSS) and VmRSS of `pid`, in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields
+
+
+def bench_memory(cache: Path) -> dict[str, dict[str, float]]:
+    """blogtui in tmux: RSS after opening a 50k-article feed, and a 50k folder of the 100k store."""
+    cases = {
+        "feed of 50k (1 feed)": (make_store(cache, "feed-50k", 1, 50_000), "All articles · 50000",
+                                 "Bench feed 0000 · 50000"),
+        "folder of 50k (100k store)": (make_store(cache, "feeds1000-a100k", 1000, 100),
+                                       "All articles · 100000", "folder-0 · 50000"),
+    }  # fmt: skip
+    results = {}
+    term = Tmux(cache / "pycache")
+    try:
+        for name, (home, ready, opened) in cases.items():
+            started = term.launch(blogtui_command(home))
+            term.wait_for([ready, "Post 0"], started)
+            pid = term.pid()
+            before = proc_status_mb(pid)
+            term.keys("Down")
+            term.wait_for([opened], time.perf_counter())
+            time.sleep(0.5)
+            term.keys("Tab")  # into the list, and scroll a few pages
+            for _ in range(5):
+                term.keys("PageDown")
+                time.sleep(0.05)
+            time.sleep(0.5)
+            after = proc_status_mb(pid)
+            results[name] = {"start_rss": before["VmRSS"], **after}
+            term.clear()
+    finally:
+        term.close()
+    return results
+
+
+def print_memory(results: dict[str, dict[str, float]]) -> None:
+    """The memory table."""
+    print(f"\nMEMORY blogtui in tmux, list opened and paged (MB); target <= {RSS_TARGET_MB:.0f}")
+    print(f"  {'case':<28} {'RSS at start':>12} {'RSS now':>8} {'peak (VmHWM)':>13} {'verdict':>8}")
+    for name, r in results.items():
+        verdict = "MET" if r["VmHWM"] <= RSS_TARGET_MB else "MISSED"
+        figures = f"{r['start_rss']:>12.1f} {r['VmRSS']:>8.1f} {r['VmHWM']:>13.1f}"
+        print(f"  {name:<28} {figures} {verdict:>8}")
+
+
+def bench_open(cache: Path, runs: int, presses: int, gap: float) -> dict[str, dict[str, float]]:
+    """Open a feed of 1k and of 50k articles (and a 50k folder), headless; medians over runs."""
+    cases = {
+        "feed of 1k": (make_store(cache, "feed-1k", 1, 1000), "Bench feed 0000", 1000),
+        "feed of 50k": (make_store(cache, "feed-50k", 1, 50_000), "Bench feed 0000", 50_000),
+        "folder of 50k (100k store)": (
+            make_store(cache, "feeds1000-a100k", 1000, 100), "folder-0", 50_000),
+    }  # fmt: skip
+    runs_by_case: dict[str, list[dict]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, (home, scope, count) in cases.items():
+            runs_by_case[name].append(run_case_subprocess(home, scope, count, presses, gap))
+    return {
+        name: {key: statistics.median(r[key] for r in runs_) for key in runs_[0]}
+        | {"all_open": [round(r["open_ms"], 1) for r in runs_]}  # type: ignore[dict-item]
+        for name, runs_ in runs_by_case.items()
+    }
+
+
+def print_open(results: dict[str, dict[str, float]], runs: int, presses: int) -> None:
+    """The open and cursor tables."""
+    size = f"{SIZE[0]}x{SIZE[1]}"
+    print(f"\nOPEN + CURSOR headless {size}, {runs} runs x {presses} presses; medians (ms)")
+    print(f"  {'case':<28} {'open->frame':>11} {'key->frame':>11} {'paint':>6} {'key p90':>8}")
+    for name, r in results.items():
+        print(f"  {name:<28} {r['open_ms']:>11.1f} {r['latency_ms']:>11.1f} {r['paint_ms']:>6.1f}"
+              f" {r['latency_p90_ms']:>8.1f}   runs {r['all_open']}")  # fmt: skip
+    small, large = results["feed of 1k"], results["feed of 50k"]
+    verdict = "MET" if large["open_ms"] <= OPEN_TARGET_MS else "MISSED"
+    print(f"  open 50k <= {OPEN_TARGET_MS:.0f} ms: {large['open_ms']:.0f} ms -> {verdict};"
+          f" 50k / 1k: x{large['open_ms'] / small['open_ms']:.2f}")  # fmt: skip
+    verdict = "MET" if large["latency_ms"] <= CURSOR_TARGET_MS else "MISSED"
+    print(f"  cursor 50k <= {CURSOR_TARGET_MS:.0f} ms: {large['latency_ms']:.1f} ms -> {verdict};"
+          f" 50k / 1k: x{large['latency_ms'] / small['latency_ms']:.2f}"
+          f" (paint x{large['paint_ms'] / small['paint_ms']:.2f})")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where stores are kept")
+    parser.add_argument("--runs", type=int, default=5, help="runs per case (start, open)")
+    parser.add_argument("--presses", type=int, default=60, help="cursor presses per open run")
+    parser.add_argument("--gap", type=float, default=0.04, help="seconds between presses")
+    parser.add_argument("--only", default="start,open,memory", help="start, open, memory")
+    parser.add_argument("--case", nargs=3, metavar=("HOME", "SCOPE", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:
+        home, scope, count = args.case
+        result = asyncio.run(open_case(Path(home), scope, int(count), args.presses, args.gap))
+        print(json.dumps(result))
+        return
+    args.cache.mkdir(parents=True, exist_ok=True)
+    parts = set(args.only.split(","))
+    print(f"blogtui reader bench; stores in {args.cache}; load average {os.getloadavg()[0]:.2f}")
+    if "start" in parts:
+        print_start(bench_start(args.cache, args.runs), args.runs)
+    if "open" in parts:
+        opened = bench_open(args.cache, args.runs, args.presses, args.gap)
+        print_open(opened, args.runs, args.presses)
+    if "memory" in parts:
+        print_memory(bench_memory(args.cache))
+
+
+if __name__ == "__main__":
+    main()
