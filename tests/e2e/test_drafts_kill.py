@@ -64,8 +64,9 @@ class Pane:
         """
         if not self.launches:
             self.tmux("new-session", "-d", "-s", "idle", "-x", "120", "-y", "36", "sleep 600")
-            # Without this a window closing makes tmux resize the others to 80x24.
+            # Without these a window closing makes tmux resize the others to 80x24.
             self.tmux("set-option", "-g", "default-size", "120x36")
+            self.tmux("set-option", "-g", "window-size", "manual")
         while self.session and self.has_session():
             time.sleep(0.02)  # tmux resizes windows when one closes; let that happen first
         self.launches += 1

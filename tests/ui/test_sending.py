@@ -83,7 +83,7 @@ def flood_demo(home: Places, client_factory) -> Iterator[Demo]:
     yield from serve(home, client_factory, flood_seconds=4.0)
 
 
-async def wait_until(pilot: Pilot[None], check: Callable[[], bool], seconds: float = 10.0) -> None:
+async def wait_until(pilot: Pilot[None], check: Callable[[], bool], seconds: float = 30.0) -> None:
     start = time.monotonic()
     while not check():
         if time.monotonic() - start > seconds:
