@@ -66,7 +66,6 @@ class Pane:
             self.tmux("new-session", "-d", "-s", "idle", "-x", "120", "-y", "36", "sleep 600")
             # Without these a window closing makes tmux resize the others to 80x24.
             self.tmux("set-option", "-g", "default-size", "120x36")
-            self.tmux("set-option", "-g", "window-size", "manual")
         while self.session and self.has_session():
             time.sleep(0.02)  # tmux resizes windows when one closes; let that happen first
         self.launches += 1
@@ -78,6 +77,8 @@ class Pane:
             f"exec env BLOGTUI_HOME='{home}' LANG=C.UTF-8 TERM=xterm-256color '{BLOGTUI}'"
         )
         self.tmux("new-session", "-d", "-s", self.session, "-x", "120", "-y", "36", command)
+        # An explicit size pins the window: tmux then never shrinks it when another one closes.
+        self.tmux("resize-window", "-t", self.session, "-x", "120", "-y", "36")
         while True:
             size, pid = self.tmux(
                 "display-message",

@@ -1,0 +1,333 @@
+"""The installed `blogtui` in a real terminal (tmux) against every hostile terminal payload.
+
+Every tests/hostile/data/terminal_*.xml and markup_actions.xml is served on 127.0.0.1 (each with
+a comment feed carrying the same payload), imported from an OPML file and refreshed by the
+installed console script, then read in the TUI inside a private tmux server that WOULD let an
+escape through: set-clipboard on (OSC 52 fills a tmux buffer), allow-rename and set-titles on
+(OSC 0/2 change the pane title). pipe-pane logs every byte the app writes. The log must carry
+only the escape sequences Textual itself uses, and no C1, bidi, tag or stray BEL character; the
+pane title and the tmux buffers must be unchanged; markup must show literally.
+
+Polling capture-pane is the only way to wait on another process's screen, hence the loops.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import pytest
+from feedserver import FeedServer, Response
+from hostile_support import case_names, comment_feed, load_case
+
+from blogtui.core.paths import places
+from blogtui.core.store import Store
+
+BLOGTUI = shutil.which("blogtui")
+TMUX = shutil.which("tmux")
+TIMEOUT = 15.0
+"""Seconds to wait for the screen to show something."""
+CASES = case_names("terminal_") + case_names("markup_")
+BROKEN = {
+    "/broken-500": Response(500, b"\x1b]0;PWN-TITLE\x07 \x1b]52;c;UFdOLUNMSVA=\x07 \x1b[2J"),
+    "/broken-xml": Response(
+        200,
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Kaputt \x1b]0;PWN-TITLE\x07'
+        b" \xc2\x9b2J \x1b]52;c;UFdOLUNMSVA=\x07 <item><title>\x1bP",
+        {"Content-Type": "application/rss+xml; charset=utf-8"},
+    ),
+}
+"""Feeds that fail, their error messages made of hostile bytes (shown by `i`)."""
+
+
+def _missing() -> str:
+    return ", ".join(name for name, path in (("blogtui", BLOGTUI), ("tmux", TMUX)) if not path)
+
+
+if _missing():
+    message = f"needs {_missing()} on PATH (install blogtui with `pip install -e .`; apt tmux)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+
+# --- what Textual itself writes ------------------------------------------------------------------
+
+_SEQUENCE = re.compile(
+    rb"\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"  # CSI
+    rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC, ended by BEL or ST
+    rb"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    rb"|\x1b[\x20-\x2f]*[\x30-\x7e]"  # any other escape (ESC c, ESC 7, ESC =, ...)
+)
+_CSI = re.compile(rb"\x1b\[([\x30-\x3f]*)([\x20-\x2f]*)([\x40-\x7e])")
+_CURSOR_AND_COLOUR = frozenset(b"mHfABCDEFGdK")
+"""CSI finals Textual uses to paint: SGR, cursor positioning and moves, erase in line."""
+_MODES = re.compile(rb"\?[0-9;]+[hl]")
+"""DEC private mode set/reset (alternate screen, mouse, bracketed paste, cursor, sync output)."""
+_KEYBOARD_AND_QUERIES = frozenset(
+    {b"\x1b[>1u", b"\x1b[>25u", b"\x1b[<u", b"\x1b[?2026$p", b"\x1b[?2048$p"}
+)
+"""Textual's start and stop: kitty keyboard protocol push/pop, and queries whether the terminal
+does synchronized output (2026) and in-band resize (2048)."""
+_POINTER = re.compile(rb"\x1b\]22;[a-z-]*(?:\x07|\x1b\\)")
+"""OSC 22: Textual's mouse pointer shape ("default", "pointer", "text"...)."""
+_BIDI_TAGS_C1 = re.compile(
+    "[\x80-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+)
+
+
+def foreign_sequences(raw: bytes) -> list[bytes]:
+    """Every escape sequence in `raw` that is not one of Textual's own kinds."""
+    foreign = []
+    for match in _SEQUENCE.finditer(raw):
+        sequence = match.group()
+        if sequence in _KEYBOARD_AND_QUERIES:
+            continue
+        csi = _CSI.fullmatch(sequence)
+        if csi is not None:
+            params, intermediates, final = csi.groups()
+            if intermediates == b"" and final[0] in _CURSOR_AND_COLOUR and b"?" not in params:
+                if final != b"K" or params in (b"", b"0"):
+                    continue
+            if _MODES.fullmatch(params + final):
+                continue
+        elif _POINTER.fullmatch(sequence):
+            continue
+        foreign.append(sequence)
+    return foreign
+
+
+def assert_terminal_untouched(raw: bytes) -> None:
+    """What the app wrote holds only Textual's own sequences and no dangerous character."""
+    assert raw, "pipe-pane logged nothing"
+    foreign = foreign_sequences(raw)
+    assert not foreign, f"escape sequences from the feeds reached the terminal: {foreign[:10]!r}"
+    for needle in (b"\x1b]0;", b"\x1b]2;", b"\x1b]52", b"\x1b]8;", b"\x1bP", b"\x1b[2J"):
+        assert needle not in raw, f"{needle!r} reached the terminal"
+    for needle in (b"PWN-TITLE\x07", b"PWN-TITLE\x1b\\", b"UFdOLUNMSVA=\x07", b"\x00"):
+        assert needle not in raw, f"{needle!r} reached the terminal"
+    rest = _SEQUENCE.sub(b"", raw)
+    assert b"\x1b" not in rest, rest[rest.index(b"\x1b") :][:60]
+    assert b"\x07" not in rest, "a BEL outside an escape sequence reached the terminal"
+    text = raw.decode("utf-8", "replace")
+    found = _BIDI_TAGS_C1.search(text)
+    assert found is None, (
+        f"{found.group()!r} reached the terminal: {text[found.start() - 40 : found.end() + 40]!r}"
+    )
+
+
+# --- the feeds, the home, tmux -------------------------------------------------------------------
+
+
+@pytest.fixture
+def home(tmp_path: Path, feed_server: FeedServer) -> Path:
+    """A home with every hostile feed (and two broken ones) imported and refreshed."""
+    root = tmp_path / "home"
+    base = feed_server.url("")
+    outlines = []
+    for name in CASES:
+        case = load_case(name)
+        stem = name.removesuffix(".xml")
+        body = case.body.replace(b"{base}/comments", f"{base}/comments/{stem}".encode())
+        feed_server.route(f"/{stem}", Response(case.status, body.replace(b"{base}", base.encode()),
+                                                 case.headers))  # fmt: skip
+        outlines.append(f"/{stem}")
+    for path, response in BROKEN.items():
+        feed_server.route(path, response)
+        outlines.append(path)
+    opml = tmp_path / "feeds.opml"
+    body = "".join(
+        f"<outline type='rss' text={quoteattr(path)} xmlUrl={quoteattr(feed_server.url(path))}/>"
+        for path in outlines
+    )
+    opml.write_text(f"<?xml version='1.0'?><opml version='2.0'><body>{body}</body></opml>")
+    for command in (["import", str(opml)], ["refresh"]):
+        done = subprocess.run([str(BLOGTUI), *command], env=environment(root),
+                              capture_output=True, timeout=60)  # fmt: skip
+        assert done.returncode in (0, 1), done.stderr.decode("utf-8", "replace")
+    store = Store(places(root).database)
+    try:
+        for article_id in store.article_ids():
+            article = store.get_article(article_id)
+            assert article is not None and article.comment_feed, article
+            stem = article.comment_feed.rsplit("/", 1)[-1]
+            feed_server.route(f"/comments/{stem}", Response(200, comment_feed(article.title[8:])))
+        assert len(store.article_ids()) == len(CASES)
+    finally:
+        store.close()
+    return root
+
+
+def environment(root: Path) -> dict[str, str]:
+    """The environment blogtui runs in: private home, UTF-8, a 256-colour xterm."""
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env.update(BLOGTUI_HOME=str(root), LANG="C.UTF-8", TERM="xterm-256color")
+    env.pop("NO_COLOR", None)
+    env.pop("LC_ALL", None)
+    return env
+
+
+class Tmux:
+    """A private tmux server (its own socket, no config) holding one session."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+        self.screens: list[str] = []
+
+    def run(self, *args: str) -> str:
+        command = [str(TMUX), "-L", self.socket, "-f", "/dev/null", *args]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "hostile")
+
+    def title(self) -> str:
+        return self.run("display-message", "-p", "-t", "hostile", "#{pane_title}")
+
+    def buffers(self) -> str:
+        return self.run("list-buffers")
+
+    def running(self) -> bool:
+        """True while blogtui still runs in the pane."""
+        shown = self.run("display-message", "-p", "-t", "hostile", "#{pane_dead}")
+        return shown.strip() == "0"
+
+    def press(self, key: str, pause: float = 0.25) -> None:
+        """Send one key, then give the app a moment to route the next one to the right widget."""
+        self.run("send-keys", "-t", "hostile", key)
+        time.sleep(pause)
+
+    def wait_for(self, *texts: str, changed_from: str | None = None) -> str:
+        """Poll the pane until all `texts` show (and the screen differs from `changed_from`)."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            screen = self.screen()
+            if all(t in screen for t in texts) and screen != changed_from:
+                self.screens.append(screen)
+                return screen
+            if time.monotonic() > deadline:
+                pytest.fail(f"{texts!r} never appeared; the screen was:\n{screen}")
+            time.sleep(0.05)
+
+    def start(self, home: Path, raw: Path, program: str = "") -> tuple[str, str]:
+        """blogtui (or `program`) in a 120x36 leaky tmux, logged from its first byte.
+
+        Returns the pane title and the tmux buffers from before the program started."""
+        go = raw.with_suffix(".go")
+        env = " ".join(
+            f"{k}='{v}'"
+            for k, v in environment(home).items()
+            if k in ("BLOGTUI_HOME", "LANG", "TERM")
+        )
+        program = program or f"exec env {env} '{BLOGTUI}'"
+        launch = f"while [ ! -e '{go}' ]; do sleep 0.05; done; {program}"
+        self.run("new-session", "-d", "-s", "hostile", "-x", "120", "-y", "36", launch)
+        for option in ("set-clipboard on", "allow-rename on", "set-titles on", "remain-on-exit on"):
+            self.run("set-option", "-g", *option.split())
+        self.run("set-option", "-w", "-g", "allow-rename", "on")
+        self.run("pipe-pane", "-o", "-t", "hostile", f"cat >> '{raw}'")
+        before = self.title(), self.buffers()
+        go.touch()
+        return before
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    """A private tmux server, killed afterwards."""
+    server = Tmux(f"blogtui-hostile-{os.getpid()}-{tmp_path.name}")
+    yield server
+    subprocess.run([str(TMUX), "-L", server.socket, "kill-server"], capture_output=True)
+
+
+def wait_for_log(raw: Path) -> bytes:
+    """The pipe-pane log once it stops growing (cat may still be writing the last redraw)."""
+    size = -1
+    for _ in range(40):
+        data = raw.read_bytes() if raw.exists() else b""
+        if data and len(data) == size:
+            return data
+        size = len(data)
+        time.sleep(0.1)
+    return data
+
+
+# --- the tests -----------------------------------------------------------------------------------
+
+
+def test_this_tmux_would_show_a_leak(tmux: Tmux, tmp_path: Path) -> None:
+    """The control: raw escapes written to this tmux DO change the title and the buffers, and
+    the log check catches them (so the tests below can fail)."""
+    raw = tmp_path / "raw.log"
+    leak = r"printf 'a\033]2;PWN-TITLE\007b\033]52;c;UFdOLUNMSVA=\007c\302\233d'; sleep 30"
+    title_before, buffers_before = tmux.start(tmp_path, raw, leak)
+    deadline = time.monotonic() + TIMEOUT
+    while tmux.title() == title_before or tmux.buffers() == buffers_before:
+        assert time.monotonic() < deadline, (tmux.title(), tmux.buffers())
+        time.sleep(0.05)
+    assert tmux.title().strip() == "PWN-TITLE"
+    assert "PWN-CLIP" in tmux.run("show-buffer")
+    with pytest.raises(AssertionError):
+        assert_terminal_untouched(wait_for_log(raw))
+    with pytest.raises(AssertionError):
+        assert_terminal_untouched(b"a\xc2\x9bb")  # a C1 CSI, UTF-8 encoded
+    with pytest.raises(AssertionError):
+        assert_terminal_untouched("x\u202eexe.gnp".encode())
+    with pytest.raises(AssertionError):
+        assert_terminal_untouched(b"\x1b[2J")
+
+
+def test_every_article_and_thread_is_harmless_in_a_real_terminal(
+    home: Path, tmux: Tmux, tmp_path: Path
+) -> None:
+    raw = tmp_path / "raw.log"
+    title_before, buffers_before = tmux.start(home, raw)
+
+    tmux.wait_for(f"All articles · {len(CASES)}")
+    tmux.screens.clear()
+    tmux.press("Tab")  # the article list
+    screen = ""
+    for index in range(len(CASES)):
+        if index:
+            tmux.press("j")
+        tmux.press("Enter")
+        screen = tmux.wait_for("Inhalt", "Ende", "Kommentator", "Kommentar ", changed_from=screen)
+    assert len(set(tmux.screens)) == len(CASES), "not every article was opened"
+    shown = "\n".join(tmux.screens)
+    for marker in ("Feedname", "Artikel", "Autorin", "Inhalt", "Kommentator", "red"):
+        assert marker in shown, f"{marker} never showed"
+    assert "[@click=app.quit]" in shown, "the markup did not show literally"
+    assert "[link=https://evil.example/]" in shown
+    assert tmux.running()
+    assert tmux.title() == title_before, "a feed changed the terminal's title"
+    assert tmux.buffers() == buffers_before, "a feed wrote to the clipboard (OSC 52)"
+    tmux.press("q")
+    assert_terminal_untouched(wait_for_log(raw))
+
+
+def test_every_feed_detail_is_harmless_in_a_real_terminal(
+    home: Path, tmux: Tmux, tmp_path: Path
+) -> None:
+    raw = tmp_path / "raw.log"
+    title_before, buffers_before = tmux.start(home, raw)
+
+    tmux.wait_for(f"All articles · {len(CASES)}")
+    for _ in range(len(CASES) + len(BROKEN)):
+        tmux.press("j")
+        tmux.press("i")
+        details = tmux.wait_for("Feed details")
+        tmux.press("Escape")
+        tmux.wait_for("All articles", changed_from=details)
+    shown = "\n".join(tmux.screens)
+    assert "[@click=app.quit]" in shown, "the markup did not show literally"
+    assert "500" in shown, "the broken feed's error never showed"
+    assert tmux.running()
+    assert tmux.title() == title_before, "a feed changed the terminal's title"
+    assert tmux.buffers() == buffers_before, "a feed wrote to the clipboard (OSC 52)"
+    tmux.press("q")
+    assert_terminal_untouched(wait_for_log(raw))
