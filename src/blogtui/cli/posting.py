@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from blogtui.cli.common import config_of, open_store
 from blogtui.cli.output import Output
 from blogtui.core.config import Config, Identity
-from blogtui.core.drafts import Draft, DraftStore
 from blogtui.core.paths import Places
-from blogtui.core.posting import SendResult, poster_chooser, send_sync
-from blogtui.core.posting.base import sanitise
 from blogtui.core.watch import replies_to_me
+
+# core.posting (httpx) and core.drafts are imported by the commands that use them: every
+# `blogtui` run, the reader's included, imports this module to build the parser.
+if TYPE_CHECKING:
+    from blogtui.core.drafts import Draft
+    from blogtui.core.posting import SendResult
 
 EXCERPT = 70
 SHOWN = {
@@ -60,6 +63,9 @@ def describe(result: SendResult) -> str:
 
 def cmd_send(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui send`: one line per reply; exit 1 when any was refused or failed."""
+    from blogtui.core.drafts import DraftStore
+    from blogtui.core.posting import poster_chooser, send_sync
+
     store = open_store(where)
     drafts = DraftStore(where.drafts_dir)
     results = send_sync(store, drafts, identity_for=identity_chooser(config_of(where)),
@@ -74,6 +80,8 @@ def cmd_send(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 def cmd_replies(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui replies`: replies to your comments (unseen ones unless --all)."""
+    from blogtui.core.posting.base import sanitise
+
     store = open_store(where)
     found = replies_to_me(store, include_seen=args.all)
     if not found:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
+from typing import TYPE_CHECKING
 
-import httpx
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,7 +20,10 @@ from blogtui.ui.screens.main import MainScreen
 from blogtui.ui.screens.welcome import WelcomeScreen
 from blogtui.ui.styles import stylesheets
 
-ClientFactory = Callable[[], httpx.AsyncClient]
+if TYPE_CHECKING:
+    import httpx
+
+ClientFactory = Callable[[], "httpx.AsyncClient"]
 """Makes the HTTP client a worker uses (and closes) for one job."""
 
 

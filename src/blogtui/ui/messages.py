@@ -27,6 +27,8 @@ class ArticlesListed(Message):
     ids: list[int]
     keep_cursor_on: int | None = None
     """The article to keep the cursor on, if it is still listed."""
+    partial: bool = False
+    """Only the first rows (shown at once on a big list); the full list follows."""
 
 
 @dataclass

@@ -38,6 +38,8 @@ PANE_IDS = ("feeds", "articles", "reader")
 """The panes in tab order."""
 PANE_CONTAINERS = {"feeds": "feeds", "articles": "articles-pane", "reader": "reader"}
 """Each pane's outermost widget id (the one narrow layouts show or hide)."""
+FIRST_PAGE = 200
+"""Rows of a big article list shown before the whole list is read (the list opens at once)."""
 
 
 class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None]):
@@ -64,6 +66,8 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
         self.active_pane = "feeds"
         """The pane with focus; in narrow layouts the only one shown."""
         self._welcomed = False
+        self._list_partial = False
+        """The article list shows only its first page; the full list is on its way."""
 
     @property
     def blogtui(self) -> BlogtuiApp:
@@ -190,6 +194,7 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
         keep_cursor_on: int | None,
     ) -> None:
         store = self.blogtui.store
+        worker = get_current_worker()
         if search_text:
             ids = store.search(search_text)
             if unread_only:
@@ -197,18 +202,44 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
                 ids = [i for i in ids if i in unread]
         else:
             scope = None if feed_ids is None else list(feed_ids)
-            ids = store.article_ids(scope, unread_only=unread_only) if scope != [] else []
+            if scope == []:
+                ids = []
+            elif title_filter:
+                ids = store.article_ids(scope, unread_only=unread_only)
+            else:
+                # The first page shows at once; reading (and sorting) every id takes longer.
+                first = store.article_ids(scope, unread_only=unread_only, limit=FIRST_PAGE)
+                if len(first) < FIRST_PAGE:
+                    ids = first
+                else:
+                    if not worker.is_cancelled and keep_cursor_on in (None, *first):
+                        self.post_message(
+                            messages.ArticlesListed(first, keep_cursor_on, partial=True)
+                        )
+                    ids = store.article_ids(scope, unread_only=unread_only)
         if title_filter:
             needle = title_filter.casefold()
             ids = [row.id for row in store.article_summaries(ids) if needle in row.title.casefold()]
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.post_message(messages.ArticlesListed(ids, keep_cursor_on))
 
     @on(messages.ArticlesListed)
     def _articles_listed(self, message: messages.ArticlesListed) -> None:
-        self.article_list.refresh_rows()
-        self.article_list.set_rows(message.ids, keep_cursor_on=message.keep_cursor_on)
-        self._update_list_status(len(message.ids))
+        keep_cursor_on = message.keep_cursor_on
+        shown = self.article_list.ids
+        if (
+            self._list_partial
+            and not message.partial
+            and list(message.ids[: len(shown)]) == list(shown)
+        ):
+            # The rest of the list the first page came from: the cursor stays where it is now
+            # (the user may have moved it); the rows on show were just read.
+            keep_cursor_on = self.article_list.cursor_id
+        else:
+            self.article_list.refresh_rows()
+        self._list_partial = message.partial
+        self.article_list.set_rows(message.ids, keep_cursor_on=keep_cursor_on)
+        self._update_list_status(None if message.partial else len(message.ids))
 
     def _update_list_status(self, count: int | None) -> None:
         """The line above the list: what it shows and how many."""

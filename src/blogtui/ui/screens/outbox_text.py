@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from blogtui.core.config import Identity
-from blogtui.core.drafts import Draft
-from blogtui.core.posting import SendResult
+
+if TYPE_CHECKING:
+    from blogtui.core.drafts import Draft
+    from blogtui.core.posting import SendResult
 
 SHOWN = {
     "queued": "queued",

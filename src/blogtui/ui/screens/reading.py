@@ -97,20 +97,29 @@ class Reading(_Base):
         feeds = [
             f.id for f in self.feed_list.feeds if f.unread or f.id in (self.scope.feed_ids or ())
         ]
-        ids = list(self.article_list.ids) if not self.search_text and not self.title_filter else []
-        self._find_unread(step, ids, self.article_list.cursor, self.scope.feed_ids, feeds)
+        ids: list[int] | None = []
+        if not self.search_text and not self.title_filter:
+            # While only the list's first page shows, the worker reads the whole list.
+            ids = None if self._list_partial else list(self.article_list.ids)
+        self._find_unread(
+            step, ids, self.article_list.cursor, self.scope.feed_ids, feeds, self.unread_only
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="next-unread")
     def _find_unread(
         self,
         step: int,
-        ids: list[int],
+        ids: list[int] | None,
         cursor: int,
         scope: tuple[int, ...] | None,
         feed_order: list[int],
+        unread_only: bool = False,
     ) -> None:
-        """Look after (or before) the cursor in this list, then through the other feeds."""
+        """Look after (or before) the cursor in this list (None: the scope's whole list, read
+        here), then through the other feeds."""
         store = self.blogtui.store
+        if ids is None:
+            ids = store.article_ids(None if scope is None else list(scope), unread_only=unread_only)
         unread = set(store.article_ids(None if scope is None else list(scope), unread_only=True))
         positions = range(cursor + 1, len(ids)) if step > 0 else range(cursor - 1, -1, -1)
         for index in positions:

@@ -17,17 +17,19 @@ from textual import on, work
 from textual.message import Message
 
 from blogtui.core.config import Identity
-from blogtui.core.drafts import Draft, DraftError, DraftStore
 from blogtui.core.models import Article, Comment
 from blogtui.core.render import html_to_text
 from blogtui.ui import messages
-from blogtui.ui.screens.compose import ComposeScreen, ReplyTarget
-from blogtui.ui.screens.drafts_screen import DraftChoice, DraftsScreen
-from blogtui.ui.screens.outbox_text import SendRequest
 from blogtui.ui.widgets.comment_thread import CommentThread
 
+# The reply editor, the drafts screen and core.drafts are imported where they are used: they
+# cost start-up time and most sessions never reply.
 if TYPE_CHECKING:
+    from blogtui.core.drafts import Draft, DraftStore
+    from blogtui.ui.screens.compose import ReplyTarget
+    from blogtui.ui.screens.drafts_screen import DraftChoice
     from blogtui.ui.screens.main import MainScreen
+    from blogtui.ui.screens.outbox_text import SendRequest
 
     _Base = MainScreen
 else:
@@ -47,6 +49,8 @@ def article_url(article: Article) -> str:
 
 def reply_target(article: Article, comment: Comment | None, feed_url: str = "") -> ReplyTarget:
     """The target of a reply to `comment`, or to the post when None."""
+    from blogtui.ui.screens.compose import ReplyTarget
+
     host = urlsplit(article.link).hostname or urlsplit(feed_url).hostname or ""
     common = {
         "blog": host.lower(),
@@ -112,6 +116,8 @@ class Replying(_Base):
     @property
     def drafts(self) -> DraftStore:
         """The drafts directory."""
+        from blogtui.core.drafts import DraftStore
+
         return DraftStore(self.blogtui.places.drafts_dir)
 
     # -- starting a reply --------------------------------------------------------------------
@@ -134,6 +140,8 @@ class Replying(_Base):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reply")
     def _prepare_reply(self, article_id: int, comment: Comment | None) -> None:
         """Load the article and look for a draft to resume (file and database work)."""
+        from blogtui.core.drafts import DraftError
+
         store = self.blogtui.store
         article = store.get_article(article_id)
         if article is None:
@@ -179,6 +187,8 @@ class Replying(_Base):
 
     def open_compose(self, target: ReplyTarget, draft: Draft) -> None:
         """Show the reply editor; the ✎ markers are updated when it closes."""
+        from blogtui.ui.screens.compose import ComposeScreen
+        from blogtui.ui.screens.outbox_text import SendRequest
 
         def closed(kept: Draft | SendRequest | None) -> None:
             if isinstance(kept, SendRequest):
@@ -193,6 +203,7 @@ class Replying(_Base):
 
     def action_drafts(self) -> None:
         """List every draft."""
+        from blogtui.ui.screens.drafts_screen import DraftsScreen
 
         def chosen(choice: DraftChoice | None) -> None:
             self.mark_drafts()
@@ -212,6 +223,8 @@ class Replying(_Base):
     @work(thread=True, exit_on_error=False, group="reply")
     def _follow_choice(self, choice: DraftChoice) -> None:
         """Find the draft's article (and parent comment) in the store, then act."""
+        from blogtui.ui.screens.compose import ReplyTarget
+
         store = self.blogtui.store
         draft = choice.draft
         article_id = article_ids_by_url(store, [draft.article_url]).get(draft.article_url)
@@ -239,12 +252,15 @@ class Replying(_Base):
     # -- ✎ markers ---------------------------------------------------------------------------
 
     @on(messages.ArticlesListed)
-    def _relisted(self) -> None:
-        self.mark_drafts()
+    def _relisted(self, message: messages.ArticlesListed) -> None:
+        if not message.partial:  # the full list follows
+            self.mark_drafts()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft-marks")
     def mark_drafts(self) -> None:
         """Find the articles with a draft; the list marks them ✎."""
+        from blogtui.core.drafts import Draft, DraftError
+
         try:
             listing = self.drafts.list()
         except DraftError:

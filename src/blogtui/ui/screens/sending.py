@@ -20,17 +20,7 @@ from textual import events, on, work
 from textual.timer import Timer
 
 from blogtui.core.config import Identity
-from blogtui.core.drafts import Draft, DraftError
 from blogtui.core.models import Comment
-from blogtui.core.posting import (
-    OutboxBusy,
-    SendResult,
-    next_due,
-    poster_chooser,
-    queue_reply,
-    send_pending,
-)
-from blogtui.core.posting.outbox import DUE_STATES, FLOOD_DELAY
 from blogtui.core.watch import replies_to_me
 from blogtui.ui import messages
 from blogtui.ui.browser import RefusedLink, checked_url
@@ -38,6 +28,8 @@ from blogtui.ui.display import display
 from blogtui.ui.screens.outbox_text import BROWSER_STATES, SentReply, comments_url, toast
 
 if TYPE_CHECKING:
+    from blogtui.core.drafts import Draft
+    from blogtui.core.posting import SendResult
     from blogtui.ui.screens.main import MainScreen
 
     _Base = MainScreen
@@ -47,8 +39,9 @@ else:
 
     _Base = Screen
 
-FLOOD_WAIT = FLOOD_DELAY
-"""Seconds before resending after "posting too quickly" (tests shorten it)."""
+FLOOD_WAIT: float | None = None
+"""Seconds before resending after "posting too quickly" (tests shorten it); None: the core's
+FLOOD_DELAY (core.posting is imported on first use: it pulls in httpx)."""
 BUSY_RETRY = 30.0
 """Seconds before trying again when another blogtui holds the outbox."""
 LONGEST_WAIT = 3600.0
@@ -89,6 +82,8 @@ class Sending(_Base):
 
     @work(thread=True, exit_on_error=False, group="queue")
     def _queue(self, draft: Draft, article_id: int | None) -> None:
+        from blogtui.core.drafts import DraftError
+        from blogtui.core.posting import queue_reply
         from blogtui.ui.screens.replying import article_ids_by_url
 
         store = self.blogtui.store
@@ -129,6 +124,9 @@ class Sending(_Base):
     @work(thread=True, exclusive=True, exit_on_error=False, group="outbox")
     def _send_pass(self) -> None:
         """Send every due reply (core's send_pending, on a loop of this thread's own)."""
+        from blogtui.core.posting import OutboxBusy, next_due
+        from blogtui.core.posting.outbox import DUE_STATES
+
         app, store = self.blogtui, self.blogtui.store
         reports: list[SentReply] = []
         busy = ""
@@ -151,14 +149,20 @@ class Sending(_Base):
             self.post_message(messages.OutboxSent(reports, due_at, busy))
 
     async def _send_all(self, app: Any, store: Any) -> list[SendResult]:
+        from blogtui.core.posting import poster_chooser, send_pending
+        from blogtui.core.posting.outbox import FLOOD_DELAY
+
+        flood_wait = FLOOD_DELAY if FLOOD_WAIT is None else FLOOD_WAIT
         async with app.make_client() as client:
             return await send_pending(
                 store, self.drafts, client, identity_for=identity_chooser(app),
-                poster_for=poster_chooser(store, app.places.secrets_dir), flood_delay=FLOOD_WAIT,
+                poster_for=poster_chooser(store, app.places.secrets_dir), flood_delay=flood_wait,
             )  # fmt: skip
 
     def _report(self, result: SendResult) -> SentReply:
         """A result with its article (id, title, URL) for the toast and the thread reload."""
+        from blogtui.core.drafts import DraftError
+
         item = self.blogtui.store.outbox_item(result.draft_id)
         draft: Draft | None = None
         for sent in (False, True):

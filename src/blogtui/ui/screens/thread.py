@@ -9,14 +9,13 @@ MainScreen, kept apart so each file stays readable.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.worker import get_current_worker
 
 from blogtui.core.models import Article
 from blogtui.ui import messages
-from blogtui.ui.comment_loading import load_thread_sync
 from blogtui.ui.widgets.article_view import ReaderThread
 from blogtui.ui.widgets.comment_layout import no_comments_found
 from blogtui.ui.widgets.comment_thread import CommentThread
@@ -30,6 +29,14 @@ else:
     from textual.screen import Screen
 
     _Base = Screen
+
+
+def load_thread_sync(*args: Any, **kwargs: Any) -> Any:
+    """ui.comment_loading.load_thread_sync, imported on first use (it pulls in httpx and the
+    comment providers); a module attribute so tests can replace it."""
+    from blogtui.ui.comment_loading import load_thread_sync as load
+
+    return load(*args, **kwargs)
 
 
 def thread_status(count: int, *, refreshing: bool = False, failed: bool = False) -> str:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len, chop_cells
 
-from blogtui.core.comments.tree import build_tree
 from blogtui.core.models import Comment, ThreadState
 from blogtui.core.render import plain_text
 from blogtui.core.text import clean, transliterate
@@ -193,6 +192,9 @@ def build_entries(comments: Sequence[Comment]) -> list[Entry]:
     cont, _, _ = guides()
     entries: list[Entry] = []
     child_prefix: list[str] = []  # per entry: the guide string its children inherit
+    # Imported here: the blogtui.core.comments package pulls in httpx and feedparser.
+    from blogtui.core.comments.tree import build_tree
+
     stack = [(node, -1, index == 0) for index, node in enumerate(reversed(build_tree(comments)))]
     while stack:
         node, parent, last = stack.pop()
