@@ -27,13 +27,8 @@ def register(subparsers: Any) -> None:
 
 def stored_article(store: Any, url: str) -> Article | None:
     """The stored article whose link is `url` (with or without a trailing slash), if any."""
-    variants = {url, url.rstrip("/"), url.rstrip("/") + "/"}
-    marks = ",".join("?" * len(variants))
-    row = store.db.execute(
-        f"SELECT id FROM articles WHERE link IN ({marks}) ORDER BY id DESC LIMIT 1",
-        tuple(variants),
-    ).fetchone()
-    return store.get_article(row[0]) if row else None
+    found = store.article_ids_by_link({url, url.rstrip("/"), url.rstrip("/") + "/"})
+    return store.get_article(max(found.values())) if found else None
 
 
 def transient_article(url: str) -> Article:

@@ -139,6 +139,22 @@ class ArticlesMixin(StoreBase):
         rows = self.db.execute(f"SELECT id FROM articles {clause}", params)
         return [row[0] for row in rows]
 
+    def article_ids_by_link(self, urls: Iterable[str]) -> dict[str, int]:
+        """The newest article id for each of `urls`, matched by link or, failing that, by key."""
+        wanted = sorted(set(urls))
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT id, link, key FROM articles WHERE link IN ({marks}) OR key IN ({marks})"
+                " ORDER BY id DESC",
+                [*chunk, *chunk],
+            )
+            for article_id, link, key in rows:
+                found.setdefault(link if link in chunk else key, article_id)
+        return found
+
     def article_summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
         """List rows for `ids`, in that order (missing ids are left out)."""
         found: dict[int, ArticleSummary] = {}

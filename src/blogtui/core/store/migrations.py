@@ -168,10 +168,16 @@ def create_search_index(db: sqlite3.Connection) -> None:
     )
 
 
+def index_article_links(db: sqlite3.Connection) -> None:
+    """Find articles by their link (drafts and `blogtui comments URL` name articles so)."""
+    db.execute("CREATE INDEX articles_by_link ON articles (link)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_feeds_and_articles,
     create_comments,
     create_outbox,
     create_search_index,
+    index_article_links,
 ]
 """Applied in order; a database's `user_version` is the number applied so far."""

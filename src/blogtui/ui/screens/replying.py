@@ -8,9 +8,8 @@ MainScreen, kept apart so each file stays readable.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from textual import on, work
@@ -70,22 +69,6 @@ def reply_target(article: Article, comment: Comment | None, feed_url: str = "") 
         parent_date=comment.published,
         parent_text=html_to_text(comment.content).text,
     )
-
-
-def article_ids_by_url(store: Any, urls: Iterable[str]) -> dict[str, int]:
-    """Article ids by the urls drafts name them by (see `article_url`)."""
-    wanted = sorted(set(urls))
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), 400):
-        chunk = wanted[start : start + 400]
-        marks = ",".join("?" * len(chunk))
-        rows = store.db.execute(
-            f"SELECT id, link, key FROM articles WHERE link IN ({marks}) OR key IN ({marks})",
-            [*chunk, *chunk],
-        )
-        for article_id, link, key in rows:
-            found.setdefault(link if link in chunk else key, article_id)
-    return found
 
 
 @dataclass
@@ -227,7 +210,7 @@ class Replying(_Base):
 
         store = self.blogtui.store
         draft = choice.draft
-        article_id = article_ids_by_url(store, [draft.article_url]).get(draft.article_url)
+        article_id = store.article_ids_by_link([draft.article_url]).get(draft.article_url)
         if choice.action == "open":
             if article_id is None:
                 text = "The draft's article is not in any subscribed feed any more."
@@ -266,7 +249,7 @@ class Replying(_Base):
         except DraftError:
             return
         urls = [entry.article_url for entry in listing if isinstance(entry, Draft)]
-        ids = set(article_ids_by_url(self.blogtui.store, urls).values()) if urls else set()
+        ids = set(self.blogtui.store.article_ids_by_link(urls).values()) if urls else set()
         self.post_message(DraftMarks(ids))
 
     @on(DraftMarks)

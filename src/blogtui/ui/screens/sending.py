@@ -84,12 +84,11 @@ class Sending(_Base):
     def _queue(self, draft: Draft, article_id: int | None) -> None:
         from blogtui.core.drafts import DraftError
         from blogtui.core.posting import queue_reply
-        from blogtui.ui.screens.replying import article_ids_by_url
 
         store = self.blogtui.store
         title = draft.article_title or draft.article_url
         if article_id is None:
-            article_id = article_ids_by_url(store, [draft.article_url]).get(draft.article_url)
+            article_id = store.article_ids_by_link([draft.article_url]).get(draft.article_url)
         try:
             before = store.outbox_item(draft.id)
             queue_reply(store, self.drafts, draft, article_id)
