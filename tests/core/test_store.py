@@ -124,6 +124,54 @@ def test_search_finds_words_in_body_with_umlauts(store):
     assert store.search("   ") == []
 
 
+def test_refresh_leaves_indexing_for_later_and_search_catches_up(store, monkeypatch):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    entries = [entry(f"k{n}", content=f"<p>Wort{n} Straße</p>") for n in range(7)]
+    assert store.upsert_articles(feed.id, entries) == 7
+    assert store.unindexed_count() == 7
+    monkeypatch.setattr("blogtui.core.store.articles.INDEX_CHUNK", 3)
+    assert store.index_pending() == 3
+    assert store.unindexed_count() == 4
+    hits = store.search("wort5")  # indexes the other four first
+    assert [store.get_article(h).key for h in hits] == ["k5"]
+    assert store.unindexed_count() == 0
+    assert len(store.search("straße")) == 7
+    assert store.index_pending() == 0
+
+
+def test_changed_article_is_reindexed_with_its_new_text(store):
+    feed, _ = store.add_feed("https://blog.example/feed/")
+    store.upsert_articles(feed.id, [entry("a", content="<p>Apfelkuchen</p>")])
+    assert len(store.search("apfelkuchen")) == 1
+    store.upsert_articles(feed.id, [entry("a", content="<p>Birnenkuchen</p>")])
+    assert store.unindexed_count() == 1
+    assert store.search("apfelkuchen") == []
+    assert len(store.search("birnenkuchen")) == 1
+    rows = store.db.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+    assert rows == 1
+
+
+def test_articles_indexed_before_the_migration_stay_indexed(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[:5]:
+        migration(db)
+    db.execute("PRAGMA user_version = 5")
+    db.execute("INSERT INTO feeds (url, added) VALUES ('http://a/feed', 0)")
+    db.execute(
+        "INSERT INTO articles (feed_id, key, title, content, fetched) VALUES (1, 'k', 'T', 'x', 0)"
+    )
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, author, body) VALUES (1, 'T', '', 'Kirsche')"
+    )
+    db.close()
+    store = Store(path)
+    assert store.unindexed_count() == 0
+    assert len(store.search("kirsche")) == 1
+    assert store.db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 1
+    store.close()
+
+
 def test_removing_a_feed_removes_its_articles(store):
     feed, _ = store.add_feed("https://blog.example/feed/")
     store.upsert_articles(feed.id, [entry("a")])

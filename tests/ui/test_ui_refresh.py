@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-from ui_helpers import main_screen, press, settle
+from ui_helpers import main_screen, press, settle, wait_for
 
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
@@ -43,7 +42,6 @@ async def test_a_shows_discovery_errors_in_the_dialog(
 async def test_R_refreshes_without_moving_the_selection(
     make_app: Callable[..., BlogtuiApp], store: Store, feed_server: str
 ) -> None:
-    pytest.importorskip("blogtui.core.refresh", reason="core/refresh.py not written yet")
     store.add_feed(f"{feed_server}/feed.xml", "Served")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -57,3 +55,7 @@ async def test_R_refreshes_without_moving_the_selection(
         assert screen.reader.article == reading
         assert len(screen.article_list.ids) == 44
         assert any("1 new article" in n.message for n in app._notifications)
+        # the refresh left search indexing for later; the app catches up in the background
+        await wait_for(pilot, lambda: store.unindexed_count() == 0)
+        query = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+        assert store.db.execute(query, ('"grüße vom server"',)).fetchone()[0] == 1

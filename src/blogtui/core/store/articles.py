@@ -14,6 +14,8 @@ from blogtui.core.store.base import StoreBase
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _SEARCH_BODY_LIMIT = 200_000
 _CHUNK = 500
+INDEX_CHUNK = 250
+"""How many articles one search-indexing transaction takes (a few tens of milliseconds)."""
 
 SUMMARY_COLUMNS = (
     "a.id, a.feed_id, a.title, a.author, a.link, a.published, a.read, a.comment_count,"
@@ -83,24 +85,48 @@ class ArticlesMixin(StoreBase):
                         "UPDATE articles SET guid=?, title=?, author=?, link=?, published=?,"
                         " updated=?, content=?, comments_url=?, comment_feed=?, replies_feed=?,"
                         " comment_count=coalesce(?, comment_count),"
-                        " digest=? WHERE feed_id = ? AND key = ? RETURNING id",
+                        " digest=?, indexed=0 WHERE feed_id = ? AND key = ? RETURNING id",
                         (*values, feed_id, entry.key),
                     ).fetchone()
                     db.execute("DELETE FROM articles_fts WHERE rowid = ?", (row[0],))
                 else:
-                    row = db.execute(
+                    db.execute(
                         "INSERT INTO articles (guid, title, author, link, published, updated,"
                         " content, comments_url, comment_feed, replies_feed, comment_count, digest,"
-                        " feed_id, key, fetched) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                        " RETURNING id",
+                        " feed_id, key, fetched, indexed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
                         (*values, feed_id, entry.key, now),
-                    ).fetchone()
+                    )
                     new += 1
+        return new
+
+    def index_pending(self, limit: int | None = None) -> int:
+        """Add up to `limit` articles that a refresh stored to the search index (a refresh
+        leaves that for later: it halves the store's work). Returns how many were added."""
+        with self.write() as db:
+            rows = db.execute(
+                "SELECT id, title, author, content FROM articles WHERE indexed = 0 LIMIT ?",
+                (INDEX_CHUNK if limit is None else limit,),
+            ).fetchall()
+            for article_id, title, author, content in rows:
                 db.execute(
                     "INSERT INTO articles_fts (rowid, title, author, body) VALUES (?, ?, ?, ?)",
-                    (row[0], entry.title, entry.author, search_text(entry.content)),
+                    (article_id, title, author, search_text(content)),
                 )
-        return new
+            db.executemany(
+                "UPDATE articles SET indexed = 1 WHERE id = ?", [(row[0],) for row in rows]
+            )
+        return len(rows)
+
+    def unindexed_count(self) -> int:
+        """How many articles wait to be added to the search index."""
+        return self.db.execute("SELECT count(*) FROM articles WHERE indexed = 0").fetchone()[0]
+
+    def index_all(self) -> int:
+        """Bring the search index up to date; returns how many articles were added."""
+        total = 0
+        while added := self.index_pending():
+            total += added
+        return total
 
     def get_article(self, article_id: int) -> Article | None:
         """One article with its content."""
@@ -187,10 +213,12 @@ class ArticlesMixin(StoreBase):
             db.execute("UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,))
 
     def search(self, text: str, limit: int = 1000) -> list[int]:
-        """Article ids matching `text` across all feeds, best first."""
+        """Article ids matching `text` across all feeds, best first (indexing what a refresh
+        left unindexed first)."""
         query = fts_query(text)
         if not query:
             return []
+        self.index_all()
         rows = self.db.execute(
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
             (query, limit),

@@ -14,6 +14,10 @@ from blogtui.core.store.migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a connection waits for another writer before giving up."""
+CHECKPOINT_PAGES = 4000
+"""Log pages (4 KB) written before SQLite copies the log into the database."""
+WAL_LIMIT_BYTES = 32 * 2**20
+"""The log file is cut back to this size after a checkpoint."""
 
 
 class StoreBase:
@@ -75,6 +79,10 @@ class StoreBase:
         if str(self.path) != ":memory:":
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
+            # Checkpoint (copy the log into the database, with an fsync) every ~16 MB rather
+            # than every 4 MB: a refresh writes that much in seconds, and each fsync costs.
+            connection.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+            connection.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
         with self._lock:
             self._connections.append(connection)
         return connection

@@ -173,11 +173,25 @@ def index_article_links(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX articles_by_link ON articles (link)")
 
 
+def defer_search_indexing(db: sqlite3.Connection) -> None:
+    """Articles are indexed for search after a refresh, not during it: `indexed` says which are.
+
+    Rows that exist already were indexed when they were written."""
+    run_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX articles_unindexed ON articles (id) WHERE indexed = 0;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_feeds_and_articles,
     create_comments,
     create_outbox,
     create_search_index,
     index_article_links,
+    defer_search_indexing,
 ]
 """Applied in order; a database's `user_version` is the number applied so far."""

@@ -6,10 +6,12 @@ A mixin of MainScreen, kept apart so each file stays readable.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
+from textual.worker import get_current_worker
 
 from blogtui.core.models import Feed
 from blogtui.ui import messages
@@ -24,6 +26,9 @@ else:
     from textual.screen import Screen
 
     _Base = Screen
+
+INDEX_PAUSE = 0.02
+"""Seconds between two search-indexing transactions, so other writers get their turn."""
 
 
 def refresh_summary(summary: Any) -> str:
@@ -189,3 +194,12 @@ class FeedActions(_Base):
         severity = "warning" if message.summary.failed else "information"
         text = refresh_summary(message.summary)
         self.notify(text, title="Refresh done", severity=severity, markup=False)
+        self.index_for_search()
+
+    @work(thread=True, exit_on_error=False, group="index", exclusive=True)
+    def index_for_search(self) -> None:
+        """Add what refreshes stored to the search index, a short transaction at a time
+        (a search catches up by itself when it comes first)."""
+        worker = get_current_worker()
+        while not worker.is_cancelled and self.blogtui.store.index_pending():
+            time.sleep(INDEX_PAUSE)

@@ -38,6 +38,8 @@ PANE_IDS = ("feeds", "articles", "reader")
 """The panes in tab order."""
 PANE_CONTAINERS = {"feeds": "feeds", "articles": "articles-pane", "reader": "reader"}
 """Each pane's outermost widget id (the one narrow layouts show or hide)."""
+INDEX_DELAY = 2.0
+"""Seconds after start before articles that refreshes left unindexed are indexed for search."""
 FIRST_PAGE = 200
 """Rows of a big article list shown before the whole list is read (the list opens at once)."""
 
@@ -92,6 +94,7 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
         self.feed_list.focus()
         self.load_feeds()
         self.list_articles()
+        self.set_timer(INDEX_DELAY, self.index_for_search)
 
     # -- panes ------------------------------------------------------------------------------
 
