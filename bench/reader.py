@@ -9,13 +9,16 @@ Prints figures; it is not a test. Stores are generated once with the Store API i
 
 * start: in a real terminal (a private tmux server, 120x36), the time from launching a
   program in a pane until the pane shows its first screen, polling `capture-pane` every ~5 ms.
-  `blogtui` (with BLOGTUI_HOME on a generated store; marker "All articles") is measured against
+  `blogtui` (with BLOGTUI_HOME on a generated store; marker: its first frame, the layout's
+  empty panes saying "Loading…", or the feed list's "All articles") is measured against
   a bare Textual app (Header, Static, Footer) in the same run, alternating, 1000 feeds with 1k
   and with 100k articles. Also timed: until the feed list shows a feed ("feeds") and until the
   article list shows its first row ("rows"). Target: first frame <= 1.15x bare, flat in N.
 * open: headless `App.run_test` (120x36) on a store whose one feed holds N articles (1k, 50k):
-  move the feed cursor onto the feed, time until a frame that shows the list's first row has
-  been produced and serialised to escape codes. Target: <= 100 ms, flat in N.
+  move the feed cursor onto the feed, time until a frame that shows the list's first rows and
+  its full count has been produced and serialised to escape codes. Target: <= 100 ms, flat in
+  N. Also printed ("all ids"): when every id of the list has arrived behind that first page
+  (until then the list scrolls through the first 200 rows).
 * cursor: in that open list, `down` keys sent through the driver; per press the time until the
   next painted frame (includes up to one 60 fps frame tick) and the time spent painting it.
   Target: median <= 16 ms, flat from 1k to 50k.
@@ -45,6 +48,8 @@ if str(SRC) not in sys.path:
 SIZE = (120, 36)
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "blogtui-bench-reader"
 BARE_MARKER = "BARE-APP-READY"
+FIRST_FRAME = "Loading…|All articles"
+"""blogtui's first frame: the empty panes with "Loading…", or already the feed list."""
 START_RATIO_TARGET = 1.15
 OPEN_TARGET_MS = 100.0
 CURSOR_TARGET_MS = 16.0
@@ -168,7 +173,8 @@ class Tmux:
         return started
 
     def wait_for(self, markers: list[str], started: float, timeout: float = 30) -> list[float]:
-        """Poll the pane every ~5 ms; seconds from `started` until each marker first shows."""
+        """Poll the pane every ~5 ms; seconds from `started` until each marker first shows
+        ("a|b": whichever shows first)."""
         seen: dict[str, float] = {}
         deadline = started + timeout
         while len(seen) < len(markers):
@@ -177,7 +183,7 @@ class Tmux:
                 raise TimeoutError(f"not shown: {[m for m in markers if m not in seen]}")
             text = self.screen()
             for marker in markers:
-                if marker not in seen and marker in text:
+                if marker not in seen and any(m in text for m in marker.split("|")):
                     seen[marker] = now - started
             time.sleep(0.005)
         return [seen[marker] for marker in markers]
@@ -211,7 +217,7 @@ def bench_start(cache: Path, runs: int) -> dict[str, dict[str, float]]:
     bare.write_text(BARE_APP)
     cases = {"bare": (f"{sys.executable} {bare}", [BARE_MARKER])}
     for label, home in stores.items():
-        cases[label] = (blogtui_command(home), ["All articles", "Bench feed 0000", "Post 0"])
+        cases[label] = (blogtui_command(home), [FIRST_FRAME, "Bench feed 0000", "Post 0"])
     times: dict[str, list[list[float]]] = {name: [] for name in cases}
     term = Tmux(cache / "pycache")
     try:
@@ -331,6 +337,9 @@ async def open_case(home: Path, scope: str, count: int, presses: int, gap: float
         sent = press(app, "down")  # feed cursor: "All articles" -> the scope
         first = await wait_frame(app, f"{scope} · {count}") - sent
         article_list = screen.query_one("#articles")
+        while len(article_list.ids) < count:  # the rest of the ids, behind the first page
+            await asyncio.sleep(0.002)
+        whole = time.perf_counter() - sent
         assert len(article_list.ids) == count, len(article_list.ids)
         article_list.focus()
         await pilot.pause()
@@ -346,6 +355,7 @@ async def open_case(home: Path, scope: str, count: int, presses: int, gap: float
         assert article_list.cursor == min(presses, count - 1), article_list.cursor
     return {
         "open_ms": first * 1000,
+        "all_ids_ms": whole * 1000,
         "latency_ms": statistics.median(latencies) * 1000,
         "paint_ms": statistics.median(paints) * 1000,
         "latency_p90_ms": statistics.quantiles(latencies, n=10)[-1] * 1000,
@@ -437,10 +447,12 @@ def print_open(results: dict[str, dict[str, float]], runs: int, presses: int) ->
     """The open and cursor tables."""
     size = f"{SIZE[0]}x{SIZE[1]}"
     print(f"\nOPEN + CURSOR headless {size}, {runs} runs x {presses} presses; medians (ms)")
-    print(f"  {'case':<28} {'open->frame':>11} {'key->frame':>11} {'paint':>6} {'key p90':>8}")
+    print(f"  {'case':<28} {'open->frame':>11} {'all ids':>8} {'key->frame':>11} {'paint':>6}"
+          f" {'key p90':>8}")  # fmt: skip
     for name, r in results.items():
-        print(f"  {name:<28} {r['open_ms']:>11.1f} {r['latency_ms']:>11.1f} {r['paint_ms']:>6.1f}"
-              f" {r['latency_p90_ms']:>8.1f}   runs {r['all_open']}")  # fmt: skip
+        figures = f"{r['open_ms']:>11.1f} {r['all_ids_ms']:>8.1f} {r['latency_ms']:>11.1f}"
+        print(f"  {name:<28} {figures} {r['paint_ms']:>6.1f} {r['latency_p90_ms']:>8.1f}"
+              f"   runs {r['all_open']}")  # fmt: skip
     small, large = results["feed of 1k"], results["feed of 50k"]
     verdict = "MET" if large["open_ms"] <= OPEN_TARGET_MS else "MISSED"
     print(f"  open 50k <= {OPEN_TARGET_MS:.0f} ms: {large['open_ms']:.0f} ms -> {verdict};"

@@ -48,3 +48,22 @@ def test_importing_writes_nothing(tmp_path):
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
     assert not home.exists()
     assert not (tmp_path / "user").exists()
+
+
+def test_start_up_imports_stay_light():
+    # The first frame waits for these imports: the parsers, HTTP and the main screen's modules
+    # load after it (see ui/app.py), and a refactor that pulls one in shows up here first.
+    heavy = (
+        "feedparser", "html2text", "httpx", "blogtui.core.fetch", "blogtui.core.posting",
+        "blogtui.core.comments", "blogtui.ui.screens.main", "blogtui.ui.widgets",
+    )  # fmt: skip
+    code = (
+        "import sys, blogtui.cli, blogtui.cli.tui, blogtui.ui.app\n"
+        f"heavy = {heavy!r}\n"
+        "print(sorted({m for m in sys.modules for h in heavy"
+        " if m == h or m.startswith(h + '.')}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -172,6 +172,22 @@ def test_articles_indexed_before_the_migration_stay_indexed(tmp_path):
     store.close()
 
 
+def test_article_count_follows_inserts_reads_and_removal(store):
+    one, _ = store.add_feed("https://one.example/feed/")
+    two, _ = store.add_feed("https://two.example/feed/")
+    store.upsert_articles(one.id, [entry(f"a{n}") for n in range(5)])
+    store.upsert_articles(two.id, [entry(f"b{n}") for n in range(3)])
+    assert store.article_count() == 8
+    assert store.article_count([one.id]) == 5
+    assert store.article_count([one.id, two.id], unread_only=True) == 8
+    store.set_read(store.article_ids([one.id])[:2], True)
+    assert store.article_count([one.id], unread_only=True) == 3
+    assert store.article_count(None, unread_only=True) == 6
+    assert store.article_count([]) == 0
+    store.remove_feed(two.id)
+    assert store.article_count() == len(store.article_ids()) == 5
+
+
 def test_removing_a_feed_removes_its_articles(store):
     feed, _ = store.add_feed("https://blog.example/feed/")
     store.upsert_articles(feed.id, [entry("a")])

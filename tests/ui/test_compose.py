@@ -268,9 +268,8 @@ async def test_compose_editor_binding_is_remappable(
     script.write_text('#!/bin/sh\necho "remapped" >> "$1"\n')
     monkeypatch.setenv("VISUAL", f"sh {script}")
     monkeypatch.setattr(BlogtuiApp, "suspend", no_suspend)
-    app = make_app(Config(identity=ADA))
+    app = make_app(Config(identity=ADA, keys={"compose.editor": "f4"}))
     async with app.run_test(size=(120, 36)) as pilot:
-        app.set_keymap({**app._keymap, "compose.editor": "f4"})
         await start_reply(pilot)
         screen = compose_screen(app)
         await press(pilot, "f4")

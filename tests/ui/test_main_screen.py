@@ -168,3 +168,64 @@ async def test_mouse_click_opens_article(make_app: Callable[..., BlogtuiApp]) ->
         await settle(pilot)
         assert screen.reader.article is not None
         assert screen.reader.article.id == screen.article_list.ids[1]
+
+
+async def test_a_big_list_shows_its_first_page_and_full_count_before_the_rest(
+    make_app: Callable[..., BlogtuiApp], store: Store, monkeypatch
+) -> None:
+    import threading
+
+    from blogtui.core.models import EntryData
+    from blogtui.ui.screens.main import FIRST_PAGE
+
+    feed, _ = store.add_feed("https://big.example/feed/", "Big")
+    count = FIRST_PAGE * 2 + 50
+    entries = [
+        EntryData(key=f"k{n}", title=f"Eintrag {n}", published=1_700_000_000.0 + n)
+        for n in range(count)
+    ]
+    store.upsert_articles(feed.id, entries)
+    release = threading.Event()
+    real_ids = Store.article_ids
+
+    def held_ids(self, feed_ids=None, *, unread_only=False, limit=None):
+        if limit is None and feed_ids == [feed.id]:
+            release.wait(10)  # the full list of the big feed waits until the test looks
+        return real_ids(self, feed_ids, unread_only=unread_only, limit=limit)
+
+    monkeypatch.setattr(Store, "article_ids", held_ids)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        screen.feed_list.select_key(f"feed:{feed.id}")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if len(screen.article_list.ids) == FIRST_PAGE:
+                break
+        status = str(screen.query_one("#list-status").render())
+        assert len(screen.article_list.ids) == FIRST_PAGE
+        assert status == f"Big · {count}"
+        assert screen.article_list.cursor_row.title == f"Eintrag {count - 1}"
+        for key in ("l", "j", "j"):  # not press(): settling would wait for the held worker
+            await pilot.press(key)
+            await pilot.pause()
+        release.set()
+        await settle(pilot)
+        assert len(screen.article_list.ids) == count
+        assert screen.article_list.cursor_row.title == f"Eintrag {count - 3}"
+        assert str(screen.query_one("#list-status").render()) == f"Big · {count}"
+
+
+async def test_first_frame_shows_the_empty_panes_then_the_main_screen(
+    make_app: Callable[..., BlogtuiApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        start = app.screen_stack[0]
+        panes = list(start.query(".start-pane"))
+        assert [pane.border_title for pane in panes] == ["Feeds", "Articles", "Reader"]
+        assert "Loading" in str(panes[0].render())
+        await settle(pilot)
+        assert app.main_opened
+        assert main_screen(app).article_list.ids  # the real panes, on top of the empty ones

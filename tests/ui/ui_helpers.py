@@ -12,8 +12,14 @@ HOSTILE_TITLE = "[@click=app.quit]x[/]"
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and their messages be handled."""
+    """Let the main screen open (it follows the first frame), workers finish and their
+    messages be handled."""
     await pilot.pause()
+    app = pilot.app
+    for _ in range(200):
+        if not isinstance(app, BlogtuiApp) or app.main_opened:
+            break
+        await pilot.pause(0.01)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

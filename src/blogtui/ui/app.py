@@ -1,30 +1,45 @@
-"""The Textual app: services come in through the constructor; screens do the work."""
+"""The Textual app: services come in through the constructor; screens do the work.
+
+The app's own (default) screen shows the layout's empty panes for the first frame; the main
+screen, whose modules, styles and widgets cost a few hundred milliseconds, is imported and
+pushed right after that frame is on the terminal.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Static
 
-from blogtui.core.config import Config, load_config, save_config
-from blogtui.core.paths import Places
-from blogtui.core.store import Store
 from blogtui.ui import keys
-from blogtui.ui.screens.main import MainScreen
-from blogtui.ui.screens.welcome import WelcomeScreen
-from blogtui.ui.styles import stylesheets
+from blogtui.ui.styles import app_stylesheets
 
 if TYPE_CHECKING:
     import httpx
 
+    from blogtui.core.config import Config
+    from blogtui.core.paths import Places
+    from blogtui.core.store import Store
+
 ClientFactory = Callable[[], "httpx.AsyncClient"]
 """Makes the HTTP client a worker uses (and closes) for one job."""
+
+START_PANES = ("Feeds", "Articles", "Reader")
+"""The panes the first frame shows, empty, while the main screen loads."""
+
+
+def _welcome_screen() -> Screen[bool | None]:
+    from blogtui.ui.screens.welcome import WelcomeScreen
+
+    return WelcomeScreen()
 
 
 class BlogtuiApp(App[None]):
@@ -32,7 +47,7 @@ class BlogtuiApp(App[None]):
 
     TITLE = "blogtui"
     BINDINGS = keys.APP_BINDINGS
-    SCREENS = {"welcome": WelcomeScreen}
+    SCREENS = {"welcome": _welcome_screen}
 
     def __init__(
         self,
@@ -41,13 +56,15 @@ class BlogtuiApp(App[None]):
         places: Places,
         client_factory: ClientFactory | None = None,
     ) -> None:
-        super().__init__(css_path=stylesheets())
+        super().__init__(css_path=app_stylesheets())
         self.store = store
         """The database, shared with thread workers (one connection per thread)."""
         self.config = config
         """The settings; the theme choice is written back to `places.config_file`."""
         self.places = places
         self.client_factory = client_factory
+        self.main_opened = False
+        """Whether the main screen has been pushed (it comes right after the first frame)."""
 
     def make_client(self) -> httpx.AsyncClient:
         """A new HTTP client for one job, from the injected factory or core.fetch."""
@@ -57,15 +74,32 @@ class BlogtuiApp(App[None]):
 
         return make_client(self.config.concurrency)
 
+    def compose(self) -> ComposeResult:
+        """The first frame: the main screen's panes, empty, with a loading line."""
+        with Horizontal(id="start-panes"):
+            for title in START_PANES:
+                pane = Static(Text("Loading…" if title == "Feeds" else ""), classes="start-pane")
+                pane.border_title = title
+                yield pane
+
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
-        self.apply_keymap()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.call_after_refresh(self.open_main)
+
+    def open_main(self) -> None:
+        """Import the main screen and show it (after the first frame, see the module doc)."""
+        from blogtui.ui.screens.main import MainScreen
+
+        self.apply_keymap()
         self.push_screen(MainScreen())
+        self.main_opened = True
 
     def all_bindings(self) -> list[Binding]:
         """Every binding blogtui defines (for the keymap, the help and the tests)."""
+        from blogtui.ui.screens.welcome import WelcomeScreen
+
         return [
             *keys.APP_BINDINGS,
             *keys.MAIN_BINDINGS,
@@ -90,6 +124,10 @@ class BlogtuiApp(App[None]):
             )
 
     def _remember_theme(self, theme: Theme) -> None:
+        from dataclasses import replace
+
+        from blogtui.core.config import save_config
+
         if theme.name != self.config.theme:
             self.config = replace(self.config, theme=theme.name)
             self.run_worker(
@@ -130,6 +168,8 @@ class BlogtuiApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette: Textual's commands (theme, quit, …) plus every main-screen action."""
+        from blogtui.ui.screens.main import MainScreen
+
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
             for binding in keys.MAIN_BINDINGS:
@@ -164,6 +204,9 @@ def build_app(
     client_factory: ClientFactory | None = None,
 ) -> BlogtuiApp:
     """Make the app from `places`, loading the config and opening the store when not given."""
+    from blogtui.core.config import load_config
+    from blogtui.core.store import Store
+
     config = load_config(places.config_file) if config is None else config
     store = Store(places.database) if store is None else store
     return BlogtuiApp(store, config, places, client_factory)

@@ -29,6 +29,8 @@ class ArticlesListed(Message):
     """The article to keep the cursor on, if it is still listed."""
     partial: bool = False
     """Only the first rows (shown at once on a big list); the full list follows."""
+    total: int | None = None
+    """How many the full list holds (given with a partial one)."""
 
 
 @dataclass

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 STYLESHEETS = ("base.tcss", "main.tcss", "dialogs.tcss")
-"""The app's layered stylesheets, applied in this order."""
+"""The app's layered stylesheets, applied in this order: base.tcss is the app's own (the first
+frame needs only it); the main screen brings the other two when it is first shown."""
 
 
 def styles_dir() -> Path:
@@ -23,6 +24,16 @@ def styles_dir() -> Path:
 
 
 def stylesheets() -> list[Path]:
-    """The absolute paths of the app's stylesheets, for `App.CSS_PATH`."""
+    """The absolute paths of all the app's stylesheets, in order."""
     folder = styles_dir()
     return [folder / name for name in STYLESHEETS]
+
+
+def app_stylesheets() -> list[Path]:
+    """The app's own stylesheet (`App(css_path=...)`)."""
+    return stylesheets()[:1]
+
+
+def screen_stylesheets() -> list[Path]:
+    """The main screen's stylesheets (`Screen.CSS_PATH`), read when it is first shown."""
+    return stylesheets()[1:]

@@ -165,6 +165,26 @@ class ArticlesMixin(StoreBase):
         rows = self.db.execute(f"SELECT id FROM articles {clause}", params)
         return [row[0] for row in rows]
 
+    def article_count(
+        self, feed_ids: Sequence[int] | None = None, *, unread_only: bool = False
+    ) -> int:
+        """How many articles (unread ones only, when asked) some feeds (None: all) have: from
+        the per-feed counts the store keeps, so it costs the same at any size."""
+        column = "unread" if unread_only else "total"
+        if feed_ids is None:
+            row = self.db.execute(f"SELECT coalesce(sum({column}), 0) FROM feeds").fetchone()
+            return int(row[0])
+        total = 0
+        for start in range(0, len(feed_ids), _CHUNK):
+            chunk = list(feed_ids[start : start + _CHUNK])
+            row = self.db.execute(
+                f"SELECT coalesce(sum({column}), 0) FROM feeds"
+                f" WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchone()
+            total += int(row[0])
+        return total
+
     def article_ids_by_link(self, urls: Iterable[str]) -> dict[str, int]:
         """The newest article id for each of `urls`, matched by link or, failing that, by key."""
         wanted = sorted(set(urls))

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from blogtui.ui import messages
+from blogtui.ui.collector import keep_out_of_collector
 from blogtui.ui.display import display
 from blogtui.ui.keys import MAIN_BINDINGS
 from blogtui.ui.screens.feed_actions import FeedActions
@@ -27,6 +28,7 @@ from blogtui.ui.screens.reading import Reading
 from blogtui.ui.screens.replying import Replying
 from blogtui.ui.screens.sending import Sending
 from blogtui.ui.screens.thread import Threads
+from blogtui.ui.styles import screen_stylesheets
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.article_view import ArticleView
 from blogtui.ui.widgets.feed_list import FeedEntry, FeedList
@@ -48,6 +50,7 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
     """Feeds, the article list and the reader."""
 
     BINDINGS = MAIN_BINDINGS
+    CSS_PATH = screen_stylesheets()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     feed_list = getters.query_one("#feeds", FeedList)
@@ -70,6 +73,8 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
         self._welcomed = False
         self._list_partial = False
         """The article list shows only its first page; the full list is on its way."""
+        self._started = False
+        """Whether the first full article list has been shown."""
 
     @property
     def blogtui(self) -> BlogtuiApp:
@@ -216,8 +221,9 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
                     ids = first
                 else:
                     if not worker.is_cancelled and keep_cursor_on in (None, *first):
+                        total = store.article_count(scope, unread_only=unread_only)
                         self.post_message(
-                            messages.ArticlesListed(first, keep_cursor_on, partial=True)
+                            messages.ArticlesListed(first, keep_cursor_on, True, total)
                         )
                     ids = store.article_ids(scope, unread_only=unread_only)
         if title_filter:
@@ -242,7 +248,10 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
             self.article_list.refresh_rows()
         self._list_partial = message.partial
         self.article_list.set_rows(message.ids, keep_cursor_on=keep_cursor_on)
-        self._update_list_status(None if message.partial else len(message.ids))
+        self._update_list_status(message.total if message.partial else len(message.ids))
+        if not message.partial and not self._started:
+            self._started = True
+            self.call_after_refresh(keep_out_of_collector)
 
     def _update_list_status(self, count: int | None) -> None:
         """The line above the list: what it shows and how many."""
