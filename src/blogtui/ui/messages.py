@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,8 @@ class ArticlesListed(Message):
     """Only the first rows (shown at once on a big list); the full list follows."""
     total: int | None = None
     """How many the full list holds (given with a partial one)."""
+    painted: threading.Event | None = None
+    """Set once a partial list is on the screen (the full list is read after that)."""
 
 
 @dataclass

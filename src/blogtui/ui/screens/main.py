@@ -7,6 +7,7 @@ same keys (tab/shift-tab, h/l, q) move between panes.
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -44,6 +45,8 @@ INDEX_DELAY = 2.0
 """Seconds after start before articles that refreshes left unindexed are indexed for search."""
 FIRST_PAGE = 200
 """Rows of a big article list shown before the whole list is read (the list opens at once)."""
+PAINT_WAIT = 0.5
+"""Longest wait (seconds) for the first page to be painted before the full list is read."""
 
 
 class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None]):
@@ -222,9 +225,12 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
                 else:
                     if not worker.is_cancelled and keep_cursor_on in (None, *first):
                         total = store.article_count(scope, unread_only=unread_only)
+                        painted = threading.Event()
                         self.post_message(
-                            messages.ArticlesListed(first, keep_cursor_on, True, total)
+                            messages.ArticlesListed(first, keep_cursor_on, True, total, painted)
                         )
+                        # Sorting every id competes with painting the first page: wait for it.
+                        painted.wait(PAINT_WAIT)
                     ids = store.article_ids(scope, unread_only=unread_only)
         if title_filter:
             needle = title_filter.casefold()
@@ -248,6 +254,8 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
             self.article_list.refresh_rows()
         self._list_partial = message.partial
         self.article_list.set_rows(message.ids, keep_cursor_on=keep_cursor_on)
+        if message.painted is not None:
+            self.call_after_refresh(message.painted.set)
         self._update_list_status(message.total if message.partial else len(message.ids))
         if not message.partial and not self._started:
             self._started = True
