@@ -274,7 +274,6 @@ class MemoryWatch:
 def blogtui_child(db: str, base: str, feeds: int, processes: int | None, memory: bool) -> None:
     """Run in a child process: subscribe to every feed, then refresh once per line on stdin."""
     import asyncio
-    import multiprocessing
 
     from blogtui.core.config import Config
     from blogtui.core.refresh import default_processes, refresh_feeds, seen_items
@@ -293,8 +292,7 @@ def blogtui_child(db: str, base: str, feeds: int, processes: int | None, memory:
             feeds_now = store.list_feeds()
             summary = asyncio.run(refresh_feeds(store, feeds_now, config, processes=processes))
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-            time.sleep(1.0)  # let the parse workers exit, so RUSAGE_CHILDREN counts their CPU
-            multiprocessing.active_children()
+            time.sleep(1.0)  # let the parse workers exit and be reaped: RUSAGE_CHILDREN counts their CPU
         report = {
             "seconds": seconds,
             "cpu": cpu,

@@ -13,6 +13,7 @@ from blogtui.core import parsepool
 from blogtui.core import refresh as refresh_module
 from blogtui.core.config import Config
 from blogtui.core.fetch import make_client
+from blogtui.core.parse import parse_feed
 from blogtui.core.refresh import FeedOutcome, backoff, refresh_feeds, refresh_sync
 from blogtui.core.store import Store
 
@@ -261,51 +262,79 @@ async def test_concurrency_is_bounded(feed_server, store, concurrency, limit):
     assert summary.ok == 12 and 1 < state["max"] <= limit
 
 
-async def test_worker_processes_parse_a_big_refresh(feed_server, store, monkeypatch):
-    pools = []
-    real = parsepool.ProcessPoolExecutor
+def spy_on_pools(monkeypatch) -> list[parsepool.ParsePool]:
+    """The ParsePool of each refresh_feeds call, in order."""
+    pools: list[parsepool.ParsePool] = []
 
     def spy(*args, **kwargs):
-        pools.append(real(*args, **kwargs))
+        pools.append(parsepool.ParsePool(*args, **kwargs))
         return pools[-1]
 
-    monkeypatch.setattr(parsepool, "ProcessPoolExecutor", spy)
-    monkeypatch.setattr(parsepool, "PROCESS_AFTER_BYTES", 0)
-    feeds = [store.add_feed(feed_server.route(f"/f{n}", feed200(n)))[0] for n in range(8)]
-    summary = await refresh(store, *feeds, processes=2)
-    assert (summary.ok, summary.new_articles) == (8, 8) and len(pools) == 1
+    monkeypatch.setattr(refresh_module, "ParsePool", spy)
+    return pools
+
+
+def count_thread_parses(monkeypatch) -> list[str]:
+    """The URLs parsed in threads (worker processes never call refresh_module.parse_feed)."""
+    urls: list[str] = []
+    real = refresh_module.parse_feed
+
+    def counting(body, url, *args, **kwargs):
+        urls.append(url)
+        return real(body, url, *args, **kwargs)
+
+    monkeypatch.setattr(refresh_module, "parse_feed", counting)
+    return urls
+
+
+async def test_worker_processes_parse_a_big_refresh(feed_server, store, monkeypatch):
+    pools = spy_on_pools(monkeypatch)
+    in_threads = count_thread_parses(monkeypatch)
+    monkeypatch.setattr(parsepool, "PROCESS_AFTER_BYTES", 0)  # the first feed starts them
+
+    def once_workers_are_up(request: Request) -> Response:
+        deadline = time.monotonic() + 20
+        while not (pools and pools[0].workers and pools[0].workers.ready()):
+            assert time.monotonic() < deadline, "the workers never came up"
+            time.sleep(0.01)
+        return feed200(int(request.path.strip("/f")))
+
+    feeds = [store.add_feed(feed_server.route("/f0", feed200(0)))[0]]
+    feeds += [
+        store.add_feed(feed_server.route(f"/f{n}", once_workers_are_up))[0] for n in range(1, 8)
+    ]
+    config = Config(concurrency=4, fetch_timeout=30.0)
+    summary = await refresh_feeds(store, feeds, config, now=NOW, processes=2)
+    assert (summary.ok, summary.new_articles) == (8, 8)
+    assert in_threads == [feed_server.url("/f0")]  # the other seven went to the workers
 
 
 async def test_a_small_refresh_starts_no_process(feed_server, store, monkeypatch):
-    monkeypatch.setattr(parsepool, "ProcessPoolExecutor", None)  # would fail if called
+    monkeypatch.setattr(parsepool, "_Workers", None)  # would fail the feed if called
     feeds = [store.add_feed(feed_server.route(f"/f{n}", feed200(n)))[0] for n in range(8)]
     assert (await refresh(store, *feeds, processes=2)).ok == 8
 
 
 async def test_parser_uses_its_workers_once_they_are_up(monkeypatch):
     monkeypatch.setattr(parsepool, "PROCESS_AFTER_BYTES", 0)
-    parser = parsepool.ParsePool(1)
+    in_threads: list[str] = []
+    parser = parsepool.ParsePool(1, lambda *a: in_threads.append(a[1]) or parse_feed(*a))
     url = "http://blog.example/feed"
     try:
         first, digests, size = await parser.parse(rss(1), url, {})
         assert await parser.started()
-        submitted = []
-        real_submit = parser.pool.submit
-        monkeypatch.setattr(
-            parser.pool, "submit", lambda *a: submitted.append(a) or real_submit(*a)
-        )
         second, _, smaller = await parser.parse(rss(2, 1), url, {}, digests)
     finally:
         parser.close()
-    assert len(first.entries) == 1 and len(submitted) == 1
+    assert len(first.entries) == 1 and in_threads == [url]  # the second one in the worker
     assert [e.title for e in second.entries] == ["Post 2"] and smaller < size + 50
 
 
 async def test_threads_take_over_when_processes_cannot_start(feed_server, store, monkeypatch):
-    def refuse(*args, **kwargs):
+    def refuse():
         raise OSError("no processes here")
 
-    monkeypatch.setattr(parsepool, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(parsepool, "start_worker", refuse)
     monkeypatch.setattr(parsepool, "PROCESS_AFTER_BYTES", 0)
     feeds = [store.add_feed(feed_server.route(f"/f{n}", feed200(n)))[0] for n in range(8)]
     assert (await refresh(store, *feeds, processes=2)).ok == 8
