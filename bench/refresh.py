@@ -292,7 +292,7 @@ def blogtui_child(db: str, base: str, feeds: int, processes: int | None, memory:
             feeds_now = store.list_feeds()
             summary = asyncio.run(refresh_feeds(store, feeds_now, config, processes=processes))
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-            time.sleep(1.0)  # let the parse workers exit and be reaped: RUSAGE_CHILDREN counts their CPU
+            time.sleep(1.0)  # workers exit and are reaped: RUSAGE_CHILDREN has their CPU
         report = {
             "seconds": seconds,
             "cpu": cpu,
