@@ -14,11 +14,12 @@ Prints figures; it is not a test. Stores are generated once with the Store API i
   a bare Textual app (Header, Static, Footer) in the same run, alternating, 1000 feeds with 1k
   and with 100k articles. Also timed: until the feed list shows a feed ("feeds") and until the
   article list shows its first row ("rows"). Target: first frame <= 1.15x bare, flat in N.
-* open: headless `App.run_test` (120x36) on a store whose one feed holds N articles (1k, 50k):
-  move the feed cursor onto the feed, time until a frame that shows the list's first rows and
-  its full count has been produced and serialised to escape codes. Target: <= 100 ms, flat in
-  N. Also printed ("all ids"): when every id of the list has arrived behind that first page
-  (until then the list scrolls through the first 200 rows).
+* open: headless `App.run_test` (120x36) on a store whose one feed holds N articles (1k, 50k),
+  and on the 100k store a folder of 50k, once start-up is over (the whole "All articles" list
+  has arrived): move the feed cursor onto the feed or folder, time until a frame that shows
+  the list's first rows and its full count has been produced and serialised to escape codes.
+  Target: <= 100 ms, flat in N. Also printed ("all ids"): when every id of the list has
+  arrived behind that first page (until then the list scrolls through the first 200 rows).
 * cursor: in that open list, `down` keys sent through the driver; per press the time until the
   next painted frame (includes up to one 60 fps frame tick) and the time spent painting it.
   Target: median <= 16 ms, flat from 1k to 50k.
@@ -320,12 +321,12 @@ async def open_case(home: Path, scope: str, count: int, presses: int, gap: float
     app = timed_app_class()(Store(where.database), load_config(where.config_file), where)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        for _ in range(400):  # the start-up list ("All articles") has shown
+        for _ in range(400):  # start-up is over: the whole "All articles" list has arrived
             await pilot.pause(0.02)
             screen = app.screen
-            if "All articles · " in app.frame_text and "…" not in app.frame_text.split("\n")[1]:
+            if getattr(screen, "_started", False):
                 break
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.5)
         paint = screen._compositor_refresh
 
         def timed_paint() -> None:
@@ -454,8 +455,11 @@ def print_open(results: dict[str, dict[str, float]], runs: int, presses: int) ->
         print(f"  {name:<28} {figures} {r['paint_ms']:>6.1f} {r['latency_p90_ms']:>8.1f}"
               f"   runs {r['all_open']}")  # fmt: skip
     small, large = results["feed of 1k"], results["feed of 50k"]
-    verdict = "MET" if large["open_ms"] <= OPEN_TARGET_MS else "MISSED"
-    print(f"  open 50k <= {OPEN_TARGET_MS:.0f} ms: {large['open_ms']:.0f} ms -> {verdict};"
+    folder = results["folder of 50k (100k store)"]
+    worst = max(large["open_ms"], folder["open_ms"])
+    verdict = "MET" if worst <= OPEN_TARGET_MS else "MISSED"
+    print(f"  open 50k <= {OPEN_TARGET_MS:.0f} ms: feed {large['open_ms']:.0f} ms, folder"
+          f" {folder['open_ms']:.0f} ms -> {verdict};"
           f" 50k / 1k: x{large['open_ms'] / small['open_ms']:.2f}")  # fmt: skip
     verdict = "MET" if large["latency_ms"] <= CURSOR_TARGET_MS else "MISSED"
     print(f"  cursor 50k <= {CURSOR_TARGET_MS:.0f} ms: {large['latency_ms']:.1f} ms -> {verdict};"
