@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from blogtui.cli.common import config_of, open_store
 from blogtui.cli.output import Output
 from blogtui.core.paths import Places
 
 
 def run_tui(where: Places, out: Output) -> int:
-    """Run the Textual app on `where` until the user quits."""
+    """Run the Textual app on `where` until the user quits.
+
+    The app opens the database itself, right after its first frame (see ui/app.py); a store
+    that cannot be opened ends the app with the reason on stderr and exit status 2.
+    """
     import sys
 
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         out.error("blogtui: the reader needs a terminal; see `blogtui --help` for commands")
         return 2
+    from blogtui.core.config import load_config
     from blogtui.ui.app import build_app
 
-    app = build_app(where, config=config_of(where), store=open_store(where))
+    app = build_app(where, config=load_config(where.config_file))
     app.run()
     return int(app.return_code or 0)

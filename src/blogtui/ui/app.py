@@ -51,14 +51,15 @@ class BlogtuiApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         config: Config,
         places: Places,
         client_factory: ClientFactory | None = None,
     ) -> None:
         super().__init__(css_path=app_stylesheets())
-        self.store = store
-        """The database, shared with thread workers (one connection per thread)."""
+        self.store: Store = store  # type: ignore[assignment]
+        """The database, shared with thread workers (one connection per thread). When None
+        is given, `open_main` opens `places.database` after the first frame."""
         self.config = config
         """The settings; the theme choice is written back to `places.config_file`."""
         self.places = places
@@ -89,12 +90,35 @@ class BlogtuiApp(App[None]):
         self.call_after_refresh(self.open_main)
 
     def open_main(self) -> None:
-        """Import the main screen and show it (after the first frame, see the module doc)."""
+        """Open the store if need be, import the main screen and show it (after the first
+        frame, see the module doc). A store that cannot be opened ends the app with why."""
+        if self.store is None and not self._open_store():
+            return
         from blogtui.ui.screens.main import MainScreen
 
         self.apply_keymap()
         self.push_screen(MainScreen())
         self.main_opened = True
+
+    def _open_store(self) -> bool:
+        from blogtui.core.errors import StoreError
+        from blogtui.core.store import Store
+
+        try:
+            self.store = Store(self.places.database)
+        except StoreError as error:
+            self.exit(return_code=2, message=f"blogtui: {error.message}")
+            return False
+        if self.store.recovered_from is not None:
+            self.notify(
+                f"The database was damaged; it was moved aside to {self.store.recovered_from}"
+                " and a new one was started (drafts are untouched).",
+                title="Database recovered",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
+        return True
 
     def all_bindings(self) -> list[Binding]:
         """Every binding blogtui defines (for the keymap, the help and the tests)."""
@@ -203,10 +227,9 @@ def build_app(
     store: Store | None = None,
     client_factory: ClientFactory | None = None,
 ) -> BlogtuiApp:
-    """Make the app from `places`, loading the config and opening the store when not given."""
+    """Make the app from `places`, loading the config when not given; without a store, the
+    app opens `places.database` itself after its first frame."""
     from blogtui.core.config import load_config
-    from blogtui.core.store import Store
 
     config = load_config(places.config_file) if config is None else config
-    store = Store(places.database) if store is None else store
     return BlogtuiApp(store, config, places, client_factory)

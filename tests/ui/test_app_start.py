@@ -1,0 +1,48 @@
+"""Start-up: the app opens the database itself after its first frame, and says when it can't."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ui_helpers import main_screen, settle
+
+from blogtui.core.config import Config
+from blogtui.core.paths import Places
+from blogtui.core.store import Store
+from blogtui.ui.app import build_app
+
+
+async def test_the_app_opens_its_store_after_the_first_frame(home: Places) -> None:
+    seeded = Store(home.database)
+    seeded.add_feed("https://blog.example/feed/", "Gespeichert")
+    seeded.close()
+    app = build_app(home, config=Config())
+    assert app.store is None  # nothing opened before the app runs
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert [feed.title for feed in screen.feed_list.feeds] == ["Gespeichert"]
+
+
+async def test_a_newer_database_ends_the_app_with_the_reason(home: Places, capfd) -> None:
+    home.database.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(home.database)
+    db.execute("PRAGMA user_version = 999")
+    db.close()
+    app = build_app(home, config=Config())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    assert "written by a newer blogtui" in capfd.readouterr().err
+
+
+async def test_a_damaged_database_is_replaced_and_the_user_told(home: Places) -> None:
+    home.database.parent.mkdir(parents=True, exist_ok=True)
+    home.database.write_bytes(b"kein SQLite" * 500)
+    app = build_app(home, config=Config())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.main_opened  # (the welcome screen is on top: the new store has no feeds)
+        messages = [n.message for n in app._notifications]
+        assert any("moved aside" in m and "corrupt" in m for m in messages), messages
+        assert app.store.integrity_ok()
