@@ -1,18 +1,23 @@
-"""`blogtui comments URL`: print an article's comment thread as an indented tree."""
+"""`blogtui comments URL`: print an article's comment thread as an indented tree.
+
+The models and the sanitiser are imported when the command runs, not when the parser is built:
+`blogtui` without a command opens the TUI, whose first frame waits for these imports.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blogtui.cli.common import config_of, open_store
 from blogtui.cli.output import Output
 from blogtui.core.errors import BlogtuiError
-from blogtui.core.models import Article, Comment, CommentData
 from blogtui.core.paths import Places
-from blogtui.core.text import clean
+
+if TYPE_CHECKING:
+    from blogtui.core.models import Article, Comment, CommentData
 
 INDENT = "  "
 """Indentation per level of nesting."""
@@ -33,6 +38,8 @@ def stored_article(store: Any, url: str) -> Article | None:
 
 def transient_article(url: str) -> Article:
     """An article known only by its address (nothing is stored for it)."""
+    from blogtui.core.models import Article
+
     return Article(
         id=0, feed_id=0, key=url, title="", author="", link=url, published=None,
         updated=None, content="", read=False,
@@ -81,6 +88,7 @@ def show(
 ) -> int:
     """Print the heading and the thread."""
     from blogtui.core.comments.tree import build_tree, flatten
+    from blogtui.core.text import clean
 
     count = len({c.key for c in comments})
     noun = "comment" if count == 1 else "comments"
@@ -100,6 +108,7 @@ def show(
 def render(comment: Comment | CommentData, depth: int, orphan: bool = False) -> str:
     """One comment as text: `author · date`, then its text, indented by depth."""
     from blogtui.core.render import html_to_text
+    from blogtui.core.text import clean
 
     indent = INDENT * depth
     author = clean(comment.author, limit=80) or "Anonymous"

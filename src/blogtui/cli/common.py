@@ -1,16 +1,26 @@
-"""What the CLI commands share: opening the store and loading the config."""
+"""What the CLI commands share: opening the store and loading the config.
+
+The store (sqlite3) and the models are imported when a command runs, not when the parser is
+built: `blogtui` without a command opens the TUI, whose first frame waits for these imports.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from blogtui.core.config import Config, load_config
 from blogtui.core.errors import BlogtuiError
-from blogtui.core.models import Feed
 from blogtui.core.paths import Places
-from blogtui.core.store import Store
+
+if TYPE_CHECKING:
+    from blogtui.core.models import Feed
+    from blogtui.core.store import Store
 
 
 def open_store(where: Places) -> Store:
     """Open (creating and migrating) the database, telling the user about a recovery."""
+    from blogtui.core.store import Store
+
     store = Store(where.database)
     if store.recovered_from is not None:
         import sys

@@ -1,15 +1,20 @@
-"""Draft commands: `drafts` (list), `drafts show ID`, `drafts rm ID`."""
+"""Draft commands: `drafts` (list), `drafts show ID`, `drafts rm ID`.
+
+The draft modules are imported when a command runs, not when the parser is built: `blogtui`
+without a command opens the TUI, whose first frame waits for these imports.
+"""
 
 from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blogtui.cli.output import Output
-from blogtui.core.draftfile import draft_age, draft_target, format_draft
-from blogtui.core.drafts import Draft, DraftError, DraftNotFound, DraftStore, Unreadable
 from blogtui.core.paths import Places
+
+if TYPE_CHECKING:
+    from blogtui.core.drafts import Draft, DraftStore
 
 EXCERPT = 60
 
@@ -37,6 +42,9 @@ def cmd_drafts(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 def cmd_list(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui drafts`: every draft with its state, age, target and first line."""
+    from blogtui.core.draftfile import draft_age, draft_target
+    from blogtui.core.drafts import DraftStore, Unreadable
+
     listing = DraftStore(where.drafts_dir).list()
     if not listing:
         out.line("No drafts.")
@@ -58,6 +66,8 @@ def cmd_list(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 
 def _load(store: DraftStore, draft_id: str) -> Draft:
+    from blogtui.core.drafts import DraftError, DraftNotFound
+
     try:
         return store.load(draft_id)
     except DraftNotFound:
@@ -71,6 +81,9 @@ def _load(store: DraftStore, draft_id: str) -> Draft:
 
 def cmd_show(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui drafts show ID`: the draft's header and text."""
+    from blogtui.core.draftfile import format_draft
+    from blogtui.core.drafts import DraftStore
+
     store = DraftStore(where.drafts_dir)
     draft = _load(store, args.id)
     out.line(f"Id: {draft.id}")
@@ -81,6 +94,8 @@ def cmd_show(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 def cmd_rm(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui drafts rm ID`: delete a draft."""
+    from blogtui.core.drafts import DraftStore
+
     store = DraftStore(where.drafts_dir)
     store.delete(args.id)
     out.line(f"Deleted draft {args.id}")

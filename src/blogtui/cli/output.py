@@ -1,11 +1,13 @@
-"""Printing untrusted text safely: sanitised, and spelled readably on non-UTF-8 terminals."""
+"""Printing untrusted text safely: sanitised, and spelled readably on non-UTF-8 terminals.
+
+The sanitiser (`core.text`) is imported on first print, not with this module: `blogtui` without a
+command opens the TUI, whose first frame waits for what `blogtui.cli` imports.
+"""
 
 from __future__ import annotations
 
 import sys
 from typing import TextIO
-
-from blogtui.core.text import clean, transliterate
 
 
 class Output:
@@ -17,6 +19,8 @@ class Output:
 
     @staticmethod
     def _safe(text: str, stream: TextIO, multiline: bool) -> str:
+        from blogtui.core.text import clean, transliterate
+
         lines = [clean(line) for line in text.split("\n")] if multiline else [clean(text)]
         safe = "\n".join(lines)
         encoding = getattr(stream, "encoding", None) or "utf-8"
@@ -28,6 +32,8 @@ class Output:
 
     def block(self, text: str) -> None:
         """Print sanitised multi-line text, keeping each line's indentation."""
+        from blogtui.core.text import clean, transliterate
+
         lines = []
         for line in text.split("\n"):
             body = line.lstrip(" ")

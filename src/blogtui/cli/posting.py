@@ -10,10 +10,9 @@ from blogtui.cli.common import config_of, open_store
 from blogtui.cli.output import Output
 from blogtui.core.config import Config, Identity
 from blogtui.core.paths import Places
-from blogtui.core.watch import replies_to_me
 
-# core.posting (httpx) and core.drafts are imported by the commands that use them: every
-# `blogtui` run, the reader's included, imports this module to build the parser.
+# core.posting (httpx), core.drafts and core.watch (the store) are imported by the commands that
+# use them: every `blogtui` run, the reader's included, imports this module to build the parser.
 if TYPE_CHECKING:
     from blogtui.core.drafts import Draft
     from blogtui.core.posting import SendResult
@@ -81,6 +80,7 @@ def cmd_send(args: argparse.Namespace, where: Places, out: Output) -> int:
 def cmd_replies(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui replies`: replies to your comments (unseen ones unless --all)."""
     from blogtui.core.posting.base import sanitise
+    from blogtui.core.watch import replies_to_me
 
     store = open_store(where)
     found = replies_to_me(store, include_seen=args.all)
