@@ -18,19 +18,24 @@ def core_modules() -> list[str]:
     ]
 
 
-def test_core_imports_no_ui(tmp_path):
-    modules = core_modules()
-    assert "blogtui.core.store" in modules and "blogtui.core.text" in modules
+def loaded_after(imports: str, names: tuple[str, ...]) -> list[str]:
+    """Run `imports` in a fresh interpreter: which of `names` (or their submodules) it loaded."""
     code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}: importlib.import_module(name)\n"
-        "leaks = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
-        "print(','.join(leaks))\n"
+        f"import sys\n{imports}\nnames = {names!r}\n"
+        "print(','.join(sorted(m for m in sys.modules"
+        " if any(m == n or m.startswith(n + '.') for n in names))))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == ""
+    return [name for name in result.stdout.strip().split(",") if name]
+
+
+def test_core_imports_no_ui():
+    modules = core_modules()
+    assert "blogtui.core.store" in modules and "blogtui.core.text" in modules
+    imports = f"import importlib\nfor name in {modules!r}: importlib.import_module(name)"
+    assert loaded_after(imports, ("textual",)) == []
 
 
 def test_core_sources_never_import_ui_libraries():
@@ -57,13 +62,15 @@ def test_start_up_imports_stay_light():
         "feedparser", "html2text", "httpx", "blogtui.core.fetch", "blogtui.core.posting",
         "blogtui.core.comments", "blogtui.ui.screens.main", "blogtui.ui.widgets",
     )  # fmt: skip
-    code = (
-        "import sys, blogtui.cli, blogtui.cli.tui, blogtui.ui.app\n"
-        f"heavy = {heavy!r}\n"
-        "print(sorted({m for m in sys.modules for h in heavy"
-        " if m == h or m.startswith(h + '.')}))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert loaded_after("import blogtui.cli, blogtui.cli.tui, blogtui.ui.app", heavy) == []
+
+
+def test_building_the_parser_loads_no_store_models_or_drafts():
+    # The store and drafts are for subcommands; the TUI opens the store after its first frame.
+    heavy = (
+        "blogtui.core.models", "blogtui.core.store", "blogtui.core.drafts",
+        "blogtui.core.draftfile", "blogtui.core.draftio", "blogtui.core.autosave",
+        "blogtui.core.watch", "sqlite3",
+    )  # fmt: skip
+    imports = "import blogtui.cli\nblogtui.cli.build_parser().parse_args([])"
+    assert loaded_after(imports, heavy) == []
