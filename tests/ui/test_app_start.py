@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 
 from ui_helpers import main_screen, settle
@@ -34,6 +35,7 @@ async def test_a_newer_database_ends_the_app_with_the_reason(home: Places, capfd
         await settle(pilot)
     assert app.return_code == 2
     assert "written by a newer blogtui" in capfd.readouterr().err
+    assert gc.isenabled()  # the collector, paused for start-up, is back
 
 
 async def test_a_damaged_database_is_replaced_and_the_user_told(home: Places) -> None:
@@ -46,3 +48,14 @@ async def test_a_damaged_database_is_replaced_and_the_user_told(home: Places) ->
         messages = [n.message for n in app._notifications]
         assert any("moved aside" in m and "corrupt" in m for m in messages), messages
         assert app.store.integrity_ok()
+
+
+async def test_the_collector_is_paused_for_start_up_then_keeps_start_up_objects_out(
+    home: Places,
+) -> None:
+    app = build_app(home, config=Config())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # all collectable again after exit

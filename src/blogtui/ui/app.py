@@ -89,10 +89,19 @@ class BlogtuiApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.call_after_refresh(self.open_main)
 
+    def on_unmount(self) -> None:
+        from blogtui.ui.collector import release_collector
+
+        release_collector()  # the app may not be the process's last (tests, --demo)
+
     def open_main(self) -> None:
         """Open the store if need be, import the main screen and show it (after the first
         frame, see the module doc). A store that cannot be opened ends the app with why."""
+        from blogtui.ui.collector import pause_collector, release_collector
+
+        pause_collector()  # until the main screen shows its first content (ui/collector.py)
         if self.store is None and not self._open_store():
+            release_collector()
             return
         from blogtui.ui.screens.main import MainScreen
 
