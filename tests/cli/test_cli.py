@@ -150,3 +150,22 @@ def test_the_tui_refuses_without_a_terminal(run):
 def test_console_script_is_installed():
     script = Path(sys.executable).with_name("blogtui")
     assert script.exists(), "pip install -e . installs the blogtui console script"
+
+
+def test_demo_sweeps_homes_left_by_demos_that_ended(tmp_path):
+    from blogtui.cli.demo import MARKER, PREFIX, sweep_stale_homes
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # a pid that no longer runs
+    stale = tmp_path / f"{PREFIX}stale"
+    running = tmp_path / f"{PREFIX}running"
+    foreign = tmp_path / f"{PREFIX}no-marker"
+    other = tmp_path / "somebody-else"
+    for folder in (stale, running, foreign, other):
+        (folder / "data").mkdir(parents=True)
+    (stale / MARKER).write_text(f"{ended.pid}\n")
+    (running / MARKER).write_text(f"{os.getppid()}\n")
+    (other / MARKER).write_text(f"{ended.pid}\n")
+    assert sweep_stale_homes(tmp_path) == [stale]
+    assert not stale.exists()
+    assert running.exists() and foreign.exists() and other.exists()
