@@ -268,3 +268,29 @@ async def test_hostile_comment_text_shows_literally(demo: Demo) -> None:
 def test_every_thread_binding_has_an_id_and_description() -> None:
     for binding in ReaderThread.BINDINGS:
         assert getattr(binding, "id", None) and getattr(binding, "description", None)
+
+
+def drawn_vertical_scrollbars(screen: MainScreen) -> set[str]:
+    """Which of the reader's parts have a vertical scrollbar on screen now."""
+    from textual.scrollbar import ScrollBar
+
+    owners = {id(screen.reader): "article", id(screen.reader.thread): "thread"}
+    drawn = set()
+    for widget in screen._compositor.visible_widgets:
+        if isinstance(widget, ScrollBar) and widget.vertical and id(widget.parent) in owners:
+            drawn.add(owners[id(widget.parent)])
+    return drawn
+
+
+async def test_one_scrollbar_at_a_time_the_focused_parts(demo: Demo) -> None:
+    app = demo.app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        await press(pilot, "tab")  # the article has focus: its scrollbar only
+        assert screen.focused is screen.reader
+        assert drawn_vertical_scrollbars(screen) == {"article"}
+        await press(pilot, "t")  # into the thread: the thread's only
+        assert screen.focused is screen.reader.thread
+        assert drawn_vertical_scrollbars(screen) == {"thread"}
+        await press(pilot, "shift+tab")
+        assert drawn_vertical_scrollbars(screen) == {"article"}

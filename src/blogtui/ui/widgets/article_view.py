@@ -138,8 +138,14 @@ class ArticleView(VerticalScroll):
         self.query_one("#thread-status", Static).update(Text(text, style="bold"))
 
     def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if event.widget is self.thread and not self.thread_only:
+        in_thread = event.widget is self.thread
+        self.set_class(in_thread, "-in-thread")  # one scrollbar shows: the focused part's
+        if in_thread and not self.thread_only:
             self.scroll_to_widget(self.comments_slot, top=True, animate=False, immediate=True)
+
+    def _on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget is self.thread:
+            self.remove_class("-in-thread")
 
     def show_loading(self, title: str) -> None:
         """Show `title` and "Loading…" while the body renders in a worker."""
