@@ -20,7 +20,8 @@ from blogtui.core.drafts import Draft, DraftStore
 from blogtui.core.models import Comment
 from blogtui.core.paths import Places
 from blogtui.ui.app import BlogtuiApp
-from blogtui.ui.screens.compose import ComposeScreen, editor_command
+from blogtui.ui.editor import editor_command
+from blogtui.ui.screens.compose import ComposeScreen
 from blogtui.ui.screens.identity import IdentityScreen
 from blogtui.ui.widgets.comment_thread import CommentThread
 

@@ -10,14 +10,11 @@ A draft open in another blogtui is shown read-only.
 
 from __future__ import annotations
 
-import os
 import secrets
-import shlex
-import shutil
 import subprocess
 import time
+from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.text import Text
 from textual import getters, on
@@ -39,6 +36,7 @@ from blogtui.core.drafts import (
     quote,
 )
 from blogtui.ui.display import display, display_text
+from blogtui.ui.editor import edit_text, editor_command
 from blogtui.ui.keys import COMPOSE_BINDINGS
 from blogtui.ui.screens.dialogs import ConfirmScreen
 from blogtui.ui.screens.outbox_text import SendRequest, reply_identity, send_summary
@@ -69,23 +67,6 @@ class ReplyTarget:
             draft.blog, draft.article_url, draft.article_title, article_id, draft.parent_id,
             draft.parent_author, None, text or draft.parent_excerpt,
         )  # fmt: skip
-
-
-def editor_command(environ: dict[str, str] | None = None) -> list[str] | None:
-    """$VISUAL, else $EDITOR (split like a shell would), else vi, else nano; None if none."""
-    env = os.environ if environ is None else environ
-    for name in ("VISUAL", "EDITOR"):
-        try:
-            parts = shlex.split(env.get(name, ""))
-        except ValueError:
-            continue
-        if parts:
-            return parts
-    for fallback in ("vi", "nano"):
-        found = shutil.which(fallback)
-        if found:
-            return [found]
-    return None
 
 
 def status_reason(error: DraftError) -> str:
@@ -294,29 +275,16 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
 
     def _run_editor(self, command: list[str], text: str) -> str | None:
         """Run `command` on a hidden copy of `text` in the drafts dir; the edited text or None."""
-        self.store.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        token = secrets.token_hex(4)
-        copy = self.store.root / f".{self.draft.id}.editing-{token}.txt"
-        fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        newline = "\n" if text and not text.endswith("\n") else ""
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text + newline)  # a POSIX text file, as editors expect
-        try:
-            with self.app.suspend():
-                done = subprocess.run([*command, str(copy)], check=False)
-            if done.returncode != 0:
-                self.notify(
-                    f"The editor exited with status {done.returncode}; text unchanged.",
-                    severity="warning",
-                    markup=False,
-                )
-                return None
-            edited = copy.read_bytes().decode("utf-8", errors="replace")
-        finally:
-            _remove(copy)
-        edited = edited.replace("\r\n", "\n")
-        if edited.endswith("\n") and not text.endswith("\n"):
-            edited = edited[:-1]  # the final newline we (or the editor) added
+        copy_name = f".{self.draft.id}.editing-{secrets.token_hex(4)}.txt"
+        with self.app.suspend():
+            status, edited = edit_text(command, text, self.store.root, copy_name)
+        if status != 0:
+            self.notify(
+                f"The editor exited with status {status}; text unchanged.",
+                severity="warning",
+                markup=False,
+            )
+            return None
         return edited
 
     def action_leave(self) -> None:
@@ -379,16 +347,10 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
             lease, self.lease = self.lease, None
             lease.release()
             if kept is None and saver is not None and saver.saved is None:
-                _remove(lease.lock_path)  # a draft never written: nobody else knows its id
+                with suppress(OSError):  # a draft never written: nobody else knows its id
+                    lease.lock_path.unlink(missing_ok=True)
         return kept
 
     def on_unmount(self) -> None:
         """The app is closing with the editor open: save what we can."""
         self._close()
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass
