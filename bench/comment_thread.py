@@ -25,6 +25,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
+from frames import FrameRecorder  # noqa: E402 (bench/ is on sys.path: scripts run from it)
 from textual import events  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 
@@ -57,45 +58,14 @@ def stored_thread(count: int, folder: Path) -> tuple[list[Comment], object]:
     return store.comments_for(article), store.thread_state(article)
 
 
-class BenchApp(App[None]):
-    """One CommentThread; records painted frames (and serialises them, as a driver would)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.frame = asyncio.Event()
-        self.frame_time = 0.0
-        self.frame_text = ""
-        self.paint_times: list[float] = []
+class BenchApp(FrameRecorder, App[None]):
+    """One CommentThread; records painted frames (see frames.py)."""
 
     def compose(self) -> ComposeResult:
         yield CommentThread()
 
     def on_mount(self) -> None:
-        screen = self.screen
-        original = screen._compositor_refresh
-
-        def timed() -> None:
-            start = time.perf_counter()
-            original()
-            self.paint_times.append(time.perf_counter() - start)
-
-        screen._compositor_refresh = timed  # type: ignore[method-assign]
-
-    def _display(self, screen, renderable) -> None:  # type: ignore[override]
-        if renderable is not None and hasattr(renderable, "render_segments"):
-            self.frame_text = renderable.render_segments(self.console)
-            self.frame_time = time.perf_counter()
-            self.frame.set()
-        super()._display(screen, renderable)
-
-
-async def wait_frame(app: BenchApp, marker: str | None = None) -> float:
-    """Wait for the next painted frame (containing `marker`); return its time."""
-    while True:
-        await asyncio.wait_for(app.frame.wait(), 10)
-        app.frame.clear()
-        if marker is None or marker in app.frame_text:
-            return app.frame_time
+        self.time_paints(self.screen)
 
 
 async def run_case(comments: list[Comment], state, presses: int, gap: float) -> dict[str, float]:
@@ -109,7 +79,7 @@ async def run_case(comments: list[Comment], state, presses: int, gap: float) -> 
         app.frame.clear()
         start = time.perf_counter()
         widget.set_thread(comments, state)
-        first = await wait_frame(app, comments[0].author) - start
+        first = await app.wait_frame(comments[0].author) - start
         await asyncio.sleep(0.3)
         latencies: list[float] = []
         paints: list[float] = []
@@ -121,7 +91,7 @@ async def run_case(comments: list[Comment], state, presses: int, gap: float) -> 
             key.set_sender(app)
             sent = time.perf_counter()
             app._driver.send_message(key)
-            latencies.append(await wait_frame(app) - sent)
+            latencies.append(await app.wait_frame() - sent)
             paints.append(app.paint_times[-1] if app.paint_times else float("nan"))
     return {
         "first_ms": first * 1000,

@@ -38,6 +38,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
+from frames import FrameRecorder  # noqa: E402 (bench/ is on sys.path: scripts run from it)
 from textual import events  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.content import Content  # noqa: E402
@@ -104,17 +105,13 @@ def rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-class BenchApp(App[None]):
-    """One list; records painted frames (and serialises them, as a real driver would)."""
+class BenchApp(FrameRecorder, App[None]):
+    """One list; records painted frames (see frames.py)."""
 
     def __init__(self, kind: str, load) -> None:
         super().__init__()
         self.kind = kind
         self.load = load
-        self.frame = asyncio.Event()
-        self.frame_time = 0.0
-        self.frame_text = ""
-        self.paint_times: list[float] = []
 
     def compose(self) -> ComposeResult:
         if self.kind == "rowlist":
@@ -123,31 +120,7 @@ class BenchApp(App[None]):
             yield OptionList()
 
     def on_mount(self) -> None:
-        screen = self.screen
-        original = screen._compositor_refresh
-
-        def timed() -> None:
-            start = time.perf_counter()
-            original()
-            self.paint_times.append(time.perf_counter() - start)
-
-        screen._compositor_refresh = timed  # type: ignore[method-assign]
-
-    def _display(self, screen, renderable) -> None:  # type: ignore[override]
-        if renderable is not None and hasattr(renderable, "render_segments"):
-            self.frame_text = renderable.render_segments(self.console)
-            self.frame_time = time.perf_counter()
-            self.frame.set()
-        super()._display(screen, renderable)
-
-
-async def wait_frame(app: BenchApp, marker: str | None = None) -> float:
-    """Wait for the next painted frame (containing `marker`); return its time."""
-    while True:
-        await asyncio.wait_for(app.frame.wait(), 10)
-        app.frame.clear()
-        if marker is None or marker in app.frame_text:
-            return app.frame_time
+        self.time_paints(self.screen)
 
 
 async def run_case(kind: str, count: int, presses: int, gap: float) -> dict[str, float]:
@@ -169,7 +142,7 @@ async def run_case(kind: str, count: int, presses: int, gap: float) -> dict[str,
             widget = app.query_one(OptionList)
             width = widget.scrollable_content_region.width
             widget.add_options([render(row, width, False) for row in load(ids)])
-        first = await wait_frame(app, FIRST_TITLE) - start
+        first = await app.wait_frame(FIRST_TITLE) - start
         if isinstance(widget, OptionList):
             widget.highlighted = 0
         widget.focus()
@@ -185,7 +158,7 @@ async def run_case(kind: str, count: int, presses: int, gap: float) -> dict[str,
             key.set_sender(app)
             sent = time.perf_counter()
             app._driver.send_message(key)
-            latencies.append(await wait_frame(app) - sent)
+            latencies.append(await app.wait_frame() - sent)
             paints.append(app.paint_times[-1] if app.paint_times else float("nan"))
         cursor = widget.cursor if kind == "rowlist" else widget.highlighted
         assert cursor == min(presses, count - 1), cursor
