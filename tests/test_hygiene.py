@@ -63,6 +63,9 @@ def test_start_up_imports_stay_light():
         "blogtui.core.comments", "blogtui.ui.screens.main", "blogtui.ui.widgets",
     )  # fmt: skip
     assert loaded_after("import blogtui.cli, blogtui.cli.tui, blogtui.ui.app", heavy) == []
+    # `blogtui` alone opens the TUI without building the parser of every subcommand
+    commands = tuple(f"blogtui.cli.{name}" for name in ("feeds", "comments", "drafts", "posting"))
+    assert loaded_after("import blogtui.cli, blogtui.cli.tui", (*commands, "argparse")) == []
 
 
 def test_building_the_parser_loads_no_store_models_or_drafts():

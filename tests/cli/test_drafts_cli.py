@@ -9,22 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from blogtui import cli
-from blogtui.cli import drafts as drafts_cli
 from blogtui.core.config import Identity
 from blogtui.core.draftfile import draft_age
 from blogtui.core.drafts import Draft, DraftStore
 
 ARTICLE = "https://example.org/2024/hallo"
-REGISTERED = drafts_cli in cli.COMMAND_MODULES
-# Until blogtui.cli.drafts is in COMMAND_MODULES, run the real `main` with it appended.
-SHIM = (
-    "import sys\n"
-    "from blogtui import cli\n"
-    "from blogtui.cli import drafts\n"
-    "if drafts not in cli.COMMAND_MODULES: cli.COMMAND_MODULES.append(drafts)\n"
-    "sys.exit(cli.main(sys.argv[1:]))\n"
-)
 
 
 @pytest.fixture
@@ -38,7 +27,7 @@ def store(home: Path) -> DraftStore:
 
 
 def blogtui(home: Path, *args: str, status: int = 0) -> subprocess.CompletedProcess[str]:
-    command = ["-m", "blogtui"] if REGISTERED else ["-c", SHIM]
+    command = ["-m", "blogtui"]
     env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
     env.pop("BLOGTUI_HOME", None)
     result = subprocess.run(
@@ -137,8 +126,4 @@ def test_age(seconds, text):
 
 
 def test_drafts_is_a_registered_command(home):
-    if not REGISTERED:
-        pytest.skip(
-            "blogtui.cli.drafts is not in blogtui.cli.COMMAND_MODULES yet (the lead adds it)"
-        )
     assert "drafts" in blogtui(home, "--help").stdout

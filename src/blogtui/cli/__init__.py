@@ -1,23 +1,32 @@
-"""The `blogtui` command: a thin layer over the core; without a command it opens the TUI."""
+"""The `blogtui` command: a thin layer over the core; without a command it opens the TUI.
+
+`blogtui` with no arguments at all goes straight to the TUI without building the parser (and
+importing the command modules): the reader's first frame waits for whatever runs before it.
+"""
 
 from __future__ import annotations
 
-import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from blogtui import __version__
-from blogtui.cli import comments, drafts, feeds, posting
 from blogtui.cli.output import Output
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import places
 
-COMMAND_MODULES = [feeds, comments, drafts, posting]
-"""Each module adds its subcommands with `register(subparsers)`."""
+if TYPE_CHECKING:
+    import argparse
+
+COMMAND_MODULES = ("feeds", "comments", "drafts", "posting")
+"""Modules of blogtui.cli that add their subcommands with `register(subparsers)`."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="blogtui",
         description="Read blogs and take part in their comment threads, from the terminal.",
@@ -32,17 +41,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the bundled sample blog on 127.0.0.1 in a throwaway home and open it",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(subparsers)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"blogtui.cli.{name}").register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run blogtui; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
     out = Output()
     try:
+        if not arguments:
+            from blogtui.cli.tui import run_tui
+
+            return run_tui(places(), out)
+        args = build_parser().parse_args(arguments)
         if args.demo:
             from blogtui.cli.demo import run_demo
 
