@@ -259,6 +259,16 @@ def print_start(results: dict[str, dict[str, float]], runs: int) -> None:
         )
     for name, r in results.items():
         print(f"    runs {name}: {r['all_first']}")
+    bare_runs = results["bare"]["all_first"]
+    paired = {
+        label: statistics.median(
+            ours / theirs
+            for ours, theirs in zip(results[label]["all_first"], bare_runs, strict=True)
+        )
+        for label in ("1k", "100k")
+    }
+    print(f"  each run against the bare run just before it, median: 1k x{paired['1k']:.2f},"
+          f" 100k x{paired['100k']:.2f}")  # fmt: skip
     ratio = results["100k"]["first"] / bare
     flat = results["100k"]["first"] / results["1k"]["first"]
     verdict = "MET" if ratio <= START_RATIO_TARGET else "MISSED"
