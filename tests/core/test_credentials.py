@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -150,3 +151,55 @@ async def test_wrong_password_message(recorder):
     assert outcome is not None and outcome.state == "rejected"
     assert "application passwords unavailable" in outcome.message
     assert PASSWORD not in repr(outcome)
+
+
+class MemoryKeyring:
+    """A stand-in for the optional `keyring` module (not installed here): its module-level API
+    (get_keyring, get/set/delete_password) over a dict, with a backend priority."""
+
+    def __init__(self, priority: float = 1.0) -> None:
+        self.priority = priority
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_keyring(self) -> MemoryKeyring:
+        return self
+
+    def get_password(self, service: str, name: str) -> str | None:
+        return self.items.get((service, name))
+
+    def set_password(self, service: str, name: str, value: str) -> None:
+        self.items[(service, name)] = value
+
+    def delete_password(self, service: str, name: str) -> None:
+        if (service, name) not in self.items:
+            raise KeyError(name)  # keyring raises PasswordDeleteError
+        del self.items[(service, name)]
+
+
+def test_keyring_holds_credentials_when_it_has_a_usable_backend(tmp_path, monkeypatch):
+    from blogtui.core.posting.credentials import SERVICE
+
+    ring = MemoryKeyring()
+    monkeypatch.setitem(sys.modules, "keyring", ring)
+    store = CredentialStore(tmp_path / "secrets")
+    assert store.keyring is ring and store.warning == ""
+    store.set("https://Blog.Example/2024/post/", "anna", PASSWORD)
+    assert list(ring.items) == [(SERVICE, "https://blog.example")]
+    assert not store.path.exists()  # nothing on disk
+    found = store.get("https://blog.example/other")
+    assert found is not None and found.user == "anna" and found.password.reveal() == PASSWORD
+    store.delete("https://blog.example")
+    store.delete("https://blog.example")  # nothing stored any more: fine
+    assert ring.items == {} and store.get("https://blog.example") is None
+
+
+@pytest.mark.parametrize("broken", ["no backend", "import fails"])
+def test_without_a_usable_keyring_the_private_file_is_used(tmp_path, monkeypatch, broken):
+    if broken == "no backend":
+        monkeypatch.setitem(sys.modules, "keyring", MemoryKeyring(priority=0))
+    else:
+        monkeypatch.setitem(sys.modules, "keyring", None)  # import keyring -> ImportError
+    store = CredentialStore(tmp_path / "secrets")
+    assert store.keyring is None and "not encrypted" in store.warning
+    store.set("https://blog.example", "anna", PASSWORD)
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
