@@ -59,3 +59,16 @@ async def test_the_collector_is_paused_for_start_up_then_keeps_start_up_objects_
         await pilot.pause(0.1)
         assert gc.isenabled() and gc.get_freeze_count() > 0
     assert gc.isenabled() and gc.get_freeze_count() == 0  # all collectable again after exit
+
+
+async def test_a_data_folder_that_cannot_be_made_ends_the_app_with_the_reason(
+    tmp_path, capfd
+) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    where = Places(tmp_path / "config", blocked / "data", tmp_path / "cache")
+    app = build_app(where, config=Config())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2
+    assert "cannot open" in capfd.readouterr().err

@@ -118,6 +118,10 @@ class BlogtuiApp(App[None]):
         except StoreError as error:
             self.exit(return_code=2, message=f"blogtui: {error.message}")
             return False
+        except OSError as error:  # e.g. a data folder that cannot be created
+            reason = f"blogtui: cannot open {self.places.database}: {error}"
+            self.exit(return_code=2, message=reason)
+            return False
         if self.store.recovered_from is not None:
             self.notify(
                 f"The database was damaged; it was moved aside to {self.store.recovered_from}"
