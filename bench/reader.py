@@ -280,36 +280,15 @@ def print_start(results: dict[str, dict[str, float]], runs: int) -> None:
 
 
 def timed_app_class() -> type:
-    """BlogtuiApp that records painted frames, serialised to escape codes as a driver would."""
+    """BlogtuiApp that records painted frames (see frames.py)."""
+    from frames import FrameRecorder
+
     from blogtui.ui.app import BlogtuiApp
 
-    class TimedApp(BlogtuiApp):
+    class TimedApp(FrameRecorder, BlogtuiApp):
         """Keeps the text and time of the last frame, and how long each paint took."""
 
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-            self.frame = asyncio.Event()
-            self.frame_time = 0.0
-            self.frame_text = ""
-            self.paint_times: list[float] = []
-
-        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
-            if renderable is not None and hasattr(renderable, "render_segments"):
-                self.frame_text = renderable.render_segments(self.console)
-                self.frame_time = time.perf_counter()
-                self.frame.set()
-            super()._display(screen, renderable)
-
     return TimedApp
-
-
-async def wait_frame(app, marker: str | None = None, timeout: float = 20) -> float:  # type: ignore[no-untyped-def]
-    """Wait for the next painted frame (containing `marker`); its time."""
-    while True:
-        await asyncio.wait_for(app.frame.wait(), timeout)
-        app.frame.clear()
-        if marker is None or marker in app.frame_text:
-            return app.frame_time
 
 
 def press(app, key: str) -> float:  # type: ignore[no-untyped-def]
@@ -340,16 +319,9 @@ async def open_case(home: Path, scope: str, count: int, presses: int, gap: float
             if getattr(screen, "_started", False):
                 break
         await asyncio.sleep(0.5)
-        paint = screen._compositor_refresh
-
-        def timed_paint() -> None:
-            started = time.perf_counter()
-            paint()
-            app.paint_times.append(time.perf_counter() - started)
-
-        screen._compositor_refresh = timed_paint  # type: ignore[method-assign]
+        app.time_paints(screen)
         sent = press(app, "down")  # feed cursor: "All articles" -> the scope
-        first = await wait_frame(app, f"{scope} · {count}") - sent
+        first = await app.wait_frame(f"{scope} · {count}", timeout=20) - sent
         article_list = screen.query_one("#articles")
         while len(article_list.ids) < count:  # the rest of the ids, behind the first page
             await asyncio.sleep(0.002)
@@ -364,7 +336,7 @@ async def open_case(home: Path, scope: str, count: int, presses: int, gap: float
             await asyncio.sleep(gap)
             app.paint_times.clear()
             sent = press(app, "down")
-            latencies.append(await wait_frame(app) - sent)
+            latencies.append(await app.wait_frame(timeout=20) - sent)
             paints.append(app.paint_times[-1] if app.paint_times else float("nan"))
         assert article_list.cursor == min(presses, count - 1), article_list.cursor
     return {

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from ui_helpers import main_screen, press, settle, wait_for
+from ui_helpers import DemoSite, main_screen, press, settle, wait_for
 
 from blogtui.core.config import Config
 from blogtui.core.models import Article
@@ -29,36 +29,16 @@ GERMAN_POST = 27
 HOSTILE = "[bold red]loud[/] [@click=app.quit]quit[/] \x1b[2J"
 
 
-class Demo:
+class Demo(DemoSite):
     """The demo blog, a store subscribed to it, and the app on that store."""
-
-    def __init__(self, blog: DemoBlog, store: Store, home: Places) -> None:
-        self.blog = blog
-        self.store = store
-        self.home = home
 
     def app(self) -> BlogtuiApp:
         return build_app(self.home, config=Config(fetch_timeout=10.0), store=self.store)
-
-    def article_id(self, post: int) -> int:
-        """The stored article of a demo post."""
-        link = self.blog.post_url(post)
-        ids = self.store.article_ids(None)
-        return next(row.id for row in self.store.article_summaries(ids) if row.link == link)
 
     def article(self, post: int) -> Article:
         article = self.store.get_article(self.article_id(post))
         assert article is not None
         return article
-
-    def comment(self, post: int, text: str, author: str = "Zoë Gast", parent: int = 0) -> None:
-        """Post a comment through the blog's form handler, as a browser would."""
-        form = {
-            "comment_post_ID": str(post), "author": author, "email": "zoe@example.org",
-            "url": "", "comment": text, "comment_parent": str(parent),
-            "akismet_comment_nonce": self.blog.nonce(post), "ak_js": "1",
-        }  # fmt: skip
-        assert self.blog.submit(form).status == 302
 
 
 @pytest.fixture

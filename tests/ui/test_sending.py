@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from textual.pilot import Pilot
-from ui_helpers import main_screen, press, settle
+from ui_helpers import DemoSite, main_screen, press, settle
 
 from blogtui.core.config import Config, Identity
 from blogtui.core.drafts import Draft, DraftStore
@@ -30,11 +30,11 @@ OPEN, CLOSED = 34, 12
 TEXT = "Schöne Grüße aus Köln – „Anführungszeichen“ & äöü ß."
 
 
-class Demo:
+class Demo(DemoSite):
     """The demo blog, a store subscribed to it, and apps on that store."""
 
     def __init__(self, blog: DemoBlog, store: Store, home: Places, client_factory) -> None:
-        self.blog, self.store, self.home = blog, store, home
+        super().__init__(blog, store, home)
         self.client_factory = client_factory
 
     def app(self) -> BlogtuiApp:
@@ -42,20 +42,6 @@ class Demo:
         return build_app(
             self.home, config=config, store=self.store, client_factory=self.client_factory
         )
-
-    def article_id(self, post: int) -> int:
-        link = self.blog.post_url(post)
-        ids = self.store.article_ids(None)
-        return next(row.id for row in self.store.article_summaries(ids) if row.link == link)
-
-    def comment(self, post: int, text: str, parent: int, author: str = "Zoë Gast") -> None:
-        """Post a comment through the blog's form handler, as another reader's browser would."""
-        form = {
-            "comment_post_ID": str(post), "author": author, "email": "zoe@example.org",
-            "url": "", "comment": text, "comment_parent": str(parent),
-            "akismet_comment_nonce": self.blog.nonce(post), "ak_js": "1",
-        }  # fmt: skip
-        assert self.blog.submit(form).status == 302
 
     def texts(self, post: int) -> list[str]:
         return [str(c["content"]) for c in self.blog.comments(post)]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from blogtui.core.paths import Places
+from blogtui.core.store import Store
+from blogtui.demo import DemoBlog
 from blogtui.ui.app import BlogtuiApp
 from blogtui.ui.screens.main import MainScreen
 
@@ -47,3 +50,24 @@ async def wait_for(pilot: Pilot[None], check, seconds: float = 15.0) -> None:
         assert time.monotonic() < deadline, f"condition not met within {seconds} s"
         await settle(pilot)
         await pilot.pause(0.05)
+
+
+class DemoSite:
+    """The demo blog and a store subscribed to it (tests add how they build their app)."""
+
+    def __init__(self, blog: DemoBlog, store: Store, home: Places) -> None:
+        self.blog, self.store, self.home = blog, store, home
+
+    def article_id(self, post: int) -> int:
+        """The stored article of a demo post."""
+        link = self.blog.post_url(post)
+        return self.store.article_ids_by_link([link])[link]
+
+    def comment(self, post: int, text: str, parent: int = 0, author: str = "Zoë Gast") -> None:
+        """Post a comment through the blog's form handler, as another reader's browser would."""
+        form = {
+            "comment_post_ID": str(post), "author": author, "email": "zoe@example.org",
+            "url": "", "comment": text, "comment_parent": str(parent),
+            "akismet_comment_nonce": self.blog.nonce(post), "ak_js": "1",
+        }  # fmt: skip
+        assert self.blog.submit(form).status == 302

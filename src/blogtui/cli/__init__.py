@@ -51,17 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     out = Output()
     try:
-        if not arguments:
-            from blogtui.cli.tui import run_tui
-
-            return run_tui(places(), out)
-        args = build_parser().parse_args(arguments)
-        if args.demo:
+        args = build_parser().parse_args(arguments) if arguments else None
+        if args is not None and args.demo:
             from blogtui.cli.demo import run_demo
 
             return run_demo(out)
-        where = places(args.home)
-        if args.command is None:
+        where = places(args.home if args is not None else None)
+        if args is None or args.command is None:
             from blogtui.cli.tui import run_tui
 
             return run_tui(where, out)

@@ -22,14 +22,10 @@ def open_store(where: Places) -> Store:
     from blogtui.core.store import Store
 
     store = Store(where.database)
-    if store.recovered_from is not None:
+    if store.recovery_note:
         import sys
 
-        print(
-            f"blogtui: the database was damaged; it was moved aside to {store.recovered_from}"
-            " and a new one was started (drafts are untouched)",
-            file=sys.stderr,
-        )
+        print(f"blogtui: {store.recovery_note}", file=sys.stderr)
     return store
 
 

@@ -122,10 +122,9 @@ class BlogtuiApp(App[None]):
             reason = f"blogtui: cannot open {self.places.database}: {error}"
             self.exit(return_code=2, message=reason)
             return False
-        if self.store.recovered_from is not None:
+        if note := self.store.recovery_note:
             self.notify(
-                f"The database was damaged; it was moved aside to {self.store.recovered_from}"
-                " and a new one was started (drafts are untouched).",
+                f"{note[:1].upper()}{note[1:]}.",
                 title="Database recovered",
                 severity="warning",
                 timeout=30,

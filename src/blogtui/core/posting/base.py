@@ -27,6 +27,8 @@ rejected: the server refused this reply (message says why); unavailable: this bl
 to post this way; failed: a network or server failure, worth retrying."""
 
 SENT_STATES = frozenset({"posted", "held"})
+DEADLINE = 30.0
+"""Seconds one posting or lookup exchange with a blog may take in all."""
 MESSAGE_LIMIT = 300
 
 

@@ -19,6 +19,7 @@ import httpx
 from blogtui.core.errors import FeedError
 from blogtui.core.fetch import fetch, parse_retry_after
 from blogtui.core.posting.base import (
+    DEADLINE,
     Poster,
     PostOutcome,
     ReplyRequest,
@@ -28,7 +29,6 @@ from blogtui.core.posting.base import (
 )
 
 PAGE_BYTES = 8 * 2**20
-DEADLINE = 30.0
 FORM_ID = "commentform"
 SKIPPED_TYPES = frozenset({"submit", "button", "image", "reset", "file"})
 _COMMENT_ID = re.compile(r"#comment-(\d+)$")

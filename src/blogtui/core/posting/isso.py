@@ -16,6 +16,7 @@ from blogtui.core.comments.base import Hints
 from blogtui.core.comments.isso import IssoProvider
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.posting.base import (
+    DEADLINE,
     Poster,
     PostOutcome,
     ReplyRequest,
@@ -24,8 +25,6 @@ from blogtui.core.posting.base import (
     server_error,
 )
 from blogtui.core.posting.rest import article_for
-
-DEADLINE = 30.0
 
 
 def new_url(server: str, uri: str) -> str:

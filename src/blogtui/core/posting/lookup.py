@@ -13,9 +13,7 @@ import httpx
 from blogtui.core.comments import NoThread, find_thread, site_of
 from blogtui.core.comments.wordpress import WordPressProvider
 from blogtui.core.models import Article, CommentData
-from blogtui.core.posting.base import normalise
-
-DEADLINE = 30.0
+from blogtui.core.posting.base import DEADLINE, normalise
 
 
 class LookupFailed(Exception):

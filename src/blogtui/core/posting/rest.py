@@ -17,6 +17,7 @@ from blogtui.core.comments.wordpress import WordPressProvider, route
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.models import Article
 from blogtui.core.posting.base import (
+    DEADLINE,
     Poster,
     PostOutcome,
     ReplyRequest,
@@ -26,7 +27,6 @@ from blogtui.core.posting.base import (
 )
 from blogtui.core.posting.credentials import Credential, CredentialError, check_destination
 
-DEADLINE = 30.0
 WRONG_CREDENTIALS = (
     "wrong credentials, or application passwords unavailable (WordPress accepts them only over"
     " https or when the site is in local mode)"

@@ -62,6 +62,16 @@ class StoreBase:
         self.recovered_from = target
 
     @property
+    def recovery_note(self) -> str:
+        """What to tell the user when a damaged database was moved aside on open ("" if not)."""
+        if self.recovered_from is None:
+            return ""
+        return (
+            f"the database was damaged; it was moved aside to {self.recovered_from}"
+            " and a new one was started (drafts are untouched)"
+        )
+
+    @property
     def db(self) -> sqlite3.Connection:
         """This thread's connection."""
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
