@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from blogtui.core.comments.base import Target  # noqa: E402
 from blogtui.core.comments.wordpress import WordPressProvider  # noqa: E402
-from blogtui.core.fetch import make_client  # noqa: E402
+from blogtui.core.feeds.fetch import make_client  # noqa: E402
 
 SLUG = "blogtui-bench-comments"
 SEED = r"""

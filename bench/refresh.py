@@ -276,7 +276,7 @@ def blogtui_child(db: str, base: str, feeds: int, processes: int | None, memory:
     import asyncio
 
     from blogtui.core.config import Config
-    from blogtui.core.refresh import default_processes, refresh_feeds, seen_items
+    from blogtui.core.feeds.refresh import default_processes, refresh_feeds, seen_items
     from blogtui.core.store import Store
 
     store = Store(Path(db))

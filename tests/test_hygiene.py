@@ -33,7 +33,7 @@ def loaded_after(imports: str, names: tuple[str, ...]) -> list[str]:
 
 def test_core_imports_no_ui():
     modules = core_modules()
-    assert "blogtui.core.store" in modules and "blogtui.core.text" in modules
+    assert "blogtui.core.store" in modules and "blogtui.core.text.sanitize" in modules
     imports = f"import importlib\nfor name in {modules!r}: importlib.import_module(name)"
     assert loaded_after(imports, ("textual",)) == []
 
@@ -59,7 +59,7 @@ def test_start_up_imports_stay_light():
     # The first frame waits for these imports: the parsers, HTTP and the main screen's modules
     # load after it (see ui/app.py), and a refactor that pulls one in shows up here first.
     heavy = (
-        "feedparser", "html2text", "httpx", "blogtui.core.fetch", "blogtui.core.posting",
+        "feedparser", "html2text", "httpx", "blogtui.core.feeds.fetch", "blogtui.core.posting",
         "blogtui.core.comments", "blogtui.ui.screens.main", "blogtui.ui.widgets",
     )  # fmt: skip
     assert loaded_after("import blogtui.cli, blogtui.cli.tui, blogtui.ui.app", heavy) == []
@@ -71,8 +71,8 @@ def test_start_up_imports_stay_light():
 def test_building_the_parser_loads_no_store_models_or_drafts():
     # The store and drafts are for subcommands; the TUI opens the store after its first frame.
     heavy = (
-        "blogtui.core.models", "blogtui.core.store", "blogtui.core.drafts",
-        "blogtui.core.draftfile", "blogtui.core.draftio", "blogtui.core.autosave",
+        "blogtui.core.models", "blogtui.core.store", "blogtui.core.drafts.store",
+        "blogtui.core.drafts.file", "blogtui.core.drafts.atomic", "blogtui.core.drafts.autosave",
         "blogtui.core.watch", "sqlite3",
     )  # fmt: skip
     imports = "import blogtui.cli\nblogtui.cli.build_parser().parse_args([])"

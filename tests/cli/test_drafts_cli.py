@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from blogtui.core.config import Identity
-from blogtui.core.draftfile import draft_age
-from blogtui.core.drafts import Draft, DraftStore
+from blogtui.core.drafts.file import draft_age
+from blogtui.core.drafts.store import Draft, DraftStore
 
 ARTICLE = "https://example.org/2024/hallo"
 

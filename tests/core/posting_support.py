@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from blogtui.core.config import Identity
-from blogtui.core.drafts import Draft, DraftStore
+from blogtui.core.drafts.store import Draft, DraftStore
 from blogtui.core.models import Article, EntryData
 from blogtui.core.posting import queue_reply
 from blogtui.core.store import Store

@@ -17,9 +17,9 @@ from blogtui.core.comments import PROVIDERS, Hints, Target, find_thread, load_th
 from blogtui.core.comments.base import FetchedThread
 from blogtui.core.comments.wordpress import MAX_PAGES, WordPressProvider
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.fetch import make_client
+from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.models import Article, CommentData, EntryData
-from blogtui.core.parse import parse_feed
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
 

@@ -13,16 +13,16 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from blogtui.core.discover import (
+from blogtui.core.errors import DiscoveryError
+from blogtui.core.feeds.discover import (
     Discovered,
     fallback_urls,
     find_feed_links,
     looks_like_comments,
     normalize_url,
 )
-from blogtui.core.discover import discover_feed as discover
-from blogtui.core.errors import DiscoveryError
-from blogtui.core.fetch import make_client
+from blogtui.core.feeds.discover import discover_feed as discover
+from blogtui.core.feeds.fetch import make_client
 
 on_module_loop = pytest.mark.asyncio(loop_scope="module")
 """Network tests share the module's event loop, so they can share one client."""

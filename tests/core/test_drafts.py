@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from blogtui.core import draftio
 from blogtui.core.config import Identity
-from blogtui.core.drafts import (
+from blogtui.core.drafts import atomic as draftio
+from blogtui.core.drafts.store import (
     Autosaver,
     Draft,
     DraftLocked,
@@ -27,7 +27,7 @@ from blogtui.core.drafts import (
     quote,
     validate_identity,
 )
-from blogtui.core.drafts import new_id as make_id
+from blogtui.core.drafts.store import new_id as make_id
 
 ARTICLE = "https://example.org/2024/hallo"
 WHO = Identity("Jörg Müller", "joerg@example.org", "https://joerg.example")
@@ -328,7 +328,7 @@ def test_second_lease_is_refused_with_the_holders_pid(store):
         f"""
         import sys
         from pathlib import Path
-        from blogtui.core.drafts import DraftStore
+        from blogtui.core.drafts.store import DraftStore
         with DraftStore(Path({str(store.root)!r})).open_for_edit({draft.id!r}):
             print("locked", flush=True)
             sys.stdin.read()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import blogtui
-from blogtui.core.drafts import Draft, DraftStore
+from blogtui.core.drafts.store import Draft, DraftStore
 
 ROUNDS = 100
 ARTICLE = "https://example.org/2024/absturz"
@@ -31,7 +31,7 @@ WRITER = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from blogtui.core.drafts import Autosaver, DraftStore
+    from blogtui.core.drafts.store import Autosaver, DraftStore
 
     def type_into_the_draft(root, article):
         store = DraftStore(root)

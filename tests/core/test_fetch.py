@@ -14,7 +14,7 @@ import pytest
 from feedserver import FeedServer, Response, gzipped
 
 from blogtui.core.errors import FeedError
-from blogtui.core.fetch import (
+from blogtui.core.feeds.fetch import (
     USER_AGENT,
     FetchResult,
     HTTPStatusError,

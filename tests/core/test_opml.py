@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from blogtui.core.opml import MAX_OPML_BYTES, OpmlError, OpmlFeed, parse_opml, write_opml
+from blogtui.core.feeds.opml import MAX_OPML_BYTES, OpmlError, OpmlFeed, parse_opml, write_opml
 
 NESTED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">

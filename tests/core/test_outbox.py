@@ -14,7 +14,7 @@ import pytest
 from faultproxy import FaultProxy
 from posting_support import OPEN, add_article, make_store, queue
 
-from blogtui.core.fetch import make_client
+from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting import OutboxBusy, send_pending
 from blogtui.core.posting.form import FormPoster
 from blogtui.core.posting.outbox import LOCK_NAME, next_due
@@ -23,7 +23,7 @@ from blogtui.demo import DemoBlog
 LATER = time.time() + 10 * 86400
 CHILD = """
 import sys
-from blogtui.core.drafts import DraftStore
+from blogtui.core.drafts.store import DraftStore
 from blogtui.core.posting import send_sync
 from blogtui.core.store import Store
 send_sync(Store(sys.argv[1]), DraftStore(sys.argv[2]))
@@ -138,7 +138,7 @@ async def test_kill_9_mid_send(proxy, client, tmp_path, mode, resent):
 
 
 async def test_a_second_sender_waits(proxy, client, tmp_path):
-    from blogtui.core.draftio import acquire_lock, release_lock
+    from blogtui.core.drafts.atomic import acquire_lock, release_lock
 
     store, drafts, _ = setup(proxy, tmp_path, "Einer nach dem anderen.")
     child = subprocess.Popen([sys.executable, "-c", _HOLD, str(drafts.root / LOCK_NAME)],
@@ -158,7 +158,7 @@ async def test_a_second_sender_waits(proxy, client, tmp_path):
 _HOLD = """
 import sys, time
 from pathlib import Path
-from blogtui.core.draftio import acquire_lock
+from blogtui.core.drafts.atomic import acquire_lock
 acquire_lock(Path(sys.argv[1]))
 print("locked", flush=True)
 time.sleep(60)

@@ -8,10 +8,10 @@ import time
 import feedparser
 import pytest
 
-from blogtui.core import parse as parse_module
 from blogtui.core.errors import FeedError
-from blogtui.core.parse import ParsedFeed, api_root, parse_feed, scan_prolog
-from blogtui.core.shield import ItemMemory, Shield, leave_out, split_items
+from blogtui.core.feeds import parse as parse_module
+from blogtui.core.feeds.parse import ParsedFeed, api_root, parse_feed, scan_prolog
+from blogtui.core.feeds.shield import ItemMemory, Shield, leave_out, split_items
 
 URL = "http://blog.example/feed/"
 RSS_TYPE = {"content-type": "application/rss+xml; charset=UTF-8"}

@@ -1,4 +1,4 @@
-"""Parse worker processes (core/parseworker.py) and ParsePool's use of them: real processes."""
+"""Parse worker processes (core/feeds/parseworker.py) and ParsePool's use of them."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from blogtui.core import parsepool, parseworker
 from blogtui.core.errors import FeedError
-from blogtui.core.parse import parse_feed
+from blogtui.core.feeds import parsepool, parseworker
+from blogtui.core.feeds.parse import parse_feed
 
 URL = "http://blog.example/feed"
 HTML = b"<!DOCTYPE html><html><head><title>Blog</title></head><body><p>Hi</p></body></html>"
@@ -25,7 +25,7 @@ ENTITIES = (
 )
 NOISY = """
 import os, sys
-from blogtui.core import parseworker
+from blogtui.core.feeds import parseworker
 real = parseworker.parse_job
 def noisy(*job):
     print("noise on stdout", flush=True)

@@ -12,7 +12,7 @@ import pytest
 from posting_support import BUSY, CLOSED, ME, OPEN, add_article, make_store, queue
 
 from blogtui.core.comments import load_thread
-from blogtui.core.fetch import make_client
+from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting import send_pending
 from blogtui.core.posting.form import outcome_of, parse_comment_form
 from blogtui.demo import DemoBlog
@@ -203,7 +203,7 @@ async def test_replies_to_me_after_a_refresh_and_the_cli(blog, client, tmp_path,
 
     where = places(tmp_path / "home")
     from blogtui.cli.common import open_store
-    from blogtui.core.drafts import DraftStore
+    from blogtui.core.drafts.store import DraftStore
 
     store, drafts = open_store(where), DraftStore(where.drafts_dir)
     article = add_article(store, blog.post_url(OPEN))

@@ -9,12 +9,12 @@ from email.utils import formatdate
 import pytest
 from feedserver import Request, Response
 
-from blogtui.core import parsepool
-from blogtui.core import refresh as refresh_module
 from blogtui.core.config import Config
-from blogtui.core.fetch import make_client
-from blogtui.core.parse import parse_feed
-from blogtui.core.refresh import FeedOutcome, backoff, refresh_feeds, refresh_sync
+from blogtui.core.feeds import parsepool
+from blogtui.core.feeds import refresh as refresh_module
+from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.parse import parse_feed
+from blogtui.core.feeds.refresh import FeedOutcome, backoff, refresh_feeds, refresh_sync
 from blogtui.core.store import Store
 
 NOW = 1_700_000_000.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from blogtui.core.render import html_to_text, plain_text
+from blogtui.core.text.html import html_to_text, plain_text
 
 
 def test_german_entities_survive():

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blogtui.core.text import ESCAPE_SYMBOL, MAX_COMBINING, clean, transliterate
+from blogtui.core.text.sanitize import ESCAPE_SYMBOL, MAX_COMBINING, clean, transliterate
 
 FORBIDDEN = {"Cc", "Cf", "Cs"}
 

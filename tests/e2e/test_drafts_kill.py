@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from blogtui.core.drafts import Draft, DraftStore, Unreadable
+from blogtui.core.drafts.store import Draft, DraftStore, Unreadable
 from blogtui.demo import DemoBlog
 
 BLOGTUI = shutil.which("blogtui")

@@ -10,9 +10,9 @@ import pytest
 
 from blogtui.core.comments import PROVIDERS, Hints, load_thread
 from blogtui.core.comments.tree import build_tree, flatten
-from blogtui.core.fetch import make_client
+from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.models import Article
-from blogtui.core.parse import parse_feed
 from blogtui.core.store import Store
 
 

@@ -19,8 +19,8 @@ from wordpress_site import wp_option, wp_php
 
 from blogtui.core.comments.wordpress import route
 from blogtui.core.config import Identity
-from blogtui.core.drafts import DraftStore
-from blogtui.core.fetch import make_client
+from blogtui.core.drafts.store import DraftStore
+from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article, EntryData
 from blogtui.core.posting import Credential, RestPoster, Secret, queue_reply, send_pending
 from blogtui.core.store import Store

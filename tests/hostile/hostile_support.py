@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 from feedserver import FeedServer, Response
 
 from blogtui.core.config import Config
+from blogtui.core.feeds.refresh import RefreshSummary, refresh_feeds
 from blogtui.core.models import Feed
-from blogtui.core.refresh import RefreshSummary, refresh_feeds
 from blogtui.core.store import Store
 
 DATA = Path(__file__).parent / "data"

@@ -22,8 +22,8 @@ from hostile_support import (
     titles,
 )
 
-from blogtui.core.render import html_to_text
 from blogtui.core.store import Store
+from blogtui.core.text.html import html_to_text
 
 CASES = case_names("xml_") + case_names("trap_") + case_names("enc_")
 LOCAL_FILES = [Path("/etc/hostname"), Path("/etc/passwd")]

@@ -22,9 +22,9 @@ import pytest
 from feedserver import FeedServer, Response
 from hostile_support import config
 
-import blogtui.core.refresh as refresh_module
-from blogtui.core.render import html_to_text
+import blogtui.core.feeds.refresh as refresh_module
 from blogtui.core.store import Store
+from blogtui.core.text.html import html_to_text
 from blogtui.ui.display import display
 
 CACHE = Path.home() / ".cache" / "blogtui-tests"

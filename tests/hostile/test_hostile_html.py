@@ -11,8 +11,8 @@ from feedserver import FeedServer
 from hostile_support import config, peak_rss_mb, refresh, rss, screen_dump, settle
 
 from blogtui.core.paths import Places
-from blogtui.core.render import MAX_TEXT, html_to_text
 from blogtui.core.store import Store
+from blogtui.core.text.html import MAX_TEXT, html_to_text
 from blogtui.ui.app import build_app
 from blogtui.ui.browser import RefusedLink, checked_url
 

@@ -136,7 +136,7 @@ async def test_429_with_odd_retry_after(value: str, feed_server: FeedServer, sto
 
 async def refresh_unforced(store: Store, feed_id: int) -> bool:
     """Refresh without force; True when the feed was skipped."""
-    from blogtui.core.refresh import refresh_feeds
+    from blogtui.core.feeds.refresh import refresh_feeds
 
     feed = store.get_feed(feed_id)
     assert feed is not None

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blogtui.core.errors import FeedError
-from blogtui.core.parse import parse_feed
-from blogtui.core.render import html_to_text
+from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.store import Store
+from blogtui.core.text.html import html_to_text
 
 FRAGMENTS = [
     b'<?xml version="1.0" encoding="utf-8"?>', b'<?xml version="1.0" encoding="utf-16"?>',

@@ -25,8 +25,8 @@ import httpx
 import pytest
 
 from blogtui.core.config import Identity
-from blogtui.core.drafts import Draft, DraftStore
-from blogtui.core.fetch import make_client
+from blogtui.core.drafts.store import Draft, DraftStore
+from blogtui.core.feeds.fetch import make_client
 from blogtui.core.paths import Places, places
 from blogtui.core.posting import poster_chooser, queue_reply, send_pending
 from blogtui.core.posting.base import ReplyRequest

@@ -13,7 +13,7 @@ import pytest
 from ui_helpers import HOSTILE_TITLE
 
 from blogtui.core.config import Config
-from blogtui.core.fetch import ACCEPT, USER_AGENT
+from blogtui.core.feeds.fetch import ACCEPT, USER_AGENT
 from blogtui.core.models import EntryData
 from blogtui.core.paths import Places, places
 from blogtui.core.store import Store

@@ -9,8 +9,8 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.message import Message
 
+from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.models import Comment, ThreadState
-from blogtui.core.parse import parse_feed
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
 from blogtui.ui.comment_loading import load_thread_sync

@@ -14,9 +14,9 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from ui_helpers import main_screen, press, settle
 
-from blogtui.core import drafts as drafts_module
 from blogtui.core.config import Config, Identity, load_config
-from blogtui.core.drafts import Draft, DraftStore
+from blogtui.core.drafts import store as drafts_module
+from blogtui.core.drafts.store import Draft, DraftStore
 from blogtui.core.models import Comment
 from blogtui.core.paths import Places
 from blogtui.ui.app import BlogtuiApp

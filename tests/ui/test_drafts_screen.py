@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 from ui_helpers import main_screen, press, settle
 
 from blogtui.core.config import Config, Identity
-from blogtui.core.drafts import Draft, DraftStore, Unreadable
+from blogtui.core.drafts.store import Draft, DraftStore, Unreadable
 from blogtui.core.paths import Places
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp

@@ -12,9 +12,9 @@ from textual.pilot import Pilot
 from ui_helpers import DemoSite, main_screen, press, settle, wait_for
 
 from blogtui.core.config import Config
+from blogtui.core.feeds.refresh import refresh_sync
 from blogtui.core.models import Article
 from blogtui.core.paths import Places
-from blogtui.core.refresh import refresh_sync
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
 from blogtui.ui import comment_loading

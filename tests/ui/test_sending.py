@@ -11,9 +11,9 @@ from textual.pilot import Pilot
 from ui_helpers import DemoSite, main_screen, press, settle
 
 from blogtui.core.config import Config, Identity
-from blogtui.core.drafts import Draft, DraftStore
+from blogtui.core.drafts.store import Draft, DraftStore
+from blogtui.core.feeds.refresh import refresh_sync
 from blogtui.core.paths import Places
-from blogtui.core.refresh import refresh_sync
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
 from blogtui.ui.app import BlogtuiApp, build_app

@@ -49,7 +49,7 @@ def transient_article(url: str) -> Article:
 def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui comments URL`."""
     from blogtui.core.comments import find_thread, load_thread
-    from blogtui.core.fetch import make_client
+    from blogtui.core.feeds.fetch import make_client
 
     url = args.url.strip()
     if not url.lower().startswith(("http://", "https://")):
@@ -88,7 +88,7 @@ def show(
 ) -> int:
     """Print the heading and the thread."""
     from blogtui.core.comments.tree import build_tree, flatten
-    from blogtui.core.text import clean
+    from blogtui.core.text.sanitize import clean
 
     count = len({c.key for c in comments})
     noun = "comment" if count == 1 else "comments"
@@ -107,8 +107,8 @@ def show(
 
 def render(comment: Comment | CommentData, depth: int, orphan: bool = False) -> str:
     """One comment as text: `author · date`, then its text, indented by depth."""
-    from blogtui.core.render import html_to_text
-    from blogtui.core.text import clean
+    from blogtui.core.text.html import html_to_text
+    from blogtui.core.text.sanitize import clean
 
     indent = INDENT * depth
     author = clean(comment.author, limit=80) or "Anonymous"

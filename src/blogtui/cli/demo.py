@@ -52,7 +52,7 @@ def sweep_stale_homes(folder: Path | None = None) -> list[Path]:
 
 def run_demo(out: Output) -> int:
     """Start the demo blog, subscribe a fresh home to it, open the app, clean up on exit."""
-    from blogtui.core.refresh import refresh_sync
+    from blogtui.core.feeds.refresh import refresh_sync
     from blogtui.demo import DemoBlog
 
     sweep_stale_homes()

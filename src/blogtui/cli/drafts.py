@@ -14,7 +14,7 @@ from blogtui.cli.output import Output
 from blogtui.core.paths import Places
 
 if TYPE_CHECKING:
-    from blogtui.core.drafts import Draft, DraftStore
+    from blogtui.core.drafts.store import Draft, DraftStore
 
 EXCERPT = 60
 
@@ -42,8 +42,8 @@ def cmd_drafts(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 def cmd_list(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui drafts`: every draft with its state, age, target and first line."""
-    from blogtui.core.draftfile import draft_age, draft_target
-    from blogtui.core.drafts import DraftStore, Unreadable
+    from blogtui.core.drafts.file import draft_age, draft_target
+    from blogtui.core.drafts.store import DraftStore, Unreadable
 
     listing = DraftStore(where.drafts_dir).list()
     if not listing:
@@ -66,7 +66,7 @@ def cmd_list(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 
 def _load(store: DraftStore, draft_id: str) -> Draft:
-    from blogtui.core.drafts import DraftError, DraftNotFound
+    from blogtui.core.drafts.store import DraftError, DraftNotFound
 
     try:
         return store.load(draft_id)
@@ -81,8 +81,8 @@ def _load(store: DraftStore, draft_id: str) -> Draft:
 
 def cmd_show(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui drafts show ID`: the draft's header and text."""
-    from blogtui.core.draftfile import format_draft
-    from blogtui.core.drafts import DraftStore
+    from blogtui.core.drafts.file import format_draft
+    from blogtui.core.drafts.store import DraftStore
 
     store = DraftStore(where.drafts_dir)
     draft = _load(store, args.id)
@@ -94,7 +94,7 @@ def cmd_show(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 def cmd_rm(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui drafts rm ID`: delete a draft."""
-    from blogtui.core.drafts import DraftStore
+    from blogtui.core.drafts.store import DraftStore
 
     store = DraftStore(where.drafts_dir)
     store.delete(args.id)

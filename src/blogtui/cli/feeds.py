@@ -37,8 +37,8 @@ def register(subparsers: Any) -> None:
 
 def cmd_add(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui add URL`."""
-    from blogtui.core.discover import discover_feed
-    from blogtui.core.fetch import make_client
+    from blogtui.core.feeds.discover import discover_feed
+    from blogtui.core.feeds.fetch import make_client
 
     config = config_of(where)
 
@@ -85,7 +85,7 @@ def cmd_feeds(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 def cmd_import(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui import FILE.opml`."""
-    from blogtui.core.opml import parse_opml
+    from blogtui.core.feeds.opml import parse_opml
 
     try:
         data = args.file.read_bytes()
@@ -103,7 +103,7 @@ def cmd_import(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 def cmd_export(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui export [FILE]`."""
-    from blogtui.core.opml import OpmlFeed, write_opml
+    from blogtui.core.feeds.opml import OpmlFeed, write_opml
 
     store = open_store(where)
     document = write_opml(
@@ -134,7 +134,7 @@ def cmd_refresh(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 
 def _refresh(store: Any, feeds: list[Any], config: Any, out: Output) -> int:
-    from blogtui.core.refresh import refresh_sync
+    from blogtui.core.feeds.refresh import refresh_sync
 
     done = 0
 

@@ -19,7 +19,7 @@ class Output:
 
     @staticmethod
     def _safe(text: str, stream: TextIO, multiline: bool) -> str:
-        from blogtui.core.text import clean, transliterate
+        from blogtui.core.text.sanitize import clean, transliterate
 
         lines = [clean(line) for line in text.split("\n")] if multiline else [clean(text)]
         safe = "\n".join(lines)
@@ -32,7 +32,7 @@ class Output:
 
     def block(self, text: str) -> None:
         """Print sanitised multi-line text, keeping each line's indentation."""
-        from blogtui.core.text import clean, transliterate
+        from blogtui.core.text.sanitize import clean, transliterate
 
         lines = []
         for line in text.split("\n"):

@@ -14,7 +14,7 @@ from blogtui.core.paths import Places
 # core.posting (httpx), core.drafts and core.watch (the store) are imported by the commands that
 # use them: every `blogtui` run, the reader's included, imports this module to build the parser.
 if TYPE_CHECKING:
-    from blogtui.core.drafts import Draft
+    from blogtui.core.drafts.store import Draft
     from blogtui.core.posting import SendResult
 
 EXCERPT = 70
@@ -62,7 +62,7 @@ def describe(result: SendResult) -> str:
 
 def cmd_send(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui send`: one line per reply; exit 1 when any was refused or failed."""
-    from blogtui.core.drafts import DraftStore
+    from blogtui.core.drafts.store import DraftStore
     from blogtui.core.posting import poster_chooser, send_sync
 
     store = open_store(where)

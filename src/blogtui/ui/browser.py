@@ -5,7 +5,7 @@ from __future__ import annotations
 import webbrowser
 from urllib.parse import urlsplit
 
-from blogtui.core.text import clean
+from blogtui.core.text.sanitize import clean
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 """The only schemes ever passed to the browser."""

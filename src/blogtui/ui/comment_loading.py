@@ -16,7 +16,7 @@ ClientFactory = Callable[[], httpx.AsyncClient]
 
 
 def _default_client() -> httpx.AsyncClient:
-    from blogtui.core.fetch import make_client
+    from blogtui.core.feeds.fetch import make_client
 
     return make_client(4)
 

@@ -8,7 +8,7 @@ import sys
 
 from rich.text import Text
 
-from blogtui.core.text import clean, transliterate
+from blogtui.core.text.sanitize import clean, transliterate
 
 
 @functools.cache

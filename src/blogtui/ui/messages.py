@@ -9,7 +9,7 @@ from typing import Any
 from textual.message import Message
 
 from blogtui.core.models import Article, Comment, Feed, ThreadState
-from blogtui.core.render import RenderedText
+from blogtui.core.text.html import RenderedText
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from blogtui.core.errors import CommentsUnavailable, FeedError
-from blogtui.core.fetch import FetchResult, HTTPStatusError, fetch
+from blogtui.core.feeds.fetch import FetchResult, HTTPStatusError, fetch
 from blogtui.core.models import Article, CommentData
 
 MAX_BYTES = 8 * 2**20

@@ -19,8 +19,8 @@ import httpx
 
 from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Page, Target, get
 from blogtui.core.errors import CommentsUnavailable
+from blogtui.core.feeds.parse import scan_prolog
 from blogtui.core.models import Article, CommentData
-from blogtui.core.parse import scan_prolog
 
 FEED_LIMIT = 10
 """WordPress's comment feeds show at most this many comments (its `posts_per_rss`)."""

@@ -16,7 +16,7 @@ from typing import Literal
 import httpx
 
 from blogtui.core.config import Identity
-from blogtui.core.text import clean
+from blogtui.core.text.sanitize import clean
 
 State = Literal[
     "posted", "held", "duplicate", "flood", "closed", "rejected", "unavailable", "failed"

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import httpx
 
 from blogtui.core.errors import FeedError
-from blogtui.core.fetch import fetch, parse_retry_after
+from blogtui.core.feeds.fetch import fetch, parse_retry_after
 from blogtui.core.posting.base import (
     DEADLINE,
     Poster,

@@ -28,9 +28,9 @@ from typing import Any
 import httpx
 
 from blogtui.core.config import Identity
-from blogtui.core.draftfile import Draft, DraftError, DraftNotFound
-from blogtui.core.draftio import acquire_lock, release_lock
-from blogtui.core.drafts import DraftStore
+from blogtui.core.drafts.atomic import acquire_lock, release_lock
+from blogtui.core.drafts.file import Draft, DraftError, DraftNotFound
+from blogtui.core.drafts.store import DraftStore
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.models import Article, CommentData, OutboxItem
 from blogtui.core.posting.base import Poster, PostOutcome, ReplyRequest
@@ -141,7 +141,7 @@ async def send_pending(
 
 def send_sync(store: Any, drafts: DraftStore, **options: Any) -> list[SendResult]:
     """`send_pending` for callers without an event loop, with a client of its own."""
-    from blogtui.core.fetch import make_client
+    from blogtui.core.feeds.fetch import make_client
 
     async def run() -> list[SendResult]:
         async with make_client(4) as client:

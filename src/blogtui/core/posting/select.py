@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from blogtui.core.comments import site_of
-from blogtui.core.draftfile import Draft
+from blogtui.core.drafts.file import Draft
 from blogtui.core.posting.base import Poster
 from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.posting.form import FormPoster

@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from blogtui.core.config import Identity
-from blogtui.core.drafts import (
+from blogtui.core.drafts.store import (
     Autosaver,
     Draft,
     DraftError,

@@ -113,7 +113,7 @@ class AddFeedScreen(PromptScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="discover")
     def _discover(self, url: str) -> None:
         """Discovery in a thread with its own loop, so parsing never stalls the UI."""
-        from blogtui.core.discover import discover_feed
+        from blogtui.core.feeds.discover import discover_feed
 
         async def run() -> object:
             async with self.client_factory() as client:

@@ -23,8 +23,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-from blogtui.core.draftfile import draft_age, draft_target
-from blogtui.core.drafts import (
+from blogtui.core.drafts.file import draft_age, draft_target
+from blogtui.core.drafts.store import (
     Draft,
     DraftError,
     DraftListing,

@@ -160,7 +160,7 @@ class FeedActions(_Base):
     @work(thread=True, exit_on_error=False, group="refresh")
     def _refresh(self, feeds: list[Feed]) -> None:
         """refresh_feeds on its own event loop, in a thread: the UI loop never waits on it."""
-        from blogtui.core.refresh import refresh_feeds
+        from blogtui.core.feeds.refresh import refresh_feeds
 
         app = self.blogtui
 

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from blogtui.core.config import Config, Identity, save_config, with_identity
-from blogtui.core.drafts import validate_identity
+from blogtui.core.drafts.store import validate_identity
 from blogtui.ui.display import display, display_text
 from blogtui.ui.screens.dialogs import Dialog
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from blogtui.core.config import Identity
 
 if TYPE_CHECKING:
-    from blogtui.core.drafts import Draft
+    from blogtui.core.drafts.store import Draft
     from blogtui.core.posting import SendResult
 
 SHOWN = {

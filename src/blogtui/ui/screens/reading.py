@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 
-from blogtui.core.render import RenderedText, html_to_text
+from blogtui.core.text.html import RenderedText, html_to_text
 from blogtui.ui import messages
 from blogtui.ui.browser import RefusedLink, checked_url, open_in_browser
 from blogtui.ui.display import display

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 from blogtui.core.models import Article, Comment
-from blogtui.core.render import html_to_text
+from blogtui.core.text.html import html_to_text
 from blogtui.core.watch import my_comments, replies_to_me
 from blogtui.ui.comment_loading import load_thread_sync
 from blogtui.ui.display import display_text, glyph

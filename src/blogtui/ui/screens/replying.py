@@ -17,14 +17,14 @@ from textual.message import Message
 
 from blogtui.core.config import Identity
 from blogtui.core.models import Article, Comment
-from blogtui.core.render import html_to_text
+from blogtui.core.text.html import html_to_text
 from blogtui.ui import messages
 from blogtui.ui.widgets.comment_thread import CommentThread
 
 # The reply editor, the drafts screen and core.drafts are imported where they are used: they
 # cost start-up time and most sessions never reply.
 if TYPE_CHECKING:
-    from blogtui.core.drafts import Draft, DraftStore
+    from blogtui.core.drafts.store import Draft, DraftStore
     from blogtui.ui.screens.compose import ReplyTarget
     from blogtui.ui.screens.drafts_screen import DraftChoice
     from blogtui.ui.screens.main import MainScreen
@@ -99,7 +99,7 @@ class Replying(_Base):
     @property
     def drafts(self) -> DraftStore:
         """The drafts directory."""
-        from blogtui.core.drafts import DraftStore
+        from blogtui.core.drafts.store import DraftStore
 
         return DraftStore(self.blogtui.places.drafts_dir)
 
@@ -123,7 +123,7 @@ class Replying(_Base):
     @work(thread=True, exclusive=True, exit_on_error=False, group="reply")
     def _prepare_reply(self, article_id: int, comment: Comment | None) -> None:
         """Load the article and look for a draft to resume (file and database work)."""
-        from blogtui.core.drafts import DraftError
+        from blogtui.core.drafts.store import DraftError
 
         store = self.blogtui.store
         article = store.get_article(article_id)
@@ -242,7 +242,7 @@ class Replying(_Base):
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft-marks")
     def mark_drafts(self) -> None:
         """Find the articles with a draft; the list marks them ✎."""
-        from blogtui.core.drafts import Draft, DraftError
+        from blogtui.core.drafts.store import Draft, DraftError
 
         try:
             listing = self.drafts.list()

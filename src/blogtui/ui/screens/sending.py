@@ -28,7 +28,7 @@ from blogtui.ui.display import display
 from blogtui.ui.screens.outbox_text import BROWSER_STATES, SentReply, comments_url, toast
 
 if TYPE_CHECKING:
-    from blogtui.core.drafts import Draft
+    from blogtui.core.drafts.store import Draft
     from blogtui.core.posting import SendResult
     from blogtui.ui.screens.main import MainScreen
 
@@ -82,7 +82,7 @@ class Sending(_Base):
 
     @work(thread=True, exit_on_error=False, group="queue")
     def _queue(self, draft: Draft, article_id: int | None) -> None:
-        from blogtui.core.drafts import DraftError
+        from blogtui.core.drafts.store import DraftError
         from blogtui.core.posting import queue_reply
 
         store = self.blogtui.store
@@ -160,7 +160,7 @@ class Sending(_Base):
 
     def _report(self, result: SendResult) -> SentReply:
         """A result with its article (id, title, URL) for the toast and the thread reload."""
-        from blogtui.core.drafts import DraftError
+        from blogtui.core.drafts.store import DraftError
 
         item = self.blogtui.store.outbox_item(result.draft_id)
         draft: Draft | None = None

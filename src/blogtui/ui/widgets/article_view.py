@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from blogtui.core.models import Article, Comment, ThreadState
-from blogtui.core.render import RenderedText
+from blogtui.core.text.html import RenderedText
 from blogtui.ui.display import display_text
 from blogtui.ui.keys import READER_BINDINGS, THREAD_BINDINGS
 from blogtui.ui.widgets.comment_thread import CommentThread

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len, chop_cells
 
 from blogtui.core.models import Comment, ThreadState
-from blogtui.core.render import plain_text
-from blogtui.core.text import clean, transliterate
+from blogtui.core.text.html import plain_text
+from blogtui.core.text.sanitize import clean, transliterate
 from blogtui.ui.display import glyph, terminal_encoding
 
 MAX_INDENT = 12

@@ -25,7 +25,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from blogtui.core.models import Comment, ThreadState
-from blogtui.core.text import clean
+from blogtui.core.text.sanitize import clean
 from blogtui.ui.widgets.comment_layout import (
     MAX_INDENT,
     Entry,

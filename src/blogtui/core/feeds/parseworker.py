@@ -1,6 +1,6 @@
 """A parse worker process: parses the feed bodies ParsePool sends it over a pipe.
 
-ParsePool (core/parsepool.py) runs `python -P -m blogtui.core.parseworker` with its stdin and
+ParsePool (parsepool.py) runs `python -P -m blogtui.core.feeds.parseworker` with its stdin and
 stdout as pipes. The worker moves the pipes to private descriptors and points fds 0-2 at
 /dev/null, so nothing it prints can reach a terminal or break the protocol. It sends READY, then
 answers one job at a time until its input ends (so a parent that dies leaves no worker behind).
@@ -21,8 +21,8 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from blogtui.core.errors import FeedError
-from blogtui.core.parse import ParsedFeed, parse_feed
-from blogtui.core.shield import leave_out
+from blogtui.core.feeds.parse import ParsedFeed, parse_feed
+from blogtui.core.feeds.shield import leave_out
 
 Parsed = tuple[ParsedFeed, frozenset[bytes] | None, int]
 """A job's result: the parsed feed, the digests of all its items, how many bytes were parsed."""

@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from blogtui.core.text import clean
+from blogtui.core.text.sanitize import clean
 
 MAX_HTML = 2_000_000
 """Characters of HTML rendered; the rest is cut."""

@@ -24,9 +24,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from blogtui.core.autosave import Autosaver
 from blogtui.core.config import Identity
-from blogtui.core.draftfile import (
+from blogtui.core.drafts.atomic import (
+    LOCK_SUFFIX,
+    acquire_lock,
+    ensure_private_dir,
+    fsync_dir,
+    is_temporary,
+    release_lock,
+    remove_stale_temporary,
+    write_atomic,
+)
+from blogtui.core.drafts.autosave import Autosaver
+from blogtui.core.drafts.file import (
     MAX_DRAFT_BYTES,
     SCHEMA_VERSION,
     Draft,
@@ -38,16 +48,6 @@ from blogtui.core.draftfile import (
     parse_draft,
     quote,
     validate_identity,
-)
-from blogtui.core.draftio import (
-    LOCK_SUFFIX,
-    acquire_lock,
-    ensure_private_dir,
-    fsync_dir,
-    is_temporary,
-    release_lock,
-    remove_stale_temporary,
-    write_atomic,
 )
 
 __all__ = [

@@ -14,7 +14,7 @@ import secrets
 import time
 from pathlib import Path
 
-from blogtui.core.draftfile import DraftError, DraftLocked
+from blogtui.core.drafts.file import DraftError, DraftLocked
 
 TEMP_SUFFIX = ".tmp"
 LOCK_SUFFIX = ".lock"

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from blogtui.core.config import Identity
 from blogtui.core.errors import BlogtuiError
-from blogtui.core.text import clean
+from blogtui.core.text.sanitize import clean
 
 SCHEMA_VERSION = 1
 """The draft file format version written in the `Schema` header."""

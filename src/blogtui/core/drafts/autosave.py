@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from blogtui.core.draftfile import Draft, DraftError
+from blogtui.core.drafts.file import Draft, DraftError
 
 if TYPE_CHECKING:
-    from blogtui.core.drafts import DraftStore
+    from blogtui.core.drafts.store import DraftStore
 
 
 class Autosaver:

@@ -4,7 +4,7 @@ feedparser only ever sees a BytesIO (never a str, which it may treat as a URL or
 Documents declaring XML entities are refused before parsing. HTML sanitising and relative-URI
 resolution are off (blogtui renders and sanitises text itself), which halves feedparser's time;
 large CDATA blocks of article HTML are also kept out of feedparser's per-character work (see
-core/shield.py) and put back afterwards.
+core/feeds/shield.py) and put back afterwards.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from urllib.parse import urljoin
 import feedparser
 
 from blogtui.core.errors import FeedError
+from blogtui.core.feeds.shield import Shield
 from blogtui.core.models import EntryData
-from blogtui.core.shield import Shield
 
 MAX_ENTRIES = 2000
 """At most this many entries are kept from one feed (the first ones, newest in practice)."""

@@ -1,7 +1,7 @@
 """Parsing feed bodies off the event loop: in threads, or in worker processes for big refreshes.
 
 feedparser is pure Python, so threads share one core. A refresh that parses a lot starts a few
-worker processes (core/parseworker.py, fresh interpreters: never a fork, the app has threads)
+worker processes (core/feeds/parseworker.py, fresh interpreters: never a fork, the app has threads)
 once it has parsed PROCESS_AFTER_BYTES, and keeps using threads until every worker is up, so a
 small refresh never waits for a process. Each worker is fed over its own pipes by one thread of
 a small pool, whose blocking I/O leaves the event loop and the GIL free. The workers are plain
@@ -28,8 +28,8 @@ from typing import Any
 
 import blogtui
 from blogtui.core.errors import FeedError
-from blogtui.core.parse import ParsedFeed, parse_feed
-from blogtui.core.parseworker import (
+from blogtui.core.feeds.parse import ParsedFeed, parse_feed
+from blogtui.core.feeds.parseworker import (
     MAX_FRAME,
     READY,
     Parsed,
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 PROCESS_AFTER_BYTES = 3 * 2**20
 """Worker processes start once a refresh has parsed this much (about half a second of work)."""
 MAX_PROCESSES = 4
-WORKER_ARGS = ["-P", "-m", "blogtui.core.parseworker"]
+WORKER_ARGS = ["-P", "-m", "blogtui.core.feeds.parseworker"]
 """A worker's command line after sys.executable (-P: the working directory is not imported)."""
 STOP_SECONDS = 2.0
 """How long a worker whose input was closed may take to exit before it is killed."""

@@ -18,8 +18,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from blogtui.core.errors import DiscoveryError, FeedError
-from blogtui.core.fetch import FetchResult, HTTPStatusError, fetch
-from blogtui.core.parse import parse_feed
+from blogtui.core.feeds.fetch import FetchResult, HTTPStatusError, fetch
+from blogtui.core.feeds.parse import parse_feed
 
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
 MAX_CANDIDATES = 8

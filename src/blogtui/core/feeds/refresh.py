@@ -25,7 +25,7 @@ import httpx
 
 from blogtui.core.config import Config
 from blogtui.core.errors import FeedError
-from blogtui.core.fetch import (
+from blogtui.core.feeds.fetch import (
     RETRY_STATUSES,
     FetchResult,
     HTTPStatusError,
@@ -33,10 +33,10 @@ from blogtui.core.fetch import (
     make_client,
     status_phrase,
 )
+from blogtui.core.feeds.parse import ParsedFeed, parse_feed
+from blogtui.core.feeds.parsepool import ParsePool, default_processes
+from blogtui.core.feeds.shield import ItemMemory
 from blogtui.core.models import Feed
-from blogtui.core.parse import ParsedFeed, parse_feed
-from blogtui.core.parsepool import ParsePool, default_processes
-from blogtui.core.shield import ItemMemory
 
 log = logging.getLogger(__name__)
 

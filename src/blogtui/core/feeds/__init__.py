@@ -1,0 +1,1 @@
+"""Feeds: fetching, discovery, parsing (in worker processes for big refreshes), refresh, OPML."""
