@@ -18,14 +18,14 @@ import re
 import secrets
 import threading
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from time import monotonic
 from types import TracebackType
 
 from blogtui.demo.content import COMMENTS, POSTS, Comment, Post
 from blogtui.demo.pages import View
-from blogtui.demo.server import DemoHandler, DemoServer
+from blogtui.demo.server import DemoHandler, DemoServer, Submission
 
 __all__ = ["DemoBlog", "Submission"]
 
@@ -35,18 +35,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Characters XML cannot carry; browsers never send them, so drop them."""
 _ALLOWED_TAG = re.compile(r"&lt;(/?)(b|strong|em|i|code|q|s|del|cite|blockquote)&gt;")
 _ALLOWED_LINK = re.compile(r'&lt;a href="(https?://[^"<>\s]+)"&gt;(.*?)&lt;/a&gt;')
-
-
-@dataclass(frozen=True)
-class Submission:
-    """What ``wp-comments-post.php`` answers to one form post."""
-
-    status: int
-    """HTTP status: 302 on success, else the status WordPress gives the error."""
-    location: str = ""
-    """Redirect target on success."""
-    message: str = ""
-    """The error as HTML (shown on ``wp_die()``'s page); empty on success."""
 
 
 class DemoBlog:

@@ -13,19 +13,17 @@ import socket
 import struct
 import threading
 import zlib
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from blogtui.demo import feeds, pages, rest
 from blogtui.demo.content import Comment, Post
 from blogtui.demo.pages import View
-
-if TYPE_CHECKING:
-    from blogtui.demo import DemoBlog
 
 _POST_PATH = re.compile(r"^/([a-z0-9-]+)(/feed(/rss2|/atom)?)?(/?)$")
 _IMAGE_PATH = "/wp-content/uploads/2026/03/hinterhof-werkstatt.png"
@@ -36,14 +34,57 @@ _NO_CACHE = {
 _MAX_BODY = 1 << 20
 
 
+@dataclass(frozen=True)
+class Submission:
+    """What ``wp-comments-post.php`` answers to one form post."""
+
+    status: int
+    """HTTP status: 302 on success, else the status WordPress gives the error."""
+    location: str = ""
+    """Redirect target on success."""
+    message: str = ""
+    """The error as HTML (shown on ``wp_die()``'s page); empty on success."""
+
+
+class Blog(Protocol):
+    """What the server asks of the blog it serves (``blogtui.demo.DemoBlog`` is the one)."""
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        ...
+
+    def view(self) -> View:
+        """A consistent snapshot of posts and approved comments for rendering."""
+        ...
+
+    def log(self, request_line: str) -> None:
+        """Remember one served request."""
+        ...
+
+    def take_failure(self) -> tuple[int, int | None] | None:
+        """The next injected failure (status, Retry-After), if one is queued."""
+        ...
+
+    def nonce(self, post_id: int) -> str:
+        """The per-post ``akismet_comment_nonce`` the form carries."""
+        ...
+
+    def held_preview(self, post_id: int, comment_id: int, digest: str) -> Comment | None:
+        """A held comment, if ``digest`` is its moderation hash."""
+        ...
+
+    def submit(self, form: dict[str, str]) -> Submission:
+        """Handle a ``wp-comments-post.php`` form post."""
+        ...
+
+
 class DemoServer(ThreadingHTTPServer):
     """A threading server that knows its blog and can close idle keep-alive connections."""
 
     daemon_threads = True
 
-    def __init__(
-        self, address: tuple[str, int], handler: type[DemoHandler], blog: DemoBlog
-    ) -> None:
+    def __init__(self, address: tuple[str, int], handler: type[DemoHandler], blog: Blog) -> None:
         self.blog = blog
         """The state every request reads and changes."""
         self._open: set[socket.socket] = set()
