@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from feedserver import FeedServer
+from hypothesis import HealthCheck, settings
+from support.tmux import TmuxServer, require_terminal
 
 # --- feed_server: a real HTTP server on 127.0.0.1 (fetch/parse/refresh tests) -----------------
 # Owned by the fetch/parse/refresh work; other fixtures go below this block.
@@ -13,7 +17,10 @@ from feedserver import FeedServer
 
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
-    """A FeedServer (tests/feedserver.py) on 127.0.0.1:<free port>, stopped after the test."""
+    """A FeedServer (tests/feedserver.py) on 127.0.0.1:<free port>, stopped after the test.
+
+    Routes are set per test (`feed_server.route("/feed", body=...)`); every request is recorded.
+    """
     server = FeedServer()
     try:
         yield server
@@ -23,11 +30,22 @@ def feed_server() -> Iterator[FeedServer]:
 
 # --- end of feed_server block -----------------------------------------------------------------
 
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[TmuxServer]:
+    """A private tmux server for the installed blogtui (tests/support/tmux.py), killed after.
+
+    Skips without blogtui and tmux on PATH; under CI=true it fails instead.
+    """
+    require_terminal()
+    server = TmuxServer(f"blogtui-test-{os.getpid()}-{tmp_path.name}", tmp_path)
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
 # --- the machine stays out of the tests ---------------------------------------------------------
-
-import os  # noqa: E402
-
-from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile(
     "blogtui",
@@ -40,7 +58,7 @@ settings.load_profile("blogtui")
 
 
 @pytest.fixture(autouse=True)
-def blogtui_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+def blogtui_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own BLOGTUI_HOME, so the user's real feeds and drafts never enter."""
     home = tmp_path_factory.mktemp("blogtui-home")
     monkeypatch.setenv("BLOGTUI_HOME", str(home))

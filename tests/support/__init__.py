@@ -1,0 +1,1 @@
+"""Test support for every test directory (tests/ is on sys.path: `from support.x import y`)."""
