@@ -7,9 +7,11 @@
     pane.type("Kim")                     # literal text, returns once it shows
     pane.screen(), pane.screen(escapes=True), pane.title(), pane.running()
     pane.quit("q"); pane.output()        # every byte it wrote, once the log stops growing
+    pane.kill()                          # SIGKILL, by pid
     tmux.kill()
 
-The server has its own socket and no config file. Only what the driver started is ever
+The server has its own socket and no config file; a pane whose program exits stays, showing
+its last screen, until the server is killed (remain-on-exit). Only what the driver started is ever
 stopped: its own server (by socket name) and the programs it launched (by pid, checked against
 their start time). Polling capture-pane is the only way to wait on another process's screen, so
 every wait here polls against a deadline (`support.wait.wait_until`); none is a bare sleep.
@@ -109,6 +111,8 @@ class TmuxServer:
         self.run("new-session", "-d", "-s", "idle", "-x", str(WIDTH), "-y", str(HEIGHT), "cat")
         # Without this, a window closing makes tmux resize the others to 80x24.
         self.run("set-option", "-g", "default-size", f"{WIDTH}x{HEIGHT}")
+        # A program that dies keeps its last screen (a traceback, say) for the failure message.
+        self.run("set-option", "-g", "remain-on-exit", "on")
 
     def run_quietly(self, *args: str) -> bool:
         """Run a tmux command; True if it succeeded (e.g. `has-session`)."""
@@ -211,7 +215,11 @@ class Pane:
 
         def check() -> str | None:
             screen = self.screen(escapes)
-            return screen if done(screen) else None
+            if done(screen):
+                return screen
+            if not self.running():
+                pytest.fail(f"{what}: the program exited; its screen was:\n{self.screen()}")
+            return None
 
         return wait_until(check, failure=lambda: f"{what}; the screen was:\n{self.screen()}")
 
@@ -271,13 +279,10 @@ class Pane:
         self.wait_exited()
 
     def kill(self, sig: signal.Signals = signal.SIGKILL) -> None:
-        """Signal the program; return once it is dead and its window gone."""
+        """Signal the program; return once it is dead and its window closed."""
         os.kill(self.pid, sig)
         self.wait_exited()
-        wait_until(
-            lambda: not self.server.run_quietly("has-session", "-t", self.session),
-            failure=f"tmux kept the window of {self.session}",
-        )
+        self.server.run("kill-session", "-t", self.session)
 
     def wait_exited(self) -> None:
         """Wait until the program no longer runs."""
