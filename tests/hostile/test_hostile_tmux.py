@@ -6,33 +6,25 @@ installed console script, then read in the TUI inside a private tmux server that
 escape through: set-clipboard on (OSC 52 fills a tmux buffer), allow-rename and set-titles on
 (OSC 0/2 change the pane title). pipe-pane logs every byte the app writes. The log must carry
 only the escape sequences Textual itself uses, and no C1, bidi, tag or stray BEL character; the
-pane title and the tmux buffers must be unchanged; markup must show literally.
-
-Polling capture-pane is the only way to wait on another process's screen, hence the loops.
+pane title and the tmux buffers must be unchanged; markup must show literally. The terminal is
+driven by tests/support/tmux.py (the `tmux` fixture).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import pytest
 from feedserver import FeedServer, Response
 from hostile_support import case_names, comment_feed, load_case
+from support.tmux import Pane, TmuxServer, run_blogtui
+from support.wait import wait_until
 
 from blogtui.core.paths import places
 from blogtui.core.store import Store
 
-BLOGTUI = shutil.which("blogtui")
-TMUX = shutil.which("tmux")
-TIMEOUT = 15.0
-"""Seconds to wait for the screen to show something."""
 CASES = case_names("terminal_") + case_names("markup_")
 BROKEN = {
     "/broken-500": Response(500, b"\x1b]0;PWN-TITLE\x07 \x1b]52;c;UFdOLUNMSVA=\x07 \x1b[2J"),
@@ -44,17 +36,6 @@ BROKEN = {
     ),
 }
 """Feeds that fail, their error messages made of hostile bytes (shown by `i`)."""
-
-
-def _missing() -> str:
-    return ", ".join(name for name, path in (("blogtui", BLOGTUI), ("tmux", TMUX)) if not path)
-
-
-if _missing():
-    message = f"needs {_missing()} on PATH (install blogtui with `pip install -e .`; apt tmux)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message, allow_module_level=True)
 
 
 # --- what Textual itself writes ------------------------------------------------------------------
@@ -125,8 +106,12 @@ def assert_terminal_untouched(raw: bytes) -> None:
 # --- the feeds, the home, tmux -------------------------------------------------------------------
 
 
+LEAKY = ("set-clipboard on", "allow-rename on", "-w allow-rename on", "set-titles on")
+"""tmux options under which OSC 52 fills a buffer and OSC 0/2 change the pane title."""
+
+
 @pytest.fixture
-def home(tmp_path: Path, feed_server: FeedServer) -> Path:
+def refreshed_home(tmp_path: Path, feed_server: FeedServer) -> Path:
     """A home with every hostile feed (and two broken ones) imported and refreshed."""
     root = tmp_path / "home"
     base = feed_server.url("")
@@ -147,10 +132,8 @@ def home(tmp_path: Path, feed_server: FeedServer) -> Path:
         for path in outlines
     )
     opml.write_text(f"<?xml version='1.0'?><opml version='2.0'><body>{body}</body></opml>")
-    for command in (["import", str(opml)], ["refresh"]):
-        done = subprocess.run([str(BLOGTUI), *command], env=environment(root),
-                              capture_output=True, timeout=60)  # fmt: skip
-        assert done.returncode in (0, 1), done.stderr.decode("utf-8", "replace")
+    run_blogtui(root, "import", str(opml), ok=(0, 1))
+    run_blogtui(root, "refresh", ok=(0, 1))
     store = Store(places(root).database)
     try:
         for article_id in store.article_ids():
@@ -164,116 +147,35 @@ def home(tmp_path: Path, feed_server: FeedServer) -> Path:
     return root
 
 
-def environment(root: Path) -> dict[str, str]:
-    """The environment blogtui runs in: private home, UTF-8, a 256-colour xterm."""
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env.update(BLOGTUI_HOME=str(root), LANG="C.UTF-8", TERM="xterm-256color")
-    env.pop("NO_COLOR", None)
-    env.pop("LC_ALL", None)
-    return env
+def leaky_pane(tmux: TmuxServer, home: Path, log: Path, program: str = "") -> Pane:
+    """blogtui (or `program`) in a tmux that would let OSC 0/2/52 through, logged to `log`."""
+    tmux.set_options(*LEAKY)
+    return tmux.launch(home, program, log=log)
 
 
-class Tmux:
-    """A private tmux server (its own socket, no config) holding one session."""
-
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-        self.screens: list[str] = []
-
-    def run(self, *args: str) -> str:
-        command = [str(TMUX), "-L", self.socket, "-f", "/dev/null", *args]
-        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "hostile")
-
-    def title(self) -> str:
-        return self.run("display-message", "-p", "-t", "hostile", "#{pane_title}")
-
-    def buffers(self) -> str:
-        return self.run("list-buffers")
-
-    def running(self) -> bool:
-        """True while blogtui still runs in the pane."""
-        shown = self.run("display-message", "-p", "-t", "hostile", "#{pane_dead}")
-        return shown.strip() == "0"
-
-    def press(self, key: str, pause: float = 0.25) -> None:
-        """Send one key, then give the app a moment to route the next one to the right widget."""
-        self.run("send-keys", "-t", "hostile", key)
-        time.sleep(pause)
-
-    def wait_for(self, *texts: str, changed_from: str | None = None) -> str:
-        """Poll the pane until all `texts` show (and the screen differs from `changed_from`)."""
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            screen = self.screen()
-            if all(t in screen for t in texts) and screen != changed_from:
-                self.screens.append(screen)
-                return screen
-            if time.monotonic() > deadline:
-                pytest.fail(f"{texts!r} never appeared; the screen was:\n{screen}")
-            time.sleep(0.05)
-
-    def start(self, home: Path, raw: Path, program: str = "") -> tuple[str, str]:
-        """blogtui (or `program`) in a 120x36 leaky tmux, logged from its first byte.
-
-        Returns the pane title and the tmux buffers from before the program started."""
-        go = raw.with_suffix(".go")
-        env = " ".join(
-            f"{k}='{v}'"
-            for k, v in environment(home).items()
-            if k in ("BLOGTUI_HOME", "LANG", "TERM")
-        )
-        program = program or f"exec env {env} '{BLOGTUI}'"
-        launch = f"while [ ! -e '{go}' ]; do sleep 0.05; done; {program}"
-        self.run("new-session", "-d", "-s", "hostile", "-x", "120", "-y", "36", launch)
-        for option in ("set-clipboard on", "allow-rename on", "set-titles on", "remain-on-exit on"):
-            self.run("set-option", "-g", *option.split())
-        self.run("set-option", "-w", "-g", "allow-rename", "on")
-        self.run("pipe-pane", "-o", "-t", "hostile", f"cat >> '{raw}'")
-        before = self.title(), self.buffers()
-        go.touch()
-        return before
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    """A private tmux server, killed afterwards."""
-    server = Tmux(f"blogtui-hostile-{os.getpid()}-{tmp_path.name}")
-    yield server
-    subprocess.run([str(TMUX), "-L", server.socket, "kill-server"], capture_output=True)
-
-
-def wait_for_log(raw: Path) -> bytes:
-    """The pipe-pane log once it stops growing (cat may still be writing the last redraw)."""
-    size = -1
-    for _ in range(40):
-        data = raw.read_bytes() if raw.exists() else b""
-        if data and len(data) == size:
-            return data
-        size = len(data)
-        time.sleep(0.1)
-    return data
+def assert_untouched(pane: Pane, tmux: TmuxServer) -> None:
+    """The app still runs; the pane title and the paste buffers are what they were."""
+    assert pane.running()
+    assert pane.title() == pane.title_before, "a feed changed the terminal's title"
+    assert tmux.buffers() == pane.buffers_before, "a feed wrote to the clipboard (OSC 52)"
 
 
 # --- the tests -----------------------------------------------------------------------------------
 
 
-def test_this_tmux_would_show_a_leak(tmux: Tmux, tmp_path: Path) -> None:
+def test_this_tmux_would_show_a_leak(tmux: TmuxServer, tmp_path: Path) -> None:
     """The control: raw escapes written to this tmux DO change the title and the buffers, and
     the log check catches them (so the tests below can fail)."""
-    raw = tmp_path / "raw.log"
     leak = r"printf 'a\033]2;PWN-TITLE\007b\033]52;c;UFdOLUNMSVA=\007c\302\233d'; sleep 30"
-    title_before, buffers_before = tmux.start(tmp_path, raw, leak)
-    deadline = time.monotonic() + TIMEOUT
-    while tmux.title() == title_before or tmux.buffers() == buffers_before:
-        assert time.monotonic() < deadline, (tmux.title(), tmux.buffers())
-        time.sleep(0.05)
-    assert tmux.title().strip() == "PWN-TITLE"
+    pane = leaky_pane(tmux, tmp_path, tmp_path / "raw.log", leak)
+    wait_until(
+        lambda: pane.title() != pane.title_before and tmux.buffers() != pane.buffers_before,
+        failure=lambda: f"no leak: title {pane.title()!r}, buffers {tmux.buffers()!r}",
+    )
+    assert pane.title().strip() == "PWN-TITLE"
     assert "PWN-CLIP" in tmux.run("show-buffer")
     with pytest.raises(AssertionError):
-        assert_terminal_untouched(wait_for_log(raw))
+        assert_terminal_untouched(pane.output())
     with pytest.raises(AssertionError):
         assert_terminal_untouched(b"a\xc2\x9bb")  # a C1 CSI, UTF-8 encoded
     with pytest.raises(AssertionError):
@@ -283,51 +185,46 @@ def test_this_tmux_would_show_a_leak(tmux: Tmux, tmp_path: Path) -> None:
 
 
 def test_every_article_and_thread_is_harmless_in_a_real_terminal(
-    home: Path, tmux: Tmux, tmp_path: Path
+    refreshed_home: Path, tmux: TmuxServer, tmp_path: Path
 ) -> None:
-    raw = tmp_path / "raw.log"
-    title_before, buffers_before = tmux.start(home, raw)
-
-    tmux.wait_for(f"All articles · {len(CASES)}")
-    tmux.screens.clear()
-    tmux.press("Tab")  # the article list
+    pane = leaky_pane(tmux, refreshed_home, tmp_path / "raw.log")
+    pane.wait_for(f"All articles · {len(CASES)}")
+    pane.press("Tab")  # the article list
+    screens: list[str] = []
     screen = ""
     for index in range(len(CASES)):
         if index:
-            tmux.press("j")
-        tmux.press("Enter")
-        screen = tmux.wait_for("Inhalt", "Ende", "Kommentator", "Kommentar ", changed_from=screen)
-    assert len(set(tmux.screens)) == len(CASES), "not every article was opened"
-    shown = "\n".join(tmux.screens)
+            pane.press("j")
+        pane.press("Enter")
+        screen = pane.wait_for("Inhalt", "Ende", "Kommentator", "Kommentar ", changed_from=screen)
+        screens.append(screen)
+    assert len(set(screens)) == len(CASES), "not every article was opened"
+    shown = "\n".join(screens)
     for marker in ("Feedname", "Artikel", "Autorin", "Inhalt", "Kommentator", "red"):
         assert marker in shown, f"{marker} never showed"
     assert "[@click=app.quit]" in shown, "the markup did not show literally"
     assert "[link=https://evil.example/]" in shown
-    assert tmux.running()
-    assert tmux.title() == title_before, "a feed changed the terminal's title"
-    assert tmux.buffers() == buffers_before, "a feed wrote to the clipboard (OSC 52)"
-    tmux.press("q")
-    assert_terminal_untouched(wait_for_log(raw))
+    assert_untouched(pane, tmux)
+    pane.quit("q")
+    assert_terminal_untouched(pane.output())
 
 
 def test_every_feed_detail_is_harmless_in_a_real_terminal(
-    home: Path, tmux: Tmux, tmp_path: Path
+    refreshed_home: Path, tmux: TmuxServer, tmp_path: Path
 ) -> None:
-    raw = tmp_path / "raw.log"
-    title_before, buffers_before = tmux.start(home, raw)
-
-    tmux.wait_for(f"All articles · {len(CASES)}")
+    pane = leaky_pane(tmux, refreshed_home, tmp_path / "raw.log")
+    pane.wait_for(f"All articles · {len(CASES)}")
+    screens: list[str] = []
     for _ in range(len(CASES) + len(BROKEN)):
-        tmux.press("j")
-        tmux.press("i")
-        details = tmux.wait_for("Feed details")
-        tmux.press("Escape")
-        tmux.wait_for("All articles", changed_from=details)
-    shown = "\n".join(tmux.screens)
+        pane.press("j")
+        pane.press("i")
+        details = pane.wait_for("Feed details")
+        screens.append(details)
+        pane.press("Escape")
+        pane.wait_for("All articles", changed_from=details)
+    shown = "\n".join(screens)
     assert "[@click=app.quit]" in shown, "the markup did not show literally"
     assert "500" in shown, "the broken feed's error never showed"
-    assert tmux.running()
-    assert tmux.title() == title_before, "a feed changed the terminal's title"
-    assert tmux.buffers() == buffers_before, "a feed wrote to the clipboard (OSC 52)"
-    tmux.press("q")
-    assert_terminal_untouched(wait_for_log(raw))
+    assert_untouched(pane, tmux)
+    pane.quit("q")
+    assert_terminal_untouched(pane.output())
