@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gzip
 import threading
-import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -187,13 +186,3 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
 def gzipped(data: bytes) -> bytes:
     """`data` gzip-compressed (a convenience for routes)."""
     return gzip.compress(data, mtime=0)
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
-    """Poll `predicate` until it is true or `timeout` passes."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
