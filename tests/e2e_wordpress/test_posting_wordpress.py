@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from wordpress_site import wp_option, wp_php
+from support.wordpress import wp_option, wp_php
 
 from blogtui.core.comments.wordpress import route
 from blogtui.core.config import Identity

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from wordpress_site import wp_option
+from support.wordpress import wp_option
 
 NS = {
     "wfw": "http://wellformedweb.org/CommentAPI/",

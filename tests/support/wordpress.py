@@ -6,9 +6,7 @@ WordPress on http://127.0.0.1:${WP_PORT:-8089} and describes the seeded site in
 description when the site answers; otherwise it skips the calling test (or, in CI,
 raises, so a missing site cannot pass silently).
 
-Use the session fixture by importing it into a conftest::
-
-    from wordpress_site import wordpress  # noqa: F401
+tests/e2e_wordpress/conftest.py imports the session fixture ``wordpress`` from here.
 """
 
 from __future__ import annotations
@@ -21,12 +19,13 @@ from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 WORDPRESS_SH = REPO_ROOT / ".ci" / "wordpress.sh"
 START_HINT = "bash .ci/wordpress.sh install && bash .ci/wordpress.sh start"
 
 
 def state_dir() -> Path:
+    """Where .ci/wordpress.sh keeps its state and wordpress.json (WP_STATE)."""
     return Path(os.environ.get("WP_STATE") or "/tmp/blogtui-wp")
 
 
