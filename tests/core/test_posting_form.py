@@ -199,7 +199,6 @@ async def test_replies_to_me_after_a_refresh_and_the_cli(blog, client, tmp_path,
     from blogtui.cli.output import Output
     from blogtui.cli.posting import cmd_replies, cmd_send
     from blogtui.core.paths import places
-    from blogtui.core.watch import replies_to_me
 
     where = places(tmp_path / "home")
     from blogtui.cli.common import open_store
@@ -218,11 +217,11 @@ async def test_replies_to_me_after_a_refresh_and_the_cli(blog, client, tmp_path,
     fields.update(comment="Gute Frage!", author="Lea", email="lea@example.org", url="",
                   comment_parent=mine.key)  # fmt: skip
     httpx.post(f"{blog.base_url}/wp-comments-post.php", data=fields, timeout=10)
-    assert replies_to_me(store) == []
+    assert store.replies_to_me() == []
     await load_thread(client, store, article)
-    [reply] = replies_to_me(store)
+    [reply] = store.replies_to_me()
     assert (reply.author, reply.parent_key) == ("Lea", mine.key)
     assert cmd_replies(args, where, Output()) == 0
     assert "Lea: Gute Frage!" in capsys.readouterr().out
     store.mark_seen([reply.id])
-    assert replies_to_me(store) == [] and len(replies_to_me(store, include_seen=True)) == 1
+    assert store.replies_to_me() == [] and len(store.replies_to_me(include_seen=True)) == 1

@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from blogtui.cli.common import config_of, open_store
 from blogtui.cli.output import Output
-from blogtui.core.config import Config, Identity
 from blogtui.core.paths import Places
 
-# core.posting (httpx), core.drafts and core.watch (the store) are imported by the commands that
-# use them: every `blogtui` run, the reader's included, imports this module to build the parser.
+# core.posting's outbox (httpx) and core.drafts are imported by the commands that use them:
+# every `blogtui` run, the reader's included, imports this module to build the parser.
 if TYPE_CHECKING:
-    from blogtui.core.drafts.store import Draft
-    from blogtui.core.posting import SendResult
+    from blogtui.core.posting.outbox import SendResult
 
 EXCERPT = 70
-SHOWN = {
-    "posted": "posted",
-    "held": "posted, awaiting moderation",
-    "queued": "not sent yet, will retry",
-    "unsure": "may have been sent; will check before retrying",
-    "duplicate": "the blog already has it; will look up its address",
-    "closed": "comments are closed",
-    "rejected": "rejected",
-    "failed": "failed",
-}
 
 
 def register(subparsers: Any) -> None:
@@ -39,35 +27,25 @@ def register(subparsers: Any) -> None:
     replies.set_defaults(run=cmd_replies)
 
 
-def identity_chooser(config: Config) -> Any:
-    """The draft's identity, or the configured one for its blog when the draft has none."""
-
-    def identity_for(draft: Draft) -> Identity:
-        if draft.identity.complete:
-            return draft.identity
-        return config.identity_for(urlsplit(draft.article_url).hostname or "")
-
-    return identity_for
-
-
 def describe(result: SendResult) -> str:
-    """One line about one reply."""
-    text = SHOWN.get(result.state, result.state)
-    if result.remote_url and result.state in ("posted", "held"):
-        text += f": {result.remote_url}"
-    elif result.message:
-        text += f": {result.message}"
-    return f"{result.draft_id} {text}"
+    """One line about one reply: its state in the TUI's words, with the reply's address."""
+    from blogtui.core.posting.state import state_line
+
+    if result.remote_url and result.state.posted:
+        return f"{result.draft_id} {result.state.label}: {result.remote_url}"
+    return f"{result.draft_id} {state_line(result.state, result.message, result.next_attempt)}"
 
 
 def cmd_send(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui send`: one line per reply; exit 1 when any was refused or failed."""
     from blogtui.core.drafts.store import DraftStore
-    from blogtui.core.posting import poster_chooser, send_sync
+    from blogtui.core.posting.identity import reply_identity
+    from blogtui.core.posting.outbox import send_sync
+    from blogtui.core.posting.select import poster_chooser
 
     store = open_store(where)
     drafts = DraftStore(where.drafts_dir)
-    results = send_sync(store, drafts, identity_for=identity_chooser(config_of(where)),
+    results = send_sync(store, drafts, identity_for=partial(reply_identity, config_of(where)),
                         poster_for=poster_chooser(store, where.secrets_dir))  # fmt: skip
     if not results:
         out.line("Nothing to send.")
@@ -80,10 +58,9 @@ def cmd_send(args: argparse.Namespace, where: Places, out: Output) -> int:
 def cmd_replies(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui replies`: replies to your comments (unseen ones unless --all)."""
     from blogtui.core.posting.base import sanitise
-    from blogtui.core.watch import replies_to_me
 
     store = open_store(where)
-    found = replies_to_me(store, include_seen=args.all)
+    found = store.replies_to_me(include_seen=args.all)
     if not found:
         out.line("No new replies to your comments.")
         return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from blogtui.core.posting.state import ReplyState
+
 
 @dataclass(frozen=True, slots=True)
 class Feed:
@@ -139,7 +141,7 @@ class OutboxItem:
     draft_id: str
     article_id: int | None
     parent_key: str
-    state: str
+    state: ReplyState
     attempts: int
     last_error: str
     next_attempt: float | None

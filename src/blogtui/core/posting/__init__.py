@@ -3,24 +3,66 @@
 The UI queues a saved draft with `queue_reply(store, drafts, draft, article_id)` and calls
 `send_pending(store, drafts, client)` (or `send_sync` from a thread without a loop) now and
 whenever `next_due(store)` comes; each `SendResult` says what became of one reply.
+
+The names below are imported on first use: `blogtui.core.posting.state` and `.identity` (what
+screens need to word and confirm a reply) must not pull in httpx and the posters.
 """
 
 from __future__ import annotations
 
-from blogtui.core.posting.base import Poster, PostOutcome, ReplyRequest
-from blogtui.core.posting.credentials import Credential, CredentialError, CredentialStore, Secret
-from blogtui.core.posting.form import FormPoster
-from blogtui.core.posting.isso import IssoPoster
-from blogtui.core.posting.outbox import (
-    OutboxBusy,
-    SendResult,
-    next_due,
-    queue_reply,
-    send_pending,
-    send_sync,
-)
-from blogtui.core.posting.rest import RestPoster
-from blogtui.core.posting.select import choose_poster, poster_chooser
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from blogtui.core.posting.base import Poster, PostOutcome, ReplyRequest
+    from blogtui.core.posting.credentials import (
+        Credential,
+        CredentialError,
+        CredentialStore,
+        Secret,
+    )
+    from blogtui.core.posting.form import FormPoster
+    from blogtui.core.posting.isso import IssoPoster
+    from blogtui.core.posting.outbox import (
+        OutboxBusy,
+        SendResult,
+        next_due,
+        queue_reply,
+        send_pending,
+        send_sync,
+    )
+    from blogtui.core.posting.rest import RestPoster
+    from blogtui.core.posting.select import choose_poster, poster_chooser
+
+_WHERE = {
+    "Poster": "base",
+    "PostOutcome": "base",
+    "ReplyRequest": "base",
+    "Credential": "credentials",
+    "CredentialError": "credentials",
+    "CredentialStore": "credentials",
+    "Secret": "credentials",
+    "FormPoster": "form",
+    "IssoPoster": "isso",
+    "OutboxBusy": "outbox",
+    "SendResult": "outbox",
+    "next_due": "outbox",
+    "queue_reply": "outbox",
+    "send_pending": "outbox",
+    "send_sync": "outbox",
+    "RestPoster": "rest",
+    "choose_poster": "select",
+    "poster_chooser": "select",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name's module on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "Credential",

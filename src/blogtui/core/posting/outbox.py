@@ -36,10 +36,10 @@ from blogtui.core.models import Article, CommentData, OutboxItem
 from blogtui.core.posting.base import Poster, PostOutcome, ReplyRequest
 from blogtui.core.posting.lookup import LookupFailed, Sought, find_reply, stand_in
 from blogtui.core.posting.select import choose_poster
+from blogtui.core.posting.state import ReplyState
 
-DUE_STATES = ("queued", "sending", "unsure", "duplicate")
-STORED = frozenset({"posted", "held"})
-FINAL = frozenset({"posted", "held", "closed", "rejected", "failed"})
+DUE_STATES = tuple(state for state in ReplyState if state.due)
+STORED = tuple(state for state in ReplyState if state.posted)
 FLOOD_DELAY = 20.0
 """Seconds to wait after a flood answer without Retry-After (WordPress's window is 15 s)."""
 BACKOFF_BASE = 30.0
@@ -61,7 +61,7 @@ class SendResult:
     """What one pass did with one outbox item: its new state and why."""
 
     draft_id: str
-    state: str
+    state: ReplyState
     message: str = ""
     remote_id: str = ""
     remote_url: str = ""
@@ -72,12 +72,12 @@ class SendResult:
     @property
     def ok(self) -> bool:
         """True when the reply is on the server (or waiting its turn)."""
-        return self.state in ("posted", "held", "queued", "unsure", "duplicate", "sending")
+        return self.state.posted or self.state.pending
 
     @property
     def failed(self) -> bool:
         """True when the user has to act (edit, re-queue or give up)."""
-        return self.state in ("rejected", "closed", "failed")
+        return self.state.final and not self.state.posted
 
 
 @dataclass
@@ -158,12 +158,12 @@ def _lock(drafts: DraftStore) -> int:
 
 
 def _due(item: OutboxItem, now: float) -> bool:
-    return item.state == "sending" or item.next_attempt is None or item.next_attempt <= now
+    return item.state is ReplyState.SENDING or item.next_attempt is None or item.next_attempt <= now
 
 
 def _finish_archives(store: Any, drafts: DraftStore) -> None:
     """Archive drafts whose reply is confirmed but whose file was not moved (a crash between)."""
-    for item in store.outbox(tuple(STORED)):
+    for item in store.outbox(STORED):
         if item.remote_id and drafts.path_of(item.draft_id).exists():
             try:
                 drafts.archive(item.draft_id, item.remote_id, item.remote_url)
@@ -187,8 +187,8 @@ class _Sender:
         job = self._job(item, now)
         if isinstance(job, SendResult):
             return job
-        if item.state in ("sending", "unsure", "duplicate"):
-            looked = await self._look(job, "sending" if item.state == "sending" else item.state)
+        if item.state is not ReplyState.QUEUED:
+            looked = await self._look(job, item.state)
             if looked is not None:
                 return looked
         return await self._post(job)
@@ -199,7 +199,7 @@ class _Sender:
         except DraftNotFound:
             return self._gone(item)
         except DraftError as error:
-            return self._set(item, "failed", f"the draft cannot be read: {error.message}")
+            return self._set(item, ReplyState.FAILED, f"the draft cannot be read: {error.message}")
         article = self.store.get_article(item.article_id) if item.article_id else None
         who = self.identity_for(draft)
         identity = who if who.complete or not draft.identity.complete else draft.identity
@@ -210,26 +210,27 @@ class _Sender:
         try:
             sent = self.drafts.load(item.draft_id, sent=True)
         except DraftError:
-            return self._set(item, "failed", "the draft file is gone; nothing was sent")
+            return self._set(item, ReplyState.FAILED, "the draft file is gone; nothing was sent")
         if sent.remote_id:
-            self.store.update_reply(item.draft_id, state="posted", remote_id=sent.remote_id,
-                                    remote_url=sent.remote_url, last_error="")  # fmt: skip
-            return SendResult(item.draft_id, "posted", "", sent.remote_id, sent.remote_url)
-        return self._set(item, "failed", "the draft was archived without a comment id")
+            self.store.update_reply(item.draft_id, state=ReplyState.POSTED,
+                                    remote_id=sent.remote_id, remote_url=sent.remote_url,
+                                    last_error="")  # fmt: skip
+            return SendResult(item.draft_id, ReplyState.POSTED, "", sent.remote_id, sent.remote_url)
+        return self._set(item, ReplyState.FAILED, "the draft was archived without a comment id")
 
-    async def _look(self, job: _Job, state: str) -> SendResult | None:
+    async def _look(self, job: _Job, state: ReplyState) -> SendResult | None:
         """Look for the reply; a result when the item is settled, None to go on posting."""
         try:
             found, _ = await find_reply(self.client, self.store, job.where, job.sought)
         except LookupFailed as error:
-            keep = "unsure" if state == "sending" else state
+            keep = ReplyState.UNSURE if state is ReplyState.SENDING else state
             return self._retry(job, keep, f"cannot check whether it was posted: {error}")
         if found is not None:
             held = found.status not in ("approved", "")
             outcome = PostOutcome("held" if held else "posted", found.key, found.link)
             return self._stored(job, outcome, found)
-        if state == "duplicate":
-            return self._retry(job, "duplicate", "the blog says it has this reply already;"
+        if state is ReplyState.DUPLICATE:
+            return self._retry(job, state, "the blog says it has this reply already;"
                                " it is not resent and will be looked up again")  # fmt: skip
         return None
 
@@ -238,11 +239,12 @@ class _Sender:
         try:
             poster = self.poster_for(draft, job.article)
         except BlogtuiError as error:
-            return self._set(item, "failed", error.message)
+            return self._set(item, ReplyState.FAILED, error.message)
         request = ReplyRequest(draft.article_url, item.parent_key, draft.text, job.identity,
                                article_title=draft.article_title)  # fmt: skip
-        self.store.update_reply(item.draft_id, state="sending", attempts=item.attempts + 1)
-        job.item = replace(item, attempts=item.attempts + 1, state="sending")
+        sending = ReplyState.SENDING
+        self.store.update_reply(item.draft_id, state=sending, attempts=item.attempts + 1)
+        job.item = replace(item, attempts=item.attempts + 1, state=sending)
         try:
             outcome = await poster.post(self.client, request)
         except BlogtuiError as error:
@@ -254,12 +256,13 @@ class _Sender:
         if outcome.stored and outcome.remote_id:
             result = self._stored(job, outcome, None)
         elif outcome.stored or state == "duplicate":
-            result = await self._look(job, "duplicate") or self._retry(job, "duplicate", message)
+            duplicate = ReplyState.DUPLICATE
+            result = await self._look(job, duplicate) or self._retry(job, duplicate, message)
         elif state == "flood":
             delay = max(outcome.retry_after or 0.0, self.flood_delay)
-            result = self._retry(job, "queued", message or "posting too quickly", delay)
+            result = self._retry(job, ReplyState.QUEUED, message or "posting too quickly", delay)
         elif state == "failed":
-            keep = "unsure" if outcome.ambiguous else "queued"
+            keep = ReplyState.UNSURE if outcome.ambiguous else ReplyState.QUEUED
             delay = backoff(job.item.attempts, outcome.retry_after)
             result = self._retry(job, keep, message, delay)
         else:
@@ -268,20 +271,20 @@ class _Sender:
 
     def _refused(self, job: _Job, outcome: PostOutcome) -> SendResult:
         """closed / rejected / unavailable: the draft is kept (editable again)."""
-        state = {"unavailable": "failed"}.get(outcome.state, outcome.state)
-        if state == "closed" and job.article is not None:
+        state = ReplyState({"unavailable": "failed"}.get(outcome.state, outcome.state))
+        if state is ReplyState.CLOSED and job.article is not None:
             self.store.set_comments_open(job.article.id, False)
-        self._mark_draft(job.draft, "failed" if state == "failed" else "rejected")
+        self._mark_draft(job.draft, "failed" if state is ReplyState.FAILED else "rejected")
         return self._set(job.item, state, outcome.message or state)
 
     def _stored(self, job: _Job, outcome: PostOutcome, found: CommentData | None) -> SendResult:
         """The server has it: record it, put it into the thread as mine, archive the draft."""
-        item, state = job.item, outcome.state
+        item, state = job.item, ReplyState(outcome.state)
         url = outcome.remote_url or (found.link if found else "")
         self.store.update_reply(item.draft_id, state=state, remote_id=outcome.remote_id,
                                 remote_url=url, last_error="", next_attempt=None)  # fmt: skip
         if job.article is not None:
-            comment = found or _mine(job, outcome.remote_id, url, held=state == "held")
+            comment = found or _mine(job, outcome.remote_id, url, held=state is ReplyState.HELD)
             provider = self.store.thread_state(job.article.id).provider
             self.store.store_thread(job.article.id, [comment], provider=provider, partial=True)
             self.store.mark_mine(job.article.id, comment.key)
@@ -292,14 +295,16 @@ class _Sender:
             message = f"posted; the draft could not be archived: {error.message}"
         return SendResult(item.draft_id, state, message, outcome.remote_id, url)
 
-    def _retry(self, job: _Job, state: str, message: str, delay: float | None = None) -> SendResult:
+    def _retry(
+        self, job: _Job, state: ReplyState, message: str, delay: float | None = None
+    ) -> SendResult:
         wait = backoff(job.item.attempts) if delay is None else delay
         when = job.now + wait
         self.store.update_reply(job.item.draft_id, state=state, last_error=message,
                                 next_attempt=when)  # fmt: skip
         return SendResult(job.item.draft_id, state, message, next_attempt=when)
 
-    def _set(self, item: OutboxItem, state: str, message: str) -> SendResult:
+    def _set(self, item: OutboxItem, state: ReplyState, message: str) -> SendResult:
         self.store.update_reply(item.draft_id, state=state, last_error=message, next_attempt=None)
         return SendResult(item.draft_id, state, message)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from blogtui.core.models import Comment, CommentData, ThreadState
 from blogtui.core.store.base import StoreBase
@@ -12,6 +13,14 @@ COMMENT_COLUMNS = (
     "id, article_id, key, parent_key, author, author_url, published, content, first_seen, seen,"
     " status, mine, link"
 )
+_JOINED_COLUMNS = ", ".join(f"c.{name.strip()}" for name in COMMENT_COLUMNS.split(","))
+"""COMMENT_COLUMNS of the comment `c` in a self-join."""
+_OLDEST_FIRST = "coalesce(published, first_seen), id"
+
+
+def comment_from_row(row: Sequence[Any]) -> Comment:
+    """The Comment of a row selected with COMMENT_COLUMNS."""
+    return Comment(*row[:9], bool(row[9]), row[10], bool(row[11]), row[12])
 
 
 class CommentsMixin(StoreBase):
@@ -21,10 +30,29 @@ class CommentsMixin(StoreBase):
         """The stored thread of an article (deleted comments left out), oldest first."""
         rows = self.db.execute(
             f"SELECT {COMMENT_COLUMNS} FROM comments WHERE article_id = ? AND deleted = 0"
-            " ORDER BY coalesce(published, first_seen), id",
+            f" ORDER BY {_OLDEST_FIRST}",
             (article_id,),
         )
-        return [Comment(*row[:9], bool(row[9]), row[10], bool(row[11]), row[12]) for row in rows]
+        return [comment_from_row(row) for row in rows]
+
+    def my_comments(self) -> list[Comment]:
+        """Every comment the user posted, oldest first."""
+        rows = self.db.execute(
+            f"SELECT {COMMENT_COLUMNS} FROM comments WHERE mine = 1 AND deleted = 0"
+            f" ORDER BY {_OLDEST_FIRST}"
+        )
+        return [comment_from_row(row) for row in rows]
+
+    def replies_to_me(self, include_seen: bool = False) -> list[Comment]:
+        """Unseen (or, with `include_seen`, all) replies to the user's comments, oldest first."""
+        seen = "" if include_seen else " AND c.seen = 0"
+        rows = self.db.execute(
+            f"SELECT {_JOINED_COLUMNS} FROM comments c JOIN comments p"
+            " ON p.article_id = c.article_id AND p.key = c.parent_key AND p.mine = 1"
+            f" WHERE c.mine = 0 AND c.deleted = 0 AND c.parent_key != ''{seen}"
+            " ORDER BY coalesce(c.published, c.first_seen), c.id"
+        )
+        return [comment_from_row(row) for row in rows]
 
     def store_thread(
         self,

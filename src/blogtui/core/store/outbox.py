@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from blogtui.core.models import OutboxItem
+from blogtui.core.posting.state import ReplyState
 from blogtui.core.store.base import StoreBase
 
 OUTBOX_COLUMNS = (
     "id, draft_id, article_id, parent_key, state, attempts, last_error, next_attempt, remote_id,"
     " remote_url, created, updated"
 )
+
+_QUEUED_AGAIN = (ReplyState.FAILED, ReplyState.REJECTED, ReplyState.QUEUED)
+"""Queueing a reply again in one of the first two states makes it the third."""
 
 
 class OutboxMixin(StoreBase):
@@ -24,9 +29,9 @@ class OutboxMixin(StoreBase):
             db.execute(
                 "INSERT INTO outbox (draft_id, article_id, parent_key, created, updated)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (draft_id) DO UPDATE SET"
-                " state = CASE WHEN state IN ('failed', 'rejected') THEN 'queued' ELSE state END,"
+                " state = CASE WHEN state IN (?, ?) THEN ? ELSE state END,"
                 " updated = excluded.updated",
-                (draft_id, article_id, parent_key, now, now),
+                (draft_id, article_id, parent_key, now, now, *_QUEUED_AGAIN),
             )
         item = self.outbox_item(draft_id)
         assert item is not None
@@ -37,15 +42,16 @@ class OutboxMixin(StoreBase):
         row = self.db.execute(
             f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE draft_id = ?", (draft_id,)
         ).fetchone()
-        return OutboxItem(*row) if row else None
+        return _item(row) if row else None
 
-    def outbox(self, states: tuple[str, ...] = ()) -> list[OutboxItem]:
+    def outbox(self, states: Iterable[ReplyState] = ()) -> list[OutboxItem]:
         """Outbox rows, oldest first, optionally only in `states`."""
-        clause = f"WHERE state IN ({','.join('?' * len(states))})" if states else ""
+        wanted = tuple(states)
+        clause = f"WHERE state IN ({','.join('?' * len(wanted))})" if wanted else ""
         rows = self.db.execute(
-            f"SELECT {OUTBOX_COLUMNS} FROM outbox {clause} ORDER BY created, id", states
+            f"SELECT {OUTBOX_COLUMNS} FROM outbox {clause} ORDER BY created, id", wanted
         )
-        return [OutboxItem(*row) for row in rows]
+        return [_item(row) for row in rows]
 
     def update_reply(self, draft_id: str, **changes: Any) -> None:
         """Change fields of an outbox row: state, last_error, next_attempt, remote_*, attempts."""
@@ -60,3 +66,8 @@ class OutboxMixin(StoreBase):
                 f"UPDATE outbox SET {assignments} WHERE draft_id = ?",
                 (*changes.values(), draft_id),
             )
+
+
+def _item(row: Sequence[Any]) -> OutboxItem:
+    """The OutboxItem of a row selected with OUTBOX_COLUMNS."""
+    return OutboxItem(*row[:4], ReplyState(row[4]), *row[5:])

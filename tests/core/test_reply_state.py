@@ -1,0 +1,60 @@
+"""The one reply-state type, its wording, and the one identity rule."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from blogtui.core.config import Config, Identity
+from blogtui.core.drafts.file import Draft
+from blogtui.core.posting.identity import reply_identity
+from blogtui.core.posting.state import ReplyState, state_line
+
+PENDING = {"queued", "sending", "unsure", "duplicate"}
+
+
+def test_values_are_the_stored_strings():
+    assert {state.value for state in ReplyState} == PENDING | {
+        "posted", "held", "closed", "rejected", "failed",
+    }  # fmt: skip
+    assert ReplyState("held") is ReplyState.HELD and ReplyState.HELD == "held"
+
+
+@pytest.mark.parametrize("state", list(ReplyState))
+def test_properties(state: ReplyState):
+    assert state.pending == state.due == (state.value in PENDING)
+    assert state.final != state.pending
+    assert state.posted == (state.value in {"posted", "held"})
+    assert state.needs_browser == (state.value in {"closed", "failed"})
+    assert state.label
+
+
+def test_state_line():
+    retry = time.mktime((2026, 1, 2, 12, 3, 4, 0, 0, -1))
+    assert (
+        state_line(ReplyState.QUEUED, "too quickly", retry)
+        == "queued: too quickly · retry 12:03:04"
+    )
+    assert state_line("held") == "posted, awaiting moderation"
+    assert state_line(ReplyState.POSTED, "ignored", retry) == "posted"
+    assert state_line(ReplyState.REJECTED, "spam", retry) == "rejected: spam"
+    assert state_line("from-the-future", "why") == "from-the-future: why"
+
+
+NOBODY = Identity()
+
+
+def draft(identity: Identity = NOBODY, url: str = "https://Blog.example/post", blog: str = ""):
+    name, email, website = identity.name, identity.email, identity.website
+    return Draft(id="d1", article_url=url, blog=blog, name=name, email=email, website=website)
+
+
+def test_reply_identity():
+    mine, there = Identity("Me", "me@example.org"), Identity("Other", "o@example.org")
+    config = Config(identity=mine, blog_identities={"blog.example": there, "named.blog": there})
+    assert reply_identity(config, draft()) == there
+    assert reply_identity(config, draft(Identity("Own", "own@example.org"))).name == "Own"
+    assert reply_identity(config, draft(Identity("No email"))) == there
+    assert reply_identity(config, draft(url="", blog="named.blog")) == there
+    assert reply_identity(config, draft(url="https://elsewhere.example/")) == mine
