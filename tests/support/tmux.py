@@ -269,7 +269,11 @@ class Pane:
         """Resize the window away and back: the program draws again for the real size."""
         for width in (WIDTH - 1, WIDTH):
             self.server.run("resize-window", "-t", self.session, "-x", str(width))
-            wait_until(lambda w=width: self.size()[0] == w, failure=lambda: str(self.size()))
+            self.wait_width(width)
+
+    def wait_width(self, width: int) -> None:
+        """Wait until the pane is `width` columns wide."""
+        wait_until(lambda: self.size()[0] == width, failure=lambda: str(self.size()))
 
     # --- ending ----------------------------------------------------------------------------------
 

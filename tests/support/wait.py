@@ -15,7 +15,7 @@ TIMEOUT = 20.0
 
 
 def wait_until(
-    check: Callable[[], T],
+    check: Callable[[], T | None],
     *,
     timeout: float = TIMEOUT,
     interval: float = 0.05,
