@@ -159,8 +159,12 @@ class TmuxServer:
         return pane
 
     def kill(self) -> None:
-        """End this server, then any program it launched that still runs (by pid)."""
-        self.run_quietly("kill-server")
+        """End this server and remove its socket, then end any program it launched that still
+        runs (by pid)."""
+        if self.run_quietly("has-session"):
+            socket = Path(self.run("display-message", "-p", "#{socket_path}").strip())
+            self.run_quietly("kill-server")
+            socket.unlink(missing_ok=True)
         for pane in self.panes:
             if pane.running():
                 os.kill(pane.pid, signal.SIGKILL)
