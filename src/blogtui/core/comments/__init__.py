@@ -1,190 +1,50 @@
-"""Reading an article's comment thread from wherever its blog keeps it.
+"""Comment threads: the provider interface (`base`), page scraping (`page`), fetching under a
+deadline (`fetching`), one module per provider, the registry of providers, loading a thread
+(`loading`), its tree (`tree`) and the replies watch (`replies`).
 
-`load_thread` picks the provider per article: first the one that last worked for the blog
-(remembered per `scheme://host`), then WordPress REST -> Atom threading -> RSS comment feed ->
-Isso. The thread is stored; on failure the stored thread is kept and the error recorded.
+The names below are imported on first use, so that importing one submodule stays cheap.
 """
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlsplit
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-import httpx
-
-from blogtui.core.comments.atom_threading import AtomThreadingProvider
-from blogtui.core.comments.base import (
-    CommentProvider,
-    FetchedThread,
-    Hints,
-    Target,
-    reset_deadline,
-    set_deadline,
-)
-from blogtui.core.comments.comment_feed import CommentFeedProvider
-from blogtui.core.comments.isso import IssoProvider
-from blogtui.core.comments.wordpress import WordPressProvider
-from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.models import Article, Comment
-
-PROVIDERS: dict[str, CommentProvider] = {}
-"""Every provider by name, in fallback order."""
-
-
-def register(provider: CommentProvider) -> None:
-    """Add (or replace) a provider; new ones are tried after the built-in ones."""
-    PROVIDERS[provider.name] = provider
-
-
-for _provider in (WordPressProvider(), AtomThreadingProvider(), CommentFeedProvider(),
-                  IssoProvider()):  # fmt: skip
-    register(_provider)
-
-
-@dataclass(frozen=True, slots=True)
-class ThreadResult:
-    """The outcome of one `load_thread`: the stored thread after it, and what happened.
-
-    `comments` is the stored thread (kept as it was when `error` is set); `new` counts
-    comments not stored before; `provider` names the source that answered (or failed).
-    """
-
-    article_id: int
-    provider: str
-    comments: list[Comment] = field(default_factory=list)
-    new: int = 0
-    partial: bool = False
-    comments_open: bool | None = None
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """True when the thread was read."""
-        return not self.error
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A thread one provider read."""
-
-    provider: str
-    target: Target
-    thread: FetchedThread
-
-
-class NoThread(CommentsUnavailable):
-    """No provider could read the thread; `provider` is the first that tried."""
-
-    def __init__(self, message: str, provider: str = "") -> None:
-        super().__init__(message)
-        self.provider = provider
-
-
-def site_of(url: str) -> str:
-    """`scheme://host[:port]` of a URL, lowercased: the key blogs are remembered by."""
-    parts = urlsplit(url or "")
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}" if parts.netloc else ""
-
-
-def provider_order(preferred: str = "") -> list[str]:
-    """Provider names to try: `preferred` first, then the registry's order."""
-    names = list(PROVIDERS)
-    if preferred in PROVIDERS:
-        names.remove(preferred)
-        names.insert(0, preferred)
-    return names
-
-
-async def find_thread(
-    client: httpx.AsyncClient,
-    article: Article,
-    *,
-    deadline: float = 30.0,
-    api_root: str = "",
-    preferred: str = "",
-) -> Found:
-    """Read `article`'s thread with the first provider that can; raises NoThread otherwise."""
-    token = set_deadline(deadline)
-    try:
-        async with asyncio.timeout(deadline + 1.0):
-            return await _try_providers(client, article, Hints(article, api_root), preferred)
-    except TimeoutError as error:
-        raise NoThread(f"gave up after {deadline:g} s") from error
-    finally:
-        reset_deadline(token)
-
-
-async def _try_providers(
-    client: httpx.AsyncClient, article: Article, hints: Hints, preferred: str
-) -> Found:
-    errors: list[tuple[str, str]] = []
-    for name in provider_order(preferred):
-        provider = PROVIDERS[name]
-        try:
-            target = await provider.detect(client, article, hints)
-            if target is None:
-                continue
-            return Found(name, target, await provider.fetch(client, target))
-        except CommentsUnavailable as error:
-            errors.append((name, error.message))
-    raise _failure(errors, hints)
-
-
-def _failure(errors: list[tuple[str, str]], hints: Hints) -> NoThread:
-    if errors:
-        message = "; ".join(dict.fromkeys(text for _, text in errors))
-        return NoThread(message, errors[0][0])
-    why = f" ({hints.page_error})" if hints.page_error else ""
-    return NoThread(
-        "no comments found: the article names no comment feed and its page shows no known"
-        f" comment system{why}"
+if TYPE_CHECKING:
+    from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
+    from blogtui.core.comments.loading import (
+        Found,
+        NoThread,
+        ThreadResult,
+        find_thread,
+        load_thread,
+        site_of,
     )
+    from blogtui.core.comments.registry import PROVIDERS, provider_order, register
+
+_WHERE = {
+    "CommentProvider": "base",
+    "FetchedThread": "base",
+    "Hints": "base",
+    "Target": "base",
+    "Found": "loading",
+    "NoThread": "loading",
+    "ThreadResult": "loading",
+    "find_thread": "loading",
+    "load_thread": "loading",
+    "site_of": "loading",
+    "PROVIDERS": "registry",
+    "provider_order": "registry",
+    "register": "registry",
+}
 
 
-async def load_thread(
-    client: httpx.AsyncClient, store: Any, article: Article, *, deadline: float = 30.0
-) -> ThreadResult:
-    """Fetch and store `article`'s thread; never raises CommentsUnavailable.
-
-    On failure the stored thread is kept, the error recorded, and the result carries its text.
-    """
-    site = site_of(article.link)
-    remembered, remembered_root = store.blog_provider(site) if site else ("", "")
-    api_root = store.api_root(article.feed_id)
-    if not api_root and remembered == WordPressProvider.name:
-        api_root = remembered_root
-    try:
-        found = await find_thread(
-            client, article, deadline=deadline, api_root=api_root, preferred=remembered
-        )
-    except NoThread as error:
-        store.record_thread_error(article.id, error.provider, error.message)
-        return ThreadResult(
-            article.id, error.provider, store.comments_for(article.id), error=error.message
-        )
-    return _keep(store, article, site, found)
-
-
-def _keep(store: Any, article: Article, site: str, found: Found) -> ThreadResult:
-    """Store what a provider read and remember that it worked for the blog."""
-    thread = found.thread
-    new = store.store_thread(
-        article.id, thread.comments, provider=found.provider, partial=thread.partial
-    )
-    if thread.comments_open is not None:
-        store.set_comments_open(article.id, thread.comments_open)
-    if site:
-        store.remember_blog(site, found.provider, found.target.api_root)
-    return ThreadResult(
-        article.id,
-        found.provider,
-        store.comments_for(article.id),
-        new=new,
-        partial=thread.partial,
-        comments_open=thread.comments_open,
-    )
+def __getattr__(name: str) -> object:
+    """Import a public name's module on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
 
 
 __all__ = [

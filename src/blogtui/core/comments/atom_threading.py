@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target, get
+from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
 from blogtui.core.comments.comment_feed import (
     FEED_LIMIT,
     MAX_ITEMS,
@@ -25,6 +25,7 @@ from blogtui.core.comments.comment_feed import (
     read_feed,
     split_reply,
 )
+from blogtui.core.comments.fetching import get
 from blogtui.core.models import Article, CommentData
 
 WHAT = "the Atom replies feed"

@@ -17,7 +17,9 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import httpx
 
-from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Page, Target, get
+from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
+from blogtui.core.comments.fetching import get
+from blogtui.core.comments.page import Page
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.feeds.parse import scan_prolog
 from blogtui.core.models import Article, CommentData

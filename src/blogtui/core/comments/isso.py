@@ -13,15 +13,8 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from blogtui.core.comments.base import (
-    CommentProvider,
-    FetchedThread,
-    Hints,
-    StatusUnavailable,
-    Target,
-    get,
-    json_of,
-)
+from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
+from blogtui.core.comments.fetching import StatusUnavailable, get, json_of
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.models import Article, CommentData
 

@@ -1,15 +1,29 @@
-"""Loading a comment thread from a thread worker or a script: its own event loop and client."""
+"""Loading an article's comment thread from wherever its blog keeps it.
+
+`load_thread` picks the provider per article: first the one that last worked for the blog
+(remembered per `scheme://host`), then WordPress REST -> Atom threading -> RSS comment feed ->
+Isso (`core.comments.registry`). The thread is stored; on failure the stored thread is kept and
+the error recorded. `load_thread_sync` does the same from a thread worker or a script, with an
+event loop and a client of its own.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import httpx
 
-from blogtui.core.comments import ThreadResult, load_thread
-from blogtui.core.models import Article
+from blogtui.core.comments.base import FetchedThread, Hints, Target
+from blogtui.core.comments.fetching import reset_deadline, set_deadline
+from blogtui.core.comments.registry import PROVIDERS, provider_order
+from blogtui.core.comments.wordpress import WordPressProvider
+from blogtui.core.errors import CommentsUnavailable
+from blogtui.core.feeds.fetch import make_client
+from blogtui.core.models import Article, Comment
 
 if TYPE_CHECKING:
     from blogtui.core.store import Store
@@ -18,10 +32,143 @@ ClientFactory = Callable[[], httpx.AsyncClient]
 """Makes the HTTP client one load uses and closes (the app's `make_client`)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadResult:
+    """The outcome of one `load_thread`: the stored thread after it, and what happened.
+
+    `comments` is the stored thread (kept as it was when `error` is set); `new` counts
+    comments not stored before; `provider` names the source that answered (or failed).
+    """
+
+    article_id: int
+    provider: str
+    comments: list[Comment] = field(default_factory=list)
+    new: int = 0
+    partial: bool = False
+    comments_open: bool | None = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the thread was read."""
+        return not self.error
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A thread one provider read."""
+
+    provider: str
+    target: Target
+    thread: FetchedThread
+
+
+class NoThread(CommentsUnavailable):
+    """No provider could read the thread; `provider` is the first that tried."""
+
+    def __init__(self, message: str, provider: str = "") -> None:
+        super().__init__(message)
+        self.provider = provider
+
+
+def site_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, lowercased: the key blogs are remembered by."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}" if parts.netloc else ""
+
+
+async def find_thread(
+    client: httpx.AsyncClient,
+    article: Article,
+    *,
+    deadline: float = 30.0,
+    api_root: str = "",
+    preferred: str = "",
+) -> Found:
+    """Read `article`'s thread with the first provider that can; raises NoThread otherwise."""
+    token = set_deadline(deadline)
+    try:
+        async with asyncio.timeout(deadline + 1.0):
+            return await _try_providers(client, article, Hints(article, api_root), preferred)
+    except TimeoutError as error:
+        raise NoThread(f"gave up after {deadline:g} s") from error
+    finally:
+        reset_deadline(token)
+
+
+async def _try_providers(
+    client: httpx.AsyncClient, article: Article, hints: Hints, preferred: str
+) -> Found:
+    errors: list[tuple[str, str]] = []
+    for name in provider_order(preferred):
+        provider = PROVIDERS[name]
+        try:
+            target = await provider.detect(client, article, hints)
+            if target is None:
+                continue
+            return Found(name, target, await provider.fetch(client, target))
+        except CommentsUnavailable as error:
+            errors.append((name, error.message))
+    raise _failure(errors, hints)
+
+
+def _failure(errors: list[tuple[str, str]], hints: Hints) -> NoThread:
+    if errors:
+        message = "; ".join(dict.fromkeys(text for _, text in errors))
+        return NoThread(message, errors[0][0])
+    why = f" ({hints.page_error})" if hints.page_error else ""
+    return NoThread(
+        "no comments found: the article names no comment feed and its page shows no known"
+        f" comment system{why}"
+    )
+
+
+async def load_thread(
+    client: httpx.AsyncClient, store: Store, article: Article, *, deadline: float = 30.0
+) -> ThreadResult:
+    """Fetch and store `article`'s thread; never raises CommentsUnavailable.
+
+    On failure the stored thread is kept, the error recorded, and the result carries its text.
+    """
+    site = site_of(article.link)
+    remembered, remembered_root = store.blog_provider(site) if site else ("", "")
+    api_root = store.api_root(article.feed_id)
+    if not api_root and remembered == WordPressProvider.name:
+        api_root = remembered_root
+    try:
+        found = await find_thread(
+            client, article, deadline=deadline, api_root=api_root, preferred=remembered
+        )
+    except NoThread as error:
+        store.record_thread_error(article.id, error.provider, error.message)
+        return ThreadResult(
+            article.id, error.provider, store.comments_for(article.id), error=error.message
+        )
+    return _keep(store, article, site, found)
+
+
+def _keep(store: Store, article: Article, site: str, found: Found) -> ThreadResult:
+    """Store what a provider read and remember that it worked for the blog."""
+    thread = found.thread
+    new = store.store_thread(
+        article.id, thread.comments, provider=found.provider, partial=thread.partial
+    )
+    if thread.comments_open is not None:
+        store.set_comments_open(article.id, thread.comments_open)
+    if site:
+        store.remember_blog(site, found.provider, found.target.api_root)
+    return ThreadResult(
+        article.id,
+        found.provider,
+        store.comments_for(article.id),
+        new=new,
+        partial=thread.partial,
+        comments_open=thread.comments_open,
+    )
+
+
 def default_client() -> httpx.AsyncClient:
     """core.feeds.fetch's client, with four connections per host."""
-    from blogtui.core.feeds.fetch import make_client
-
     return make_client(4)
 
 

@@ -15,15 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from blogtui.core.comments.base import (
-    CommentProvider,
-    FetchedThread,
-    Hints,
-    Page,
-    Target,
-    get,
-    json_of,
-)
+from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
+from blogtui.core.comments.fetching import get, json_of
+from blogtui.core.comments.page import Page
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.models import Article, CommentData
 

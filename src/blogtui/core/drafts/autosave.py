@@ -10,12 +10,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from blogtui.core.drafts.file import Draft, DraftError
 
-if TYPE_CHECKING:
-    from blogtui.core.drafts.store import DraftStore
+
+class SavesDrafts(Protocol):
+    """Where an Autosaver writes (a `DraftStore`)."""
+
+    def save(self, draft: Draft) -> Draft:
+        """Write `draft`; the draft as written. Raises DraftError when it cannot be."""
+        ...
 
 
 class Autosaver:
@@ -23,7 +28,7 @@ class Autosaver:
 
     def __init__(
         self,
-        store: DraftStore,
+        store: SavesDrafts,
         draft: Draft,
         *,
         delay: float = 0.5,

@@ -1,0 +1,95 @@
+"""How providers fetch: every GET under one deadline per thread load and one size cap.
+
+`get` uses `core.feeds.fetch.fetch` (deadline, size cap, http/https only) and turns every failure
+into `CommentsUnavailable` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import re
+import time
+from typing import Any
+
+import httpx
+
+from blogtui.core.errors import CommentsUnavailable, FeedError
+from blogtui.core.feeds.fetch import FetchResult, HTTPStatusError, fetch
+
+MAX_BYTES = 8 * 2**20
+"""Largest comment document accepted."""
+DEFAULT_DEADLINE = 30.0
+
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "blogtui_comments_deadline", default=None
+)
+
+
+class StatusUnavailable(CommentsUnavailable):
+    """The server answered with an error status (`status`)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def time_left() -> float:
+    """Seconds left of the current thread load; raises CommentsUnavailable when none are."""
+    end = _deadline.get()
+    if end is None:
+        return DEFAULT_DEADLINE
+    left = end - time.monotonic()
+    if left <= 0:
+        raise CommentsUnavailable("gave up: loading the comments took too long")
+    return left
+
+
+def set_deadline(seconds: float) -> contextvars.Token[float | None]:
+    """Start the clock for one thread load (every `get` shares it)."""
+    return _deadline.set(time.monotonic() + seconds)
+
+
+def reset_deadline(token: contextvars.Token[float | None]) -> None:
+    """Stop the clock started by `set_deadline`."""
+    _deadline.reset(token)
+
+
+async def get(client: httpx.AsyncClient, url: str, what: str) -> FetchResult:
+    """GET `url` (described as `what` in errors); raises CommentsUnavailable on any failure."""
+    if not url:
+        raise CommentsUnavailable(f"{what} has no address")
+    try:
+        result = await fetch(client, url, deadline=time_left(), max_bytes=MAX_BYTES)
+    except HTTPStatusError as error:
+        message = f"{what}: the server answered {error.message}"
+        raise StatusUnavailable(message, error.status) from error
+    except FeedError as error:
+        raise CommentsUnavailable(f"{what}: {error.message}") from error
+    if not 200 <= result.status < 300:
+        message = f"{what}: the server answered HTTP {result.status}"
+        raise StatusUnavailable(message, result.status)
+    return result
+
+
+def decode(result: FetchResult) -> str:
+    """The body as text, in the charset the server named (UTF-8 otherwise)."""
+    match = re.search(r"charset=[\"']?([\w.:-]+)", result.headers.get("content-type", ""), re.I)
+    try:
+        return result.body.decode(match.group(1) if match else "utf-8", errors="replace")
+    except LookupError:
+        return result.body.decode("utf-8", errors="replace")
+
+
+def content_type(result: FetchResult) -> str:
+    """The response's media type, lowercased, without parameters."""
+    return result.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def json_of(result: FetchResult, what: str) -> Any:
+    """The body as JSON; raises CommentsUnavailable naming what came instead."""
+    try:
+        return json.loads(result.body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        kind = content_type(result) or "an unknown kind of document"
+        raise CommentsUnavailable(f"{what}: expected JSON, the server sent {kind}") from error

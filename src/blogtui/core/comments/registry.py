@@ -1,0 +1,31 @@
+"""The comment providers, by name, in the order they are tried."""
+
+from __future__ import annotations
+
+from blogtui.core.comments.atom_threading import AtomThreadingProvider
+from blogtui.core.comments.base import CommentProvider
+from blogtui.core.comments.comment_feed import CommentFeedProvider
+from blogtui.core.comments.isso import IssoProvider
+from blogtui.core.comments.wordpress import WordPressProvider
+
+PROVIDERS: dict[str, CommentProvider] = {}
+"""Every provider by name, in fallback order."""
+
+
+def register(provider: CommentProvider) -> None:
+    """Add (or replace) a provider; new ones are tried after the built-in ones."""
+    PROVIDERS[provider.name] = provider
+
+
+for _provider in (WordPressProvider(), AtomThreadingProvider(), CommentFeedProvider(),
+                  IssoProvider()):  # fmt: skip
+    register(_provider)
+
+
+def provider_order(preferred: str = "") -> list[str]:
+    """Provider names to try: `preferred` first, then the registry's order."""
+    names = list(PROVIDERS)
+    if preferred in PROVIDERS:
+        names.remove(preferred)
+        names.insert(0, preferred)
+    return names
