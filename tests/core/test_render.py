@@ -58,4 +58,4 @@ def test_huge_body_is_capped():
 
 
 def test_plain_text_fallback():
-    assert plain_text("<p>Gr&uuml;&szlig;e</p><p>zwei</p>") == "Grüße  zwei"
+    assert plain_text("<p>Gr&uuml;&szlig;e</p><p>zwei</p>") == "Grüße\n\nzwei"

@@ -2,15 +2,18 @@
 
 html2text runs with `unicode_snob` (the default spells `&uuml;` as `u`), no table padding, images
 as `[image: alt]`, links numbered `[1]` with the list at the end, capped input, output and nesting.
-Anything it chokes on falls back to plain text with the tags stripped. Call it off the event loop.
+What a browser hides stays hidden (the elements of `markup.HIDDEN_TAGS` with their content, and
+everything after a comment left open); runs of line breaks, quoted blank lines and literal break
+tags (double-escaped `&amp;lt;br&amp;gt;`) collapse to one blank line. Anything html2text chokes on
+falls back to plain text with the tags stripped (`markup.strip_tags`). Call it off the event loop.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
+from blogtui.core.text.markup import HIDDEN_TAGS, strip_tags
 from blogtui.core.text.sanitize import clean
 
 MAX_HTML = 2_000_000
@@ -23,7 +26,10 @@ MAX_NESTING = 12
 """List and quote levels shown; deeper ones are flattened."""
 
 _LINK_LINE = re.compile(r"^ {0,3}\[(\d+)\]: (\S+)", re.MULTILINE)
-_TAG = re.compile(r"<[^>]{0,2000}>")
+# Lines holding nothing but quote marks, repeated: what <br> runs in a <blockquote> become.
+_QUOTED_BLANKS = re.compile(r"^(>[> ]{0,40}\n)(?:>[> ]{0,40}\n)+", re.MULTILINE)
+# Break tags shown as text (the source escaped them twice), two or more in a row.
+_LITERAL_BREAKS = re.compile(r"(?:<br {0,3}/?> {0,3}){2,}", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ def _converter_class() -> type:
                     self._links += 1
                 if self._links > MAX_LINKS:
                     return
-            if tag in ("script", "style", "iframe", "object", "embed", "svg", "noscript"):
+            if tag in HIDDEN_TAGS or tag == "embed":
                 tag = "style"  # html2text drops the content of <style>
             if tag in self._depth:
                 nested = sum(self._depth.values())
@@ -85,10 +91,30 @@ def _converter_class() -> type:
 _converter: type | None = None
 
 
+def _close_comments(source: str) -> str:
+    """`source` cut where a comment is left open (a browser hides everything after it)."""
+    index = source.find("<!--")
+    while index >= 0:
+        end = source.find("-->", index + 4)
+        if end < 0:
+            return source[:index]
+        index = source.find("<!--", end + 3)
+    return source
+
+
+def _collapse_breaks(text: str) -> str:
+    """Runs of quoted blank lines and of literal break tags as one line break."""
+    if ">\n>" in text:
+        text = _QUOTED_BLANKS.sub(r"\1", text)
+    if "<" in text:
+        text = _LITERAL_BREAKS.sub("\n\n", text)
+    return text
+
+
 def html_to_text(source: str, base_url: str = "") -> RenderedText:
     """Render untrusted HTML as sanitised text with numbered links."""
     global _converter
-    snippet = (source or "")[:MAX_HTML]
+    snippet = _close_comments((source or "")[:MAX_HTML])
     try:
         if _converter is None:
             _converter = _converter_class()
@@ -97,10 +123,11 @@ def html_to_text(source: str, base_url: str = "") -> RenderedText:
     except Exception:  # noqa: BLE001 - any html2text failure falls back to plain text
         return RenderedText(plain_text(snippet))
     links = [url for _, url in _LINK_LINE.findall(markdown)]
-    return RenderedText(clean(markdown[:MAX_TEXT], multiline=True), links)
+    text = clean(_collapse_breaks(markdown[:MAX_TEXT]), multiline=True)
+    return RenderedText(text, links)
 
 
 def plain_text(source: str) -> str:
     """HTML with the tags stripped: the fallback, and good enough for excerpts."""
-    text = html.unescape(_TAG.sub(" ", (source or "")[:MAX_HTML]))[:MAX_TEXT]
+    text = _collapse_breaks(strip_tags(source, MAX_HTML)[:MAX_TEXT])
     return clean(text, multiline=True).strip()

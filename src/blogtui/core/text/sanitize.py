@@ -1,8 +1,10 @@
 """The one sanitiser for every string that came from the network, the database or a file.
 
 Whatever passes through `clean` can reach a widget or stdout: no C0/C1 control (ESC shows as a
-visible ␛), no bidi or other format character, no surrogate, at most a few combining marks per
-character, no floods of blank lines. `clean` is idempotent.
+visible ␛), no bidi or other format character, no tag character, no surrogate or noncharacter,
+at most a few combining marks (of any script: Unicode categories Mn, Me, Mc) per character, at
+most one variation selector in a row, no floods of blank lines. `clean` is idempotent. It does not
+normalise (NFC): text shows as it was sent; `lookalike.visible_form` normalises names.
 """
 
 from __future__ import annotations
@@ -10,28 +12,34 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from blogtui.core.text.tables import BMP_MARKS
+
 ESCAPE_SYMBOL = "\u241b"
 """What an ESC byte shows as."""
 
 MAX_COMBINING = 4
-"""Combining marks kept on one base character."""
+"""Combining marks (variation selectors included) kept on one base character."""
 
 # Every Cc and Cf character of the Unicode version Python ships (a test compares against
-# unicodedata), surrogates, and the line/paragraph separators (turned into newlines).
+# unicodedata), the whole tag block, surrogates, and the line/paragraph separators (turned into
+# newlines).
 _FORMAT = (
     "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f"
 )
-_UNWANTED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_FORMAT}]+")
-_COMBINING_RUN = re.compile(
-    "([\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-    "\u0900-\u0903\u093a-\u094f\u0e31-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff"
-    "\u20d0-\u20ff\ufe20-\ufe2f]"
-    f"{{{MAX_COMBINING}}})[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
-    "\u0670\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u0e31-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff"
-    "\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)
 )
+"""The 66 Unicode noncharacters, as regex character-class ranges."""
+VARIATION_SELECTORS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
+"""Variation selectors, as regex character-class ranges."""
+_UNWANTED = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_FORMAT}{NONCHARACTERS}]+")
+_SELECTOR_RUN = re.compile(f"([{VARIATION_SELECTORS}])[{VARIATION_SELECTORS}]+")
+# Runs that may hold more than MAX_COMBINING marks: BMP marks and any astral character (one range
+# keeps `re` fast); `_cap_marks` then looks at them one by one.
+_MARK_RUN = re.compile(f"[{BMP_MARKS}\U00010000-\U0010ffff]{{{MAX_COMBINING + 1},}}")
+_MARK_CATEGORIES = frozenset({"Mn", "Me", "Mc"})
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _BLANK_FLOOD = re.compile(r"\n{3,}")
 _WHITESPACE = re.compile(r"\s+")
@@ -39,6 +47,21 @@ _WHITESPACE = re.compile(r"\s+")
 
 def _replace_unwanted(match: re.Match[str]) -> str:
     return ESCAPE_SYMBOL * match.group().count("\x1b")
+
+
+def _cap_marks(match: re.Match[str]) -> str:
+    """The run with at most MAX_COMBINING marks in a row."""
+    kept: list[str] = []
+    marks = 0
+    for char in match.group():
+        if unicodedata.category(char) in _MARK_CATEGORIES:
+            marks += 1
+            if marks > MAX_COMBINING:
+                continue
+        else:
+            marks = 0
+        kept.append(char)
+    return "".join(kept)
 
 
 def clean(text: object, *, multiline: bool = False, limit: int | None = None) -> str:
@@ -58,7 +81,8 @@ def clean(text: object, *, multiline: bool = False, limit: int | None = None) ->
     if not multiline:
         value = value.replace("\t", " ").replace("\n", " ")
     value = _UNWANTED.sub(_replace_unwanted, value)
-    value = _COMBINING_RUN.sub(r"\1", value)
+    if not value.isascii():
+        value = _MARK_RUN.sub(_cap_marks, _SELECTOR_RUN.sub(r"\1", value))
     if multiline:
         value = _BLANK_FLOOD.sub("\n\n", _TRAILING_SPACE.sub("\n", value)).strip("\n")
     else:

@@ -1,0 +1,34 @@
+"""What may be stored as text: the store's one filter for everything it writes.
+
+Some characters are not text: NUL (it ends a C string, and with it the text in many SQLite tools),
+the other C0 controls but tab, line feed and carriage return (form feed, bell, ESC…), the 66
+Unicode noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF, U+nFFFE, U+nFFFF) and lone surrogates (half
+a UTF-16 pair: SQLite cannot even encode them). This is XML 1.0's rule for characters, plus the
+noncharacters. A malformed feed still delivers them (feedparser's loose parser, numeric
+references), so the store removes them from every string it writes; `storable` is that filter.
+Surrogate pairs that arrive as two halves are joined into the character they encode; a lone half
+becomes U+FFFD. Everything else (any script, any symbol, C1 controls, bidi controls) is stored as
+it came: the display sanitiser (`sanitize.clean`) deals with what must not reach a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blogtui.core.text.sanitize import NONCHARACTERS
+
+_NOT_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff{NONCHARACTERS}]+")
+_SURROGATES = re.compile("[\ud800-\udfff]+")
+
+
+def _join_surrogates(match: re.Match[str]) -> str:
+    """Pairs as the characters they encode, lone halves as U+FFFD."""
+    return match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def storable(text: str) -> str:
+    """`text` without the characters that are not text (see the module docstring); idempotent."""
+    if _NOT_TEXT.search(text) is None:
+        return text
+    text = _SURROGATES.sub(_join_surrogates, text)
+    return _NOT_TEXT.sub("", text)
