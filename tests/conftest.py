@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,3 +64,11 @@ def blogtui_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     home = tmp_path_factory.mktemp("blogtui-home")
     monkeypatch.setenv("BLOGTUI_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def opened_urls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """URLs the app hands to the web browser, in order (none is really opened)."""
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    return opened

@@ -1,12 +1,11 @@
-"""Fixtures for the hostile-input tests: a private home, a store, browser opens recorded.
+"""Fixtures for the hostile-input tests: a private home and a store.
 
-`feed_server` (a real HTTP server on 127.0.0.1 recording every request) comes from
-tests/conftest.py.
+`feed_server` (a real HTTP server on 127.0.0.1 recording every request) and `opened_urls` (browser
+opens recorded) come from tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,11 +29,3 @@ def store(home: Places) -> Iterator[Store]:
     opened = Store(home.database)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def opened_urls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """URLs the app handed to the web browser (none is really opened)."""
-    opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
-    return opened
