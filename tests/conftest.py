@@ -70,5 +70,10 @@ def blogtui_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 def opened_urls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """URLs the app hands to the web browser, in order (none is really opened)."""
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+
+    def record(url: str, new: int = 0) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", record)
     return opened
