@@ -7,8 +7,6 @@ no-double-post rules live in `core.posting.outbox`.
 
 from __future__ import annotations
 
-import html
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Literal
@@ -16,6 +14,7 @@ from typing import Literal
 import httpx
 
 from blogtui.core.config import Identity
+from blogtui.core.text.markup import strip_tags
 from blogtui.core.text.sanitize import clean
 
 State = Literal[
@@ -85,12 +84,9 @@ class Poster(ABC):
         """Send `reply` once and say what the server answered."""
 
 
-_TAG = re.compile(r"<[^>]*>")
-
-
 def sanitise(text: str, limit: int = MESSAGE_LIMIT) -> str:
     """A server's message (HTML or text) as one safe line: tags dropped, entities decoded."""
-    return clean(html.unescape(_TAG.sub(" ", text or "")), limit=limit)
+    return clean(strip_tags(text), limit=limit)
 
 
 def network_outcome(error: Exception, *, sent: bool) -> PostOutcome:
@@ -117,7 +113,7 @@ def normalise(text: str) -> str:
     Tags, entities, typographic quotes/dashes and whitespace differences are ignored (WordPress
     curls quotes, escapes & and wraps paragraphs).
     """
-    plain = html.unescape(_TAG.sub(" ", text or ""))
+    plain = strip_tags(text)
     plain = plain.translate(_QUOTES).replace("---", "-").replace("--", "-")
     return " ".join(plain.split()).casefold()
 
