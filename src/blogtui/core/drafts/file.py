@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from blogtui.core.config import Identity
@@ -108,7 +109,7 @@ class Draft:
 
     def cleaned(self) -> Draft:
         """This draft with every header value sanitised to one line (the text is left alone)."""
-        values = {
+        values: dict[str, Any] = {
             f.name: clean(getattr(self, f.name))
             for f in fields(self)
             if f.type == "str" and f.name not in ("id", "text")

@@ -20,6 +20,7 @@ from blogtui.core.posting.base import (
     Poster,
     PostOutcome,
     ReplyRequest,
+    State,
     network_outcome,
     sanitise,
     server_error,
@@ -78,7 +79,7 @@ def outcome_of(response: httpx.Response, article_url: str) -> PostOutcome:
             data = {}
         ident = str(data.get("id", "")) if isinstance(data, dict) else ""
         url = comment_url(article_url, ident) if ident.isdigit() else ""
-        state = "posted" if status == 201 else "held"
+        state: State = "posted" if status == 201 else "held"
         return PostOutcome(state, ident if url else "", url, "" if state == "posted" else
                            "awaiting moderation")  # fmt: skip
     message = error_text(response.text) if response.content else ""

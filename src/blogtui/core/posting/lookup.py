@@ -6,14 +6,17 @@ reply is matched by parent, author name and normalised text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 
-from blogtui.core.comments import NoThread, find_thread, site_of
+from blogtui.core.comments.loading import NoThread, find_thread, site_of
 from blogtui.core.comments.wordpress import WordPressProvider
 from blogtui.core.models import Article, CommentData
 from blogtui.core.posting.base import DEADLINE, normalise
+
+if TYPE_CHECKING:
+    from blogtui.core.store import Store
 
 
 class LookupFailed(Exception):
@@ -43,7 +46,7 @@ def stand_in(article_url: str, title: str = "") -> Article:
     return Article(0, 0, article_url, title, "", article_url, None, None, "", False)
 
 
-def hints_of(store: Any, article: Article) -> tuple[str, str]:
+def hints_of(store: Store, article: Article) -> tuple[str, str]:
     """The API root and provider the store remembers for the article's blog."""
     provider, root = store.blog_provider(site_of(article.link)) if article.link else ("", "")
     if article.feed_id:
@@ -56,7 +59,7 @@ def hints_of(store: Any, article: Article) -> tuple[str, str]:
 
 
 async def find_reply(
-    client: httpx.AsyncClient, store: Any, article: Article, sought: Sought
+    client: httpx.AsyncClient, store: Store, article: Article, sought: Sought
 ) -> tuple[CommentData | None, str]:
     """The published reply and the provider that read the thread; raises LookupFailed."""
     root, provider = hints_of(store, article)

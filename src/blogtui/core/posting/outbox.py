@@ -23,7 +23,7 @@ import html
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -33,10 +33,13 @@ from blogtui.core.drafts.file import Draft, DraftError, DraftNotFound
 from blogtui.core.drafts.store import DraftStore
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.models import Article, CommentData, OutboxItem
-from blogtui.core.posting.base import Poster, PostOutcome, ReplyRequest
+from blogtui.core.posting.base import PostOutcome, ReplyRequest
 from blogtui.core.posting.lookup import LookupFailed, Sought, find_reply, stand_in
-from blogtui.core.posting.select import choose_poster
+from blogtui.core.posting.select import PosterFor, choose_poster
 from blogtui.core.posting.state import ReplyState
+
+if TYPE_CHECKING:
+    from blogtui.core.store import Store
 
 DUE_STATES = tuple(state for state in ReplyState if state.due)
 STORED = tuple(state for state in ReplyState if state.posted)
@@ -47,7 +50,6 @@ BACKOFF_MAX = 3600.0
 LOCK_NAME = ".outbox.lock"
 
 IdentityFor = Callable[[Draft], Identity]
-PosterFor = Callable[[Draft, Article | None], Poster]
 
 
 class OutboxBusy(BlogtuiError):
@@ -101,24 +103,26 @@ class _Job:
 
 def backoff(attempts: int, retry_after: float | None = None) -> float:
     """Seconds before the next attempt after `attempts` failed ones (honouring Retry-After)."""
-    delay = min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+    delay = min(BACKOFF_BASE * 2.0 ** max(attempts - 1, 0), BACKOFF_MAX)
     return max(delay, retry_after or 0.0)
 
 
-def queue_reply(store: Any, drafts: DraftStore, draft: Draft, article_id: int | None) -> OutboxItem:
+def queue_reply(
+    store: Store, drafts: DraftStore, draft: Draft, article_id: int | None
+) -> OutboxItem:
     """Queue a saved draft for sending (marks the draft file "queued")."""
     drafts.save(replace(draft, state="queued"))
     return store.enqueue_reply(draft.id, article_id, draft.parent_id)
 
 
-def next_due(store: Any) -> float | None:
+def next_due(store: Store) -> float | None:
     """When the next queued reply is due (now for one without a time), or None."""
     times = [item.next_attempt or 0.0 for item in store.outbox(DUE_STATES)]
     return min(times) if times else None
 
 
 async def send_pending(
-    store: Any,
+    store: Store,
     drafts: DraftStore,
     client: httpx.AsyncClient,
     *,
@@ -139,7 +143,7 @@ async def send_pending(
         release_lock(lock)
 
 
-def send_sync(store: Any, drafts: DraftStore, **options: Any) -> list[SendResult]:
+def send_sync(store: Store, drafts: DraftStore, **options: Any) -> list[SendResult]:
     """`send_pending` for callers without an event loop, with a client of its own."""
     from blogtui.core.feeds.fetch import make_client
 
@@ -161,7 +165,7 @@ def _due(item: OutboxItem, now: float) -> bool:
     return item.state is ReplyState.SENDING or item.next_attempt is None or item.next_attempt <= now
 
 
-def _finish_archives(store: Any, drafts: DraftStore) -> None:
+def _finish_archives(store: Store, drafts: DraftStore) -> None:
     """Archive drafts whose reply is confirmed but whose file was not moved (a crash between)."""
     for item in store.outbox(STORED):
         if item.remote_id and drafts.path_of(item.draft_id).exists():
@@ -174,7 +178,7 @@ def _finish_archives(store: Any, drafts: DraftStore) -> None:
 class _Sender:
     """Works through outbox items with shared settings."""
 
-    def __init__(self, store: Any, drafts: DraftStore, client: httpx.AsyncClient,
+    def __init__(self, store: Store, drafts: DraftStore, client: httpx.AsyncClient,
                  identity_for: IdentityFor | None, poster_for: PosterFor | None,
                  flood_delay: float) -> None:  # fmt: skip
         self.store, self.drafts, self.client = store, drafts, client

@@ -21,6 +21,7 @@ from blogtui.core.posting.base import (
     Poster,
     PostOutcome,
     ReplyRequest,
+    State,
     network_outcome,
     sanitise,
     server_error,
@@ -96,7 +97,7 @@ def _created(response: httpx.Response) -> PostOutcome:
         data = None
     if not isinstance(data, dict) or not str(data.get("id", "")).isdigit():
         return PostOutcome("posted", message="created, but the answer named no comment id")
-    state = "posted" if data.get("status") == "approved" else "held"
+    state: State = "posted" if data.get("status") == "approved" else "held"
     message = "" if state == "posted" else "awaiting moderation"
     return PostOutcome(state, str(data["id"]), str(data.get("link", "")), message)
 

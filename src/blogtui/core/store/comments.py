@@ -20,7 +20,21 @@ _OLDEST_FIRST = "coalesce(published, first_seen), id"
 
 def comment_from_row(row: Sequence[Any]) -> Comment:
     """The Comment of a row selected with COMMENT_COLUMNS."""
-    return Comment(*row[:9], bool(row[9]), row[10], bool(row[11]), row[12])
+    return Comment(
+        id=row[0],
+        article_id=row[1],
+        key=row[2],
+        parent_key=row[3],
+        author=row[4],
+        author_url=row[5],
+        published=row[6],
+        content=row[7],
+        first_seen=row[8],
+        seen=bool(row[9]),
+        status=row[10],
+        mine=bool(row[11]),
+        link=row[12],
+    )
 
 
 class CommentsMixin(StoreBase):

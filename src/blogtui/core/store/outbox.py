@@ -70,4 +70,17 @@ class OutboxMixin(StoreBase):
 
 def _item(row: Sequence[Any]) -> OutboxItem:
     """The OutboxItem of a row selected with OUTBOX_COLUMNS."""
-    return OutboxItem(*row[:4], ReplyState(row[4]), *row[5:])
+    return OutboxItem(
+        id=row[0],
+        draft_id=row[1],
+        article_id=row[2],
+        parent_key=row[3],
+        state=ReplyState(row[4]),
+        attempts=row[5],
+        last_error=row[6],
+        next_attempt=row[7],
+        remote_id=row[8],
+        remote_url=row[9],
+        created=row[10],
+        updated=row[11],
+    )
