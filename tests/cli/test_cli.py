@@ -71,8 +71,8 @@ def test_refresh_fails_with_exit_status_1_and_keeps_going(run, blog, tmp_path):
     assert "1 failed" in result.stdout
     assert "404" in result.stdout
     listing = run("feeds").stdout
-    assert listing.count("error: HTTP 404") == 1
-    assert listing.count("error:") == 1
+    assert listing.count("failed: HTTP 404") == 1
+    assert listing.count("failed:") == 1
 
 
 def test_import_export_round_trip_keeps_folders(run, tmp_path):

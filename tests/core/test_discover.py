@@ -342,7 +342,8 @@ def test_find_feed_links_ignores_other_links() -> None:
     )
     links = find_feed_links(html, "https://example.org/post/")
     assert [(link.url, link.title) for link in links] == [
-        ("https://example.org/a.xml?x=1&y=2", "A")
+        ("https://example.org/wp-json/", ""),  # plain JSON: a JSON Feed maybe, tried last
+        ("https://example.org/a.xml?x=1&y=2", "A"),
     ]
 
 

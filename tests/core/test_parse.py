@@ -78,7 +78,7 @@ def test_atom_fields_and_replies_feed():
     parsed = parse_feed(ATOM, "http://atom.example/feed.atom", {})
     entry = parsed.entries[0]
     assert (parsed.title, parsed.site_url) == ("Atom blog", "http://atom.example/")
-    assert entry.key == "urn:entry:1" and entry.title == "A &amp; B"
+    assert entry.key == "urn:entry:1" and entry.title == "A & B"  # type="html": plain text
     assert entry.link == "http://atom.example/posts/1"
     assert entry.replies_feed == "http://atom.example/1/comments.atom"
     assert entry.comment_count == 7 and entry.author == "Bo"

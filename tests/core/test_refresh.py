@@ -13,6 +13,7 @@ from blogtui.core.config import Config
 from blogtui.core.feeds import parsepool
 from blogtui.core.feeds import refresh as refresh_module
 from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.outcome import Outcome
 from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.feeds.refresh import FeedOutcome, backoff, refresh_feeds, refresh_sync
 from blogtui.core.store import Store
@@ -154,7 +155,8 @@ async def test_410_marks_gone_and_later_refreshes_skip_it(feed_server, store):
     await refresh(store, feed)
     summary = await refresh(store, store.get_feed(feed.id))
     gone = store.get_feed(feed.id)
-    assert gone.gone and gone.last_error == "gone (HTTP 410)" and summary.failed == 1
+    assert gone.gone and gone.last_error == "gone (HTTP 410)" and summary.failed == 0
+    assert summary.counts == {Outcome.GONE: 1} and summary.exit_status == 1
     skipped = await refresh(store, gone)
     assert skipped.skipped == 1 and skipped.outcomes[0].skipped
     assert len(feed_server.requests_to("/feed")) == 2
@@ -174,7 +176,8 @@ async def test_429_waits_and_is_skipped_until_then(feed_server, store, retry_aft
     feed, _ = store.add_feed(url)
     summary = await refresh(store, feed, now=now)
     waiting = store.get_feed(feed.id)
-    assert summary.failed == 1 and waiting.last_status == 429
+    assert summary.failed == 0 and summary.counts == {Outcome.WAITING: 1}
+    assert summary.exit_status == 0 and waiting.last_status == 429
     assert waiting.next_fetch == pytest.approx(now + wait, abs=2.0)
     assert waiting.last_error == f"HTTP 429 Too Many Requests (retrying in {said})"
     assert (await refresh(store, waiting, now=now + wait - 5)).skipped == 1
@@ -198,7 +201,9 @@ async def test_malformed_feed_keeps_entries_and_records_why(feed_server, store):
     url = feed_server.route("/feed", body=rss(1, broken=True), headers=RSS_TYPE)
     feed, _ = store.add_feed(url)
     summary = await refresh(store, feed)
-    assert summary.ok == 1 and summary.failed == 0 and summary.new_articles == 2
+    assert summary.ok == 0 and summary.failed == 0 and summary.new_articles == 2
+    assert summary.counts == {Outcome.REPAIRED: 1} and summary.exit_status == 0
+    assert summary.outcomes[0].word == "repaired"
     assert store.get_feed(feed.id).last_error.startswith("malformed: ")
     assert summary.outcomes[0].error.startswith("malformed: ")
 

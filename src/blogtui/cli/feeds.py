@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blogtui.cli.common import config_of, find_feed, open_store
 from blogtui.cli.output import Output
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import Places
+
+if TYPE_CHECKING:
+    from blogtui.core.config import Config
+    from blogtui.core.feeds.discover import Discovered
+    from blogtui.core.models import Feed
+    from blogtui.core.store import Store
 
 
 def register(subparsers: Any) -> None:
@@ -42,7 +48,7 @@ def cmd_add(args: argparse.Namespace, where: Places, out: Output) -> int:
 
     config = config_of(where)
 
-    async def discover() -> Any:
+    async def discover() -> Discovered:
         async with make_client(config.concurrency) as client:
             return await discover_feed(client, args.url, deadline=config.fetch_timeout)
 
@@ -66,7 +72,9 @@ def cmd_remove(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace, where: Places, out: Output) -> int:
-    """`blogtui feeds`."""
+    """`blogtui feeds`: each feed, and the word of its last refresh unless that was fine."""
+    from blogtui.core.feeds.outcome import Outcome, feed_state
+
     store = open_store(where)
     feeds = store.list_feeds()
     if not feeds:
@@ -76,10 +84,9 @@ def cmd_feeds(args: argparse.Namespace, where: Places, out: Output) -> int:
         folder = f"{feed.folder}/" if feed.folder else ""
         out.line(f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {folder}{feed.display_title}")
         out.line(f"      {feed.url}")
-        if feed.gone:
-            out.line("      gone: the server says this feed no longer exists (HTTP 410)")
-        elif feed.last_error:
-            out.line(f"      error: {feed.last_error}")
+        word, detail = feed_state(feed)
+        if word is not None and word not in (Outcome.OK, Outcome.UNCHANGED):
+            out.line(f"      {word}: {detail}" if detail else f"      {word}")
     return 0
 
 
@@ -133,25 +140,26 @@ def cmd_refresh(args: argparse.Namespace, where: Places, out: Output) -> int:
     return _refresh(store, feeds, config, out)
 
 
-def _refresh(store: Any, feeds: list[Any], config: Any, out: Output) -> int:
+def _refresh(store: Store, feeds: list[Feed], config: Config, out: Output) -> int:
+    """Refresh `feeds`: one line per feed (word: URL: detail), the totals, the exit status
+    (core/feeds/outcome.py has the table of words and statuses)."""
+    from blogtui.core.feeds.outcome import FeedOutcome, Outcome
     from blogtui.core.feeds.refresh import refresh_sync
 
     done = 0
+    quiet = (Outcome.OK, Outcome.UNCHANGED)
 
-    def progress(outcome: Any) -> None:
+    def progress(outcome: FeedOutcome) -> None:
         nonlocal done
         done += 1
-        if outcome.error:
+        word = outcome.word
+        if word not in quiet or not out.is_tty:
             out.end_progress()
-            out.line(f"failed: {outcome.url}: {outcome.error}")
-        elif not out.is_tty:
-            out.line(f"ok: {outcome.url}: {outcome.new_articles} new")
+            detail = outcome.detail
+            out.line(f"{word}: {outcome.url}: {detail}" if detail else f"{word}: {outcome.url}")
         out.progress(done, len(feeds), outcome.url)
 
     summary = refresh_sync(store, feeds, config, on_progress=progress, force=True)
     out.end_progress()
-    out.line(
-        f"Refreshed {len(feeds)} feed(s): {summary.new_articles} new article(s),"
-        f" {summary.not_modified} unchanged, {summary.failed} failed."
-    )
-    return 1 if summary.failed else 0
+    out.line(f"Refreshed {len(feeds)} feed(s): {summary.describe()}.")
+    return summary.exit_status

@@ -25,6 +25,8 @@ class Feed:
     gone: bool = False
     unread: int = 0
     total: int = 0
+    encoding: str = ""
+    """The character encoding the last parse read the feed in, and what decided it."""
 
     @property
     def display_title(self) -> str:
@@ -67,6 +69,8 @@ class Article:
     replies_feed: str = ""
     guid: str = ""
     feed_title: str = ""
+    author_email: str = ""
+    """The authors' addresses, kept apart from `author` (names), comma-separated."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,7 @@ class EntryData:
     key: str
     title: str
     author: str = ""
+    """The authors' names, "Ann, Bob"."""
     link: str = ""
     published: float | None = None
     updated: float | None = None
@@ -85,6 +90,8 @@ class EntryData:
     comments_url: str = ""
     comment_feed: str = ""
     replies_feed: str = ""
+    author_email: str = ""
+    """The authors' addresses, kept apart from `author`, comma-separated."""
 
 
 @dataclass(frozen=True, slots=True)

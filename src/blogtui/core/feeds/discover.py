@@ -21,7 +21,10 @@ from blogtui.core.errors import DiscoveryError, FeedError
 from blogtui.core.feeds.fetch import FetchResult, HTTPStatusError, fetch
 from blogtui.core.feeds.parse import parse_feed
 
-FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
+JSON_TYPE = "application/json"
+"""JSON Feed 1.1 asks readers to prefer application/feed+json and still accept application/json;
+such links (also used for other JSON, e.g. WordPress's REST API) are tried last."""
 MAX_CANDIDATES = 8
 """At most this many candidate URLs are fetched after the page itself."""
 
@@ -118,7 +121,7 @@ class _LinkFinder(HTMLParser):
         if tag != "link" or "alternate" not in values.get("rel", "").lower().split():
             return
         kind = values.get("type", "").split(";")[0].strip().lower()
-        if kind in FEED_TYPES and values.get("href"):
+        if (kind in FEED_TYPES or kind == JSON_TYPE) and values.get("href"):
             self.links.append((values["href"], values.get("title", ""), kind))
 
 
@@ -173,13 +176,19 @@ def _stored_url(result: FetchResult) -> str:
     return result.permanent_url or result.url or result.final_url
 
 
-def _as_feed(result: FetchResult, site_url: str = "") -> Discovered | None:
-    """Return the response as a Discovered feed, or None when it does not parse as one."""
+def _as_feed(result: FetchResult, site_url: str = "") -> Discovered | str:
+    """Return the response as a Discovered feed, or why it does not parse as one."""
     try:
         parsed = parse_feed(result.body, result.final_url or result.url, result.headers)
-    except FeedError:
-        return None
+    except FeedError as err:
+        return err.message
     return Discovered(_stored_url(result), parsed.title, parsed.site_url or site_url)
+
+
+def _refused(reason: str) -> bool:
+    """True when a document was refused for what it holds (entities, size, nesting), not for
+    failing to be a feed at all."""
+    return not reason.startswith("not a feed") or "nested too deeply" in reason
 
 
 class _Clock:
@@ -214,11 +223,17 @@ async def discover_feed(
     except FeedError as err:
         raise DiscoveryError(_failure(err, page_url)) from err
     found = _as_feed(page)
-    if found is not None:
+    if isinstance(found, Discovered):
         return found
+    if _refused(found):
+        raise DiscoveryError(f"{page_url} is a feed blogtui refuses: {found}")
     if not _looks_like_html(page):
         kind = _content_type(page) or "an unknown kind of document"
-        raise DiscoveryError(f"{page_url} is not a feed or a web page (the server sent {kind})")
+        detail = found.removeprefix("not a feed").strip(" :()")
+        raise DiscoveryError(
+            f"{page_url} is not a feed or a web page (the server sent {kind})"
+            + (f": {detail}" if detail else "")
+        )
     base = page.final_url or page.url or page_url
     links = find_feed_links(_decode(page), base)
     return await _search(client, page_url, base, links, clock)
@@ -247,12 +262,15 @@ def _failure(err: FeedError, url: str) -> str:
 
 
 def _candidates(page_url: str, base: str, links: list[FeedLink]) -> list[str]:
-    """Posts links, then WordPress guesses, then comment links; unique, the page excluded."""
-    posts = [link.url for link in links if not link.comments]
-    comments = [link.url for link in links if link.comments]
+    """Posts links, WordPress guesses, comment links, then plain JSON links; unique, the page
+    excluded."""
+    feeds = [link for link in links if link.type != JSON_TYPE]
+    posts = [link.url for link in feeds if not link.comments]
+    comments = [link.url for link in feeds if link.comments]
+    json_links = [link.url for link in links if link.type == JSON_TYPE]
     seen = {page_url, base}
     ordered: list[str] = []
-    for candidate in [*posts, *fallback_urls(base), *comments]:
+    for candidate in [*posts, *fallback_urls(base), *comments, *json_links]:
         if candidate not in seen:
             seen.add(candidate)
             ordered.append(candidate)
@@ -263,19 +281,22 @@ async def _search(
     client: httpx.AsyncClient, page_url: str, base: str, links: list[FeedLink], clock: _Clock
 ) -> Discovered:
     """Try the candidates in order; a comments feed is kept only when nothing better turns up."""
-    advertised = {link.url for link in links}
+    advertised = {link.url for link in links if link.type != JSON_TYPE}
     reserve: Discovered | None = None
     failure = ""
     for candidate in _candidates(page_url, base, links):
+        named = "the page links to" if candidate in advertised else "blogtui tried"
         try:
             result = await _get(client, candidate, clock)
         except FeedError as err:
-            if candidate in advertised and not failure:
-                failure = f"the page links to {candidate}, which failed: {err.message}"
+            if not failure and (candidate in advertised or not isinstance(err, HTTPStatusError)):
+                failure = f"{named} {candidate}, which failed: {err.message}"
             continue
         found = _as_feed(result, site_url=base)
-        if found is None:
-            if candidate in advertised and not failure:
+        if not isinstance(found, Discovered):
+            if not failure and _refused(found):
+                failure = f"{named} {candidate}, which was refused: {found}"
+            elif not failure and candidate in advertised:
                 failure = f"the page links to {candidate}, which is not a feed"
             continue
         if not looks_like_comments(found.feed_url, found.title):

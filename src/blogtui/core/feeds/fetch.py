@@ -25,8 +25,9 @@ from blogtui.core.errors import FeedError
 
 USER_AGENT = f"blogtui/{__version__} (+terminal feed reader)"
 ACCEPT = (
-    "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9,"
-    " application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+    "application/atom+xml, application/rss+xml, application/feed+json,"
+    " application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9,"
+    " application/json;q=0.9, */*;q=0.8"
 )
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
@@ -239,7 +240,7 @@ def _next_hop(current: str, response: httpx.Response, seen: set[str], hops: int)
     location = response.headers.get("location", "").strip()
     if not location:
         raise FeedError(f"HTTP {response.status_code} redirect without a Location")
-    target = urljoin(current, location)
+    target = str(urljoin(current, str(location)))
     scheme = urlsplit(target).scheme.lower()
     if scheme not in ("http", "https"):
         raise FeedError(f"redirect to unsupported scheme '{scheme}'")

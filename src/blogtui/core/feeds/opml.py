@@ -88,6 +88,10 @@ def _refuse_entity(*_args: object) -> None:
     raise OpmlError("refusing an OPML file that declares entities")
 
 
+def _refuse_external(*_args: object) -> int:
+    raise OpmlError("refusing an OPML file that declares entities")
+
+
 def parse_opml(data: bytes) -> list[OpmlFeed]:
     """Return the http(s) feeds of an OPML document, first occurrence of each URL, in order.
 
@@ -102,7 +106,7 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_entity
-    parser.ExternalEntityRefHandler = _refuse_entity
+    parser.ExternalEntityRefHandler = _refuse_external
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     try:

@@ -11,53 +11,32 @@ from __future__ import annotations
 
 import calendar
 import codecs
-import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
 
 from blogtui.core.errors import FeedError
+from blogtui.core.feeds import charset, fields
+from blogtui.core.feeds.jsonfeed import looks_like_json, parse_json_feed
+from blogtui.core.feeds.parsed import ParsedFeed
 from blogtui.core.feeds.shield import Shield
 from blogtui.core.models import EntryData
+
+__all__ = ["MAX_ENTRIES", "ParsedFeed", "api_root", "parse_feed", "scan_prolog"]
 
 MAX_ENTRIES = 2000
 """At most this many entries are kept from one feed (the first ones, newest in practice)."""
 
 _NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
 _ENTITY = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
 _XML_DECL = re.compile(r"""^<\?xml[^>]{0,300}?\?>""")
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
 _LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
 _HTML_ROOTS = frozenset({"html", "head", "body"})
-_UTF8_NAMES = frozenset({"utf-8", "ascii"})
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    """A parsed feed: its title and site, its entries, and why it was malformed, if it was."""
-
-    title: str
-    site_url: str
-    entries: list[EntryData] = field(default_factory=list)
-    malformed: str = ""
-    """feedparser's complaint about a broken document whose entries were still read."""
-    api_root: str = ""
-    """The WordPress REST root announced in a `Link: <...>; rel="https://api.w.org/"` header."""
-
-
-def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
-    """Decode error handler: bytes that are not UTF-8 are read as windows-1252."""
-    if not isinstance(error, UnicodeDecodeError):
-        raise error
-    return error.object[error.start : error.end].decode("cp1252", "replace"), error.end
-
-
-codecs.register_error("blogtui.cp1252", _cp1252_fallback)
 
 
 # --- the prolog ---------------------------------------------------------------------------------
@@ -148,38 +127,9 @@ def _check_document(body: bytes) -> None:
 # --- character sets -----------------------------------------------------------------------------
 
 
-def _codec(name: str) -> str:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return name.lower()
-
-
 def _http_charset(content_type: str) -> str:
     match = _CHARSET.search(content_type)
     return match.group(1) if match else ""
-
-
-def _as_utf8_text(body: bytes, http_charset: str) -> tuple[str | None, str]:
-    """The body as text when it is (or claims to be) UTF-8, plus a note when bytes were repaired.
-
-    Documents declaring another charset, or with a UTF-16/32 byte order, return None: feedparser
-    decodes those. Bytes that are not UTF-8 in a UTF-8 document are read as windows-1252, so both
-    a whole windows-1252 document sent as UTF-8 and one stray byte keep their umlauts.
-    """
-    if body[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or body[:1] == b"\0":
-        return None, ""
-    match = _XML_ENCODING.match(body.removeprefix(codecs.BOM_UTF8))
-    xml_charset = match.group(1).decode("ascii") if match else ""
-    declared = {_codec(name) for name in (http_charset, xml_charset) if name}
-    if declared - _UTF8_NAMES:
-        return None, ""
-    body = body.removeprefix(codecs.BOM_UTF8)
-    try:
-        return body.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        text = body.decode("utf-8", "blogtui.cp1252")
-        return text, "not valid UTF-8; read the stray bytes as windows-1252"
 
 
 # --- feedparser ---------------------------------------------------------------------------------
@@ -209,25 +159,27 @@ def _bozo_reason(result: Any) -> str:
     return text.splitlines()[0][:200] if text else type(error).__name__
 
 
-def _run(body: bytes, headers: dict[str, str], shield: bool) -> tuple[Any, Shield, str]:
-    """feedparser's result for `body`, the shield it used and a note about repaired bytes."""
-    http_charset = _http_charset(headers.get("content-type", ""))
-    content_type = f"application/xml; charset={http_charset}" if http_charset else "application/xml"
-    text, note = _as_utf8_text(body, http_charset)
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """feedparser's result, the shield it used and how the bytes were read."""
+
+    result: Any
+    guard: Shield
+    decoded: charset.Decoded
+
+
+def _run(body: bytes, headers: dict[str, str], shield: bool) -> _Run:
+    """feedparser on `body`, decoded first by charset.decode and handed over as UTF-8."""
+    decoded = charset.decode(body, _http_charset(headers.get("content-type", "")))
+    text = _XML_DECL.sub("", decoded.text.lstrip("\ufeff"), count=1)
+    text = '<?xml version="1.0" encoding="utf-8"?>' + text
     guard = Shield()
-    if text is None:
-        return _feedparser(body, content_type), guard, note
-    data = text
-    if shield:
-        data = guard.hide(text)
-    if note:
-        data = _XML_DECL.sub("", data, count=1)
-        data = '<?xml version="1.0" encoding="utf-8"?>' + data
+    data = guard.hide(text) if shield else text
     result = _feedparser(data.encode("utf-8"), "application/xml; charset=utf-8")
     if guard.blocks and _bozo_reason(result):
         guard = Shield()  # a broken document goes through feedparser exactly as it came
         result = _feedparser(text.encode("utf-8"), "application/xml; charset=utf-8")
-    return result, guard, note
+    return _Run(result, guard, decoded)
 
 
 # --- entries ------------------------------------------------------------------------------------
@@ -254,13 +206,6 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _absolute(base: str, url: str) -> str:
-    """`url` resolved against `base` (feedparser has already resolved most links)."""
-    if not url or url.startswith(("https://", "http://")):
-        return url
-    return urljoin(base, url)
-
-
 def _first(entry: Any, *keys: str) -> Any:
     """The first of `keys` that `entry` has (read as a plain dict: no feedparser aliases)."""
     for key in keys:
@@ -273,44 +218,86 @@ def _first(entry: Any, *keys: str) -> Any:
 def _replies_feed(entry: Any, base: str) -> str:
     for link in dict.get(entry, "links") or []:
         if dict.get(link, "rel") == "replies" and dict.get(link, "type") == "application/atom+xml":
-            return _absolute(base, _text(dict.get(link, "href")))
+            return fields.absolute(base, _text(dict.get(link, "href")))
     return ""
 
 
-def _key(guid: str, link: str, title: str, entry: Any) -> str:
-    if guid:
-        return guid
-    if link:
-        return link
-    date = _first(entry, "published", "updated") or ""
-    digest = hashlib.sha1(f"{title}\x1f{date}".encode("utf-8", "replace")).hexdigest()
-    return f"sha1:{digest}"
+def _people(holder: Any) -> list[dict[str, object]]:
+    """The authors feedparser read for an entry, a source or a feed (dicts only)."""
+    if not isinstance(holder, dict):
+        return []
+    people = [p for p in dict.get(holder, "authors") or [] if isinstance(p, dict)]
+    if not people and isinstance(detail := dict.get(holder, "author_detail"), dict):
+        people = [detail]
+    if not people and isinstance(name := dict.get(holder, "author"), str):
+        people = [{"name": name}]
+    return [p for p in people if p.get("name") or p.get("email")]
 
 
-def _entry(entry: Any, url: str, guard: Shield) -> EntryData:
-    guid = _text(dict.get(entry, "id"))
-    title = guard.restore(_text(dict.get(entry, "title")))
-    link = _absolute(url, _text(dict.get(entry, "link")))
-    contents = dict.get(entry, "content") or []
-    content = dict.get(contents[0], "value", "") if contents else dict.get(entry, "summary", "")
-    published = _epoch(dict.get(entry, "published_parsed"))
-    updated = _epoch(dict.get(entry, "updated_parsed"))
-    comments = _text(dict.get(entry, "comments"))
-    comment_feed = _text(_first(entry, "wfw_commentrss", "wfw_commentRSS"))
-    return EntryData(
-        key=_key(guid, link, title, entry),
-        title=title,
-        author=guard.restore(_text(dict.get(entry, "author"))),
-        link=link,
-        published=published if published is not None else updated,
-        updated=updated,
-        content=guard.restore(content if isinstance(content, str) else ""),
-        guid=guid,
-        comment_count=_count(_first(entry, "slash_comments", "thr_total")),
-        comments_url=_absolute(url, comments),
-        comment_feed=_absolute(url, comment_feed),
-        replies_feed=_replies_feed(entry, url),
-    )
+class _Document:
+    """One feedparser result and what every entry needs from it."""
+
+    def __init__(self, run: _Run, url: str) -> None:
+        self.url = url
+        self.guard = run.guard
+        version = str(run.result.get("version") or "")
+        self.atom = version.startswith("atom")
+        self.feed_authors = _people(run.result.get("feed")) if self.atom else []
+
+    def authors(self, entry: Any) -> tuple[str, str]:
+        """Names and addresses; an Atom entry without authors takes its source's, else the
+        feed's (RFC 4287 §4.2.1)."""
+        people = _people(entry)
+        if not people and self.atom:
+            people = _people(dict.get(entry, "source")) or self.feed_authors
+        names, emails = fields.authors(people)
+        return self.guard.restore(names), self.guard.restore(emails)
+
+    def body(self, entry: Any) -> str:
+        """The entry's content (else its summary) as HTML with its links made absolute."""
+        contents = [c for c in dict.get(entry, "content") or [] if isinstance(c, dict)]
+        detail = contents[0] if contents else dict.get(entry, "summary_detail") or {}
+        if not isinstance(detail, dict):
+            detail = {}
+        value = detail.get("value")
+        if not isinstance(value, str):
+            value = dict.get(entry, "summary") if not contents else ""
+        value = self.guard.restore(value if isinstance(value, str) else "")
+        kind = str(detail.get("type") or "")
+        value = fields.body_html(value, kind, guess=not self.atom)
+        # xml:base in scope as feedparser tracked it, resolved against the document's URL.
+        base = fields.absolute(self.url, str(detail.get("base") or "")) or self.url
+        return fields.resolve_links(value, base)
+
+    def entry(self, entry: Any) -> EntryData:
+        """One entry as EntryData."""
+        guid = _text(dict.get(entry, "id"))
+        raw_title = self.guard.restore(_text(dict.get(entry, "title")))
+        title_type = dict.get(dict.get(entry, "title_detail") or {}, "type") or "text"
+        link = fields.absolute(self.url, _text(dict.get(entry, "link")))
+        content = self.body(entry)
+        published = _epoch(dict.get(entry, "published_parsed"))
+        updated = _epoch(dict.get(entry, "updated_parsed"))
+        comments = _text(dict.get(entry, "comments"))
+        comment_feed = _text(_first(entry, "wfw_commentrss", "wfw_commentRSS"))
+        author, author_email = self.authors(entry)
+        date = str(_first(entry, "published", "updated") or "")
+        title = fields.plain_title(raw_title, str(title_type))
+        return EntryData(
+            key=fields.entry_key(guid, link, raw_title, date),
+            title=title or fields.fallback_title(content, link),
+            author=author,
+            author_email=author_email,
+            link=link,
+            published=published if published is not None else updated,
+            updated=updated,
+            content=content,
+            guid=guid,
+            comment_count=_count(_first(entry, "slash_comments", "thr_total")),
+            comments_url=fields.absolute(self.url, comments),
+            comment_feed=fields.absolute(self.url, comment_feed),
+            replies_feed=_replies_feed(entry, self.url),
+        )
 
 
 def api_root(headers: dict[str, str], url: str) -> str:
@@ -318,21 +305,25 @@ def api_root(headers: dict[str, str], url: str) -> str:
     for match in _LINK.finditer(headers.get("link", "")):
         rels = re.findall(r"""rel\s*=\s*["']?([^"';]+)""", match.group(2))
         if any("https://api.w.org/" in rel.split() for rel in rels):
-            return urljoin(url, match.group(1).strip())
+            return str(urljoin(url, str(match.group(1)).strip()))
     return ""
 
 
 def parse_feed(
     body: bytes, url: str, headers: dict[str, str] | None = None, *, shield: bool = True
 ) -> ParsedFeed:
-    """Parse a feed body fetched from `url`; raises FeedError when it is not a feed.
+    """Parse a feed body fetched from `url` (after redirects); raises FeedError when it is not
+    a feed. RSS, Atom, RDF and JSON Feed (core/feeds/jsonfeed.py) are read.
 
     `headers` are the response's (lowercased names). A malformed feed whose entries could still
     be read is returned with `malformed` saying what was wrong.
     """
     headers = {name.lower(): value for name, value in (headers or {}).items()}
+    if looks_like_json(body):
+        return replace(parse_json_feed(body, url), api_root=api_root(headers, url))
     _check_document(body)
-    result, guard, note = _run(body, headers, shield)
+    run = _run(body, headers, shield)
+    result = run.result
     reason = _bozo_reason(result)
     entries = result.get("entries") or []
     info = result.get("feed") or {}
@@ -340,10 +331,13 @@ def parse_feed(
         raise FeedError(f"not a feed: {reason}" if reason else "not a feed")
     if not entries and not result.get("version"):
         raise FeedError(f"not a feed: {reason}" if reason else "not a feed (unknown format)")
+    document = _Document(run, url)
+    title_type = dict.get(dict.get(info, "title_detail") or {}, "type") or "text"
     return ParsedFeed(
-        title=guard.restore(_text(dict.get(info, "title"))),
-        site_url=_absolute(url, _text(dict.get(info, "link"))),
-        entries=[_entry(entry, url, guard) for entry in entries[:MAX_ENTRIES]],
-        malformed=reason or note,
+        title=fields.plain_title(run.guard.restore(_text(dict.get(info, "title"))), title_type),
+        site_url=fields.absolute(url, _text(dict.get(info, "link"))),
+        entries=[document.entry(entry) for entry in entries[:MAX_ENTRIES]],
+        malformed=reason or run.decoded.note,
         api_root=api_root(headers, url),
+        encoding=run.decoded.description,
     )

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import blogtui
 from blogtui.core.errors import FeedError
@@ -169,7 +169,7 @@ class _Workers:
         self._release(process)
         if kind == "error":
             raise _feed_error(value)
-        return value
+        return cast(Parsed, value)
 
     def _release(self, process: subprocess.Popen[bytes]) -> None:
         """Put a worker back in `idle`, or stop it when the workers were closed meanwhile."""

@@ -17,8 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -33,16 +32,25 @@ from blogtui.core.feeds.fetch import (
     make_client,
     status_phrase,
 )
+from blogtui.core.feeds.jsonfeed import next_page
+from blogtui.core.feeds.outcome import MALFORMED, FeedOutcome, RefreshSummary, summarize
 from blogtui.core.feeds.parse import ParsedFeed, parse_feed
 from blogtui.core.feeds.parsepool import ParsePool, default_processes
 from blogtui.core.feeds.shield import ItemMemory
 from blogtui.core.models import Feed
+
+if TYPE_CHECKING:
+    from blogtui.core.store import Store
+
+__all__ = ["FeedOutcome", "RefreshSummary", "is_due", "refresh_feeds", "refresh_sync", "summarize"]
 
 log = logging.getLogger(__name__)
 
 BACKOFF_START = 300.0
 """First wait after a 429/503 without Retry-After; it doubles with each one in a row."""
 BACKOFF_MAX = 24 * 3600.0
+MAX_PAGES = 4
+"""At most this many further pages of a JSON Feed (`next_url`) are read in one refresh."""
 PER_HOST = 4
 """At most this many requests at once to one host: polite, and httpx's pool is quicker too."""
 
@@ -59,32 +67,6 @@ def _store_thread() -> ThreadPoolExecutor:
     return _writer
 
 
-@dataclass(frozen=True, slots=True)
-class FeedOutcome:
-    """How one feed's refresh went. `error` is "" on success."""
-
-    feed_id: int
-    url: str
-    status: int | None
-    new_articles: int = 0
-    error: str = ""
-    not_modified: bool = False
-    skipped: bool = False
-    """Not fetched: gone, or waiting for a Retry-After/backoff time (see `force`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshSummary:
-    """Totals of one refresh and each feed's outcome, in the order the feeds were given."""
-
-    ok: int
-    failed: int
-    not_modified: int
-    new_articles: int
-    outcomes: list[FeedOutcome] = field(default_factory=list)
-    skipped: int = 0
-
-
 def _human(seconds: float) -> str:
     """A wait for people: "45 s", "5 min", "1.5 h"."""
     if seconds < 60:
@@ -95,14 +77,14 @@ def _human(seconds: float) -> str:
 
 def backoff(failures: int) -> float:
     """The wait after a 429/503 without Retry-After, `failures` being how many came before."""
-    return min(BACKOFF_START * 2 ** min(max(failures, 0), 20), BACKOFF_MAX)
+    return float(min(BACKOFF_START * 2 ** min(max(failures, 0), 20), BACKOFF_MAX))
 
 
 class _Refresh:
     """One refresh run: shared client, parser, store and clock."""
 
     def __init__(
-        self, store: Any, config: Config, client: httpx.AsyncClient, now: float, parser: ParsePool
+        self, store: Store, config: Config, client: httpx.AsyncClient, now: float, parser: ParsePool
     ) -> None:
         self.store = store
         self.config = config
@@ -136,7 +118,7 @@ class _Refresh:
 
     async def _handle(self, feed: Feed, result: FetchResult) -> FeedOutcome:
         if result.not_modified:
-            note = feed.last_error if feed.last_error.startswith("malformed: ") else ""
+            note = feed.last_error if feed.last_error.startswith(MALFORMED) else ""
             await self._store(
                 self.store.record_fetch,
                 feed.id,
@@ -160,7 +142,9 @@ class _Refresh:
         new = await self._store(self._save, feed, result, parsed)
         if digests is not None:
             seen_items.remember(key, digests)
-        note = f"malformed: {parsed.malformed}" if parsed.malformed else ""
+        if parsed.next_url and parsed.entries and new >= len({e.key for e in parsed.entries}):
+            new += await self._older_pages(feed, result.final_url, parsed)
+        note = f"{MALFORMED}{parsed.malformed}" if parsed.malformed else ""
         return FeedOutcome(feed.id, feed.url, result.status, new, note)
 
     def _save(self, feed: Feed, result: FetchResult, parsed: ParsedFeed) -> int:
@@ -169,15 +153,46 @@ class _Refresh:
         self.store.record_fetch(
             feed.id,
             status=result.status,
-            error=f"malformed: {parsed.malformed}" if parsed.malformed else "",
+            error=f"{MALFORMED}{parsed.malformed}" if parsed.malformed else "",
             etag=result.etag,  # "" when absent: a stale validator must not be sent again
             last_modified=result.last_modified,
             title=parsed.title or None,
             site_url=parsed.site_url or None,
             new_url=result.permanent_url or None,
             api_root=parsed.api_root or None,
+            encoding=parsed.encoding or None,
         )
         return new
+
+    async def _older_pages(self, feed: Feed, url: str, parsed: ParsedFeed) -> int:
+        """Follow a JSON Feed's `next_url` while every item of the last page was new (a feed
+        being caught up): same origin only, never a page twice, at most MAX_PAGES more pages.
+        A page that fails ends the paging quietly; returns how many articles were new."""
+        seen, page, added = {url, feed.url}, parsed, 0
+        for _ in range(MAX_PAGES):
+            target = next_page(url, page.next_url, seen)
+            if not target:
+                break
+            seen.add(target)
+            try:
+                result = await fetch(
+                    self.client,
+                    target,
+                    deadline=self.config.fetch_timeout,
+                    max_bytes=self.config.max_feed_bytes,
+                )
+                if result.status != 200 or not next_page(url, result.final_url, {url}):
+                    break
+                page = (await self.parser.parse(result.body, result.final_url, result.headers))[0]
+            except FeedError as error:
+                log.info("feed %s: stopped paging at %s: %s", feed.id, target, error.message)
+                break
+            count = await self._store(self.store.upsert_articles, feed.id, page.entries)
+            added += count
+            if not page.entries or count < len({e.key for e in page.entries}):
+                break
+            url = result.final_url
+        return added
 
     async def _retry_later(self, feed: Feed, result: FetchResult) -> FeedOutcome:
         wait = result.retry_after
@@ -219,7 +234,7 @@ def is_due(feed: Feed, now: float) -> bool:
 
 
 async def refresh_feeds(
-    store: Any,
+    store: Store,
     feeds: Sequence[Feed],
     config: Config,
     *,
@@ -246,7 +261,7 @@ async def refresh_feeds(
 
     async def one(feed: Feed) -> FeedOutcome:
         if not (force or is_due(feed, moment)):
-            outcome = FeedOutcome(feed.id, feed.url, feed.last_status, skipped=True)
+            outcome = FeedOutcome(feed.id, feed.url, feed.last_status, skipped=True, gone=feed.gone)
         else:
             host = hosts.setdefault(_host(feed.url), asyncio.Semaphore(PER_HOST))
             async with gate:  # at most `concurrency` feeds (and bodies) in flight
@@ -271,25 +286,8 @@ async def refresh_feeds(
     return summarize(outcomes)
 
 
-def summarize(outcomes: list[FeedOutcome]) -> RefreshSummary:
-    """Count the outcomes of a refresh."""
-    skipped = sum(o.skipped for o in outcomes)
-    not_modified = sum(o.not_modified for o in outcomes)
-    failed = sum(
-        1 for o in outcomes if not o.skipped and o.error and not o.error.startswith("malformed: ")
-    )
-    return RefreshSummary(
-        ok=len(outcomes) - skipped - failed - not_modified,
-        failed=failed,
-        not_modified=not_modified,
-        new_articles=sum(o.new_articles for o in outcomes),
-        outcomes=outcomes,
-        skipped=skipped,
-    )
-
-
 def refresh_sync(
-    store: Any, feeds: Sequence[Feed], config: Config, **options: Any
+    store: Store, feeds: Sequence[Feed], config: Config, **options: Any
 ) -> RefreshSummary:
     """refresh_feeds for callers without an event loop (the CLI)."""
     return asyncio.run(refresh_feeds(store, feeds, config, **options))

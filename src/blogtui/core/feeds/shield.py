@@ -109,10 +109,12 @@ def split_items(body: bytes) -> tuple[bytes, list[bytes], bytes] | None:
     """A document cut into (head, [<item>...</item> or <entry>...</entry>, ...], tail).
 
     None when unsure: no items, nested or self-closing ones, unbalanced tags, an encoding that
-    is not ASCII-compatible, or markup cut off inside a comment or CDATA section.
+    is not ASCII-compatible, markup cut off inside a comment or CDATA section, or JSON.
     """
     if not body or b"\0" in body[:4]:
         return None
+    if body[:1024].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:1] == b"{":
+        return None  # JSON Feed: "<item>" inside its strings is text, not markup
     items: list[bytes] = []
     position, opened, kind = 0, -1, b""
     while match := _ITEM_MARK.search(body, position):

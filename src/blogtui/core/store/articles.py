@@ -38,6 +38,7 @@ def entry_digest(entry: EntryData) -> str:
         entry.comments_url,
         entry.comment_feed,
         entry.replies_feed,
+        entry.author_email,
     )
     return hashlib.blake2b(
         "\x1f".join(parts).encode("utf-8", "replace"), digest_size=16
@@ -78,14 +79,15 @@ class ArticlesMixin(StoreBase):
                 values = (
                     entry.guid, entry.title, entry.author, entry.link, entry.published,
                     entry.updated, entry.content, entry.comments_url, entry.comment_feed,
-                    entry.replies_feed, entry.comment_count, digest,
+                    entry.replies_feed, entry.comment_count, digest, entry.author_email,
                 )  # fmt: skip
                 if entry.key in known:
                     row = db.execute(
                         "UPDATE articles SET guid=?, title=?, author=?, link=?, published=?,"
                         " updated=?, content=?, comments_url=?, comment_feed=?, replies_feed=?,"
                         " comment_count=coalesce(?, comment_count),"
-                        " digest=?, indexed=0 WHERE feed_id = ? AND key = ? RETURNING id",
+                        " digest=?, author_email=?, indexed=0 WHERE feed_id = ? AND key = ?"
+                        " RETURNING id",
                         (*values, feed_id, entry.key),
                     ).fetchone()
                     db.execute("DELETE FROM articles_fts WHERE rowid = ?", (row[0],))
@@ -93,7 +95,8 @@ class ArticlesMixin(StoreBase):
                     db.execute(
                         "INSERT INTO articles (guid, title, author, link, published, updated,"
                         " content, comments_url, comment_feed, replies_feed, comment_count, digest,"
-                        " feed_id, key, fetched, indexed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
+                        " author_email, feed_id, key, fetched, indexed)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
                         (*values, feed_id, entry.key, now),
                     )
                     new += 1
@@ -133,8 +136,8 @@ class ArticlesMixin(StoreBase):
         row = self.db.execute(
             "SELECT a.id, a.feed_id, a.key, a.title, a.author, a.link, a.published, a.updated,"
             " a.content, a.read, a.comment_count, a.comments_url, a.comment_feed, a.replies_feed,"
-            " a.guid, CASE WHEN f.user_title != '' THEN f.user_title ELSE f.title END"
-            " FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
+            " a.guid, CASE WHEN f.user_title != '' THEN f.user_title ELSE f.title END,"
+            " a.author_email FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
             (article_id,),
         ).fetchone()
         if row is None:

@@ -11,7 +11,8 @@ from blogtui.core.store.base import StoreBase
 
 FEED_COLUMNS = (
     "id, url, CASE WHEN user_title != '' THEN user_title ELSE title END, site_url, folder, etag,"
-    " last_modified, last_status, last_error, last_checked, next_fetch, gone, unread, total"
+    " last_modified, last_status, last_error, last_checked, next_fetch, gone, unread, total,"
+    " encoding"
 )
 
 
@@ -32,6 +33,7 @@ def feed_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Feed:
         gone=bool(row[11]),
         unread=row[12],
         total=row[13],
+        encoding=row[14],
     )
 
 
@@ -103,6 +105,7 @@ class FeedsMixin(StoreBase):
         site_url: str | None = None,
         new_url: str | None = None,
         api_root: str | None = None,
+        encoding: str | None = None,
     ) -> None:
         """Record how a fetch went. None leaves a value unchanged; error "" clears the error."""
         updates: dict[str, Any] = {
@@ -118,6 +121,7 @@ class FeedsMixin(StoreBase):
             "title": title,
             "site_url": site_url,
             "api_root": api_root,
+            "encoding": encoding,
         }
         updates.update({k: v for k, v in optional.items() if v is not None})
         with self.write() as db:

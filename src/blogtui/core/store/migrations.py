@@ -186,6 +186,17 @@ def defer_search_indexing(db: sqlite3.Connection) -> None:
     )
 
 
+def keep_author_addresses_and_encodings(db: sqlite3.Connection) -> None:
+    """Authors' addresses apart from their names; the encoding a feed was last read in."""
+    run_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN author_email TEXT NOT NULL DEFAULT '';
+        ALTER TABLE feeds ADD COLUMN encoding TEXT NOT NULL DEFAULT '';
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_feeds_and_articles,
     create_comments,
@@ -193,5 +204,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_search_index,
     index_article_links,
     defer_search_indexing,
+    keep_author_addresses_and_encodings,
 ]
 """Applied in order; a database's `user_version` is the number applied so far."""
