@@ -1,4 +1,4 @@
-"""Reply drafts: plain files, tolerant loading, atomic saves, locks, autosave, quoting."""
+"""Reply drafts: plain files, tolerant loading, atomic saves, locks, quoting."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from drafts_support import ARTICLE, WHO, make
 
 from blogtui.core.config import Identity
-from blogtui.core.drafts import atomic as draftio
 from blogtui.core.drafts.store import (
-    Autosaver,
     Draft,
     DraftLocked,
     DraftNotFound,
@@ -29,27 +28,10 @@ from blogtui.core.drafts.store import (
 )
 from blogtui.core.drafts.store import new_id as make_id
 
-ARTICLE = "https://example.org/2024/hallo"
-WHO = Identity("Jörg Müller", "joerg@example.org", "https://joerg.example")
-
 
 @pytest.fixture
 def store(tmp_path: Path) -> DraftStore:
     return DraftStore(tmp_path / "data" / "drafts")
-
-
-def make(store: DraftStore, text: str = "Hallo", parent_id: str = "", **changes: object) -> Draft:
-    return store.new(
-        blog="example.org",
-        article_url=ARTICLE,
-        article_title="Über „Anführungszeichen“",
-        parent_id=parent_id,
-        parent_author="Anna" if parent_id else "",
-        parent_excerpt="Was für ein Artikel" if parent_id else "",
-        identity=WHO,
-        text=text,
-        **changes,  # type: ignore[arg-type]
-    )
 
 
 def write(store: DraftStore, name: str, data: bytes) -> Path:
@@ -308,7 +290,7 @@ def test_read_only_directory_keeps_the_previous_version(store, monkeypatch):
                     raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(name))
                 return real_open(name, flags, *args, **kwargs)
 
-            monkeypatch.setattr(draftio.os, "open", read_only)
+            monkeypatch.setattr(os, "open", read_only)
         with pytest.raises(DraftSaveError, match="your text is still in the editor"):
             store.save(Draft(**{**vars(draft), "text": "neu"}))
         with pytest.raises(DraftSaveError, match="Read-only file system|Permission denied"):
@@ -352,58 +334,6 @@ def test_second_lease_is_refused_with_the_holders_pid(store):
 
 
 # -- the autosaver ------------------------------------------------------------------------------
-
-
-def wait_for(condition, timeout: float = 5.0) -> float:
-    start = time.monotonic()
-    while not condition():
-        assert time.monotonic() - start < timeout, "timed out"
-        time.sleep(0.005)
-    return time.monotonic() - start
-
-
-def test_autosaver_writes_within_the_delay(store):
-    draft = make(store, "")
-    saver = Autosaver(store, draft, delay=0.2)
-    saver.update("Hallo")
-    start = time.monotonic()
-    for word in (" Welt", ", wie", " geht's?"):  # steady typing must not postpone the save
-        time.sleep(0.08)
-        saver.update(saver.draft.text + word)
-    path = store.path_of(draft.id)
-    wait_for(path.exists)
-    assert time.monotonic() - start < 0.6
-    wait_for(lambda: store.load(draft.id).text == "Hallo Welt, wie geht's?")
-    saver.update("Zuletzt")
-    assert saver.close() and store.load(draft.id).text == "Zuletzt"
-
-
-def test_autosaver_keeps_the_text_and_retries_after_a_failure(store, monkeypatch):
-    draft = make(store, "alt")
-    failing = {"on": True}
-    real = draftio._write_all
-
-    def maybe_full(fd: int, data: bytes) -> None:
-        if failing["on"]:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real(fd, data)
-
-    monkeypatch.setattr(draftio, "_write_all", maybe_full)
-    errors = []
-    saver = Autosaver(store, draft, delay=0.05, retry_interval=0.3, on_error=errors.append)
-    saver.update("neuer Text")
-    wait_for(lambda: errors)
-    assert "No space left on device" in str(saver.last_error) and isinstance(
-        errors[0], DraftSaveError
-    )
-    assert saver.dirty and saver.draft.text == "neuer Text"
-    assert store.load(draft.id).text == "alt"
-    assert not saver.flush()
-    failing["on"] = False
-    waited = wait_for(lambda: saver.last_error is None)  # the timer retries on its own
-    assert waited < 2.0
-    assert store.load(draft.id).text == "neuer Text" and not saver.dirty
-    assert saver.close()
 
 
 # -- identities and quoting ---------------------------------------------------------------------
