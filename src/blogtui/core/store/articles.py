@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import html
-import re
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from blogtui.core.models import Article, ArticleSummary, EntryData
 from blogtui.core.store.base import StoreBase
+from blogtui.core.text.markup import strip_tags
+from blogtui.core.text.storable import storable
 
-_TAG = re.compile(r"<[^>]{0,2000}>")
 _SEARCH_BODY_LIMIT = 200_000
 _CHUNK = 500
 INDEX_CHUNK = 250
@@ -45,9 +45,15 @@ def entry_digest(entry: EntryData) -> str:
     ).hexdigest()
 
 
+def storable_key(entry: EntryData) -> EntryData:
+    """`entry` with the key the store keeps (see `core.text.storable`), to match stored keys."""
+    key = storable(entry.key)
+    return entry if key == entry.key else replace(entry, key=key)
+
+
 def search_text(content: str) -> str:
     """Article HTML reduced to words for the search index."""
-    return html.unescape(_TAG.sub(" ", content[: _SEARCH_BODY_LIMIT * 2]))[:_SEARCH_BODY_LIMIT]
+    return strip_tags(content, _SEARCH_BODY_LIMIT * 2)[:_SEARCH_BODY_LIMIT]
 
 
 def fts_query(text: str) -> str:
@@ -63,7 +69,7 @@ class ArticlesMixin(StoreBase):
 
     def upsert_articles(self, feed_id: int, entries: Iterable[EntryData]) -> int:
         """Insert new articles and update changed ones; returns how many are new."""
-        batch = list({entry.key: entry for entry in entries}.values())
+        batch = list({entry.key: entry for entry in map(storable_key, entries)}.values())
         if not batch:
             return 0
         now = time.time()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from blogtui.core.errors import StoreError
 from blogtui.core.store.migrations import MIGRATIONS
+from blogtui.core.store.storable import StorableConnection
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a connection waits for another writer before giving up."""
@@ -82,7 +83,11 @@ class StoreBase:
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(
-            str(self.path), isolation_level=None, check_same_thread=False, timeout=10
+            str(self.path),
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=10,
+            factory=StorableConnection,  # every string bound is made storable
         )
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA foreign_keys = ON")
