@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from blogtui.cli.common import config_of, open_store
@@ -17,7 +18,9 @@ from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import Places
 
 if TYPE_CHECKING:
+    from blogtui.core.comments.loading import Found, ThreadResult
     from blogtui.core.models import Article, Comment, CommentData
+    from blogtui.core.store import Store
 
 INDENT = "  "
 """Indentation per level of nesting."""
@@ -30,7 +33,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=cmd_comments)
 
 
-def stored_article(store: Any, url: str) -> Article | None:
+def stored_article(store: Store, url: str) -> Article | None:
     """The stored article whose link is `url` (with or without a trailing slash), if any."""
     found = store.article_ids_by_link({url, url.rstrip("/"), url.rstrip("/") + "/"})
     return store.get_article(max(found.values())) if found else None
@@ -48,7 +51,7 @@ def transient_article(url: str) -> Article:
 
 def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui comments URL`."""
-    from blogtui.core.comments import find_thread, load_thread
+    from blogtui.core.comments.loading import find_thread, load_thread
     from blogtui.core.feeds.fetch import make_client
 
     url = args.url.strip()
@@ -58,17 +61,20 @@ def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
     config = config_of(where)
     article = stored_article(store, url)
 
-    async def load() -> Any:
+    async def find() -> Found:
         async with make_client(min(config.concurrency, 8)) as client:
-            if article is not None:
-                return await load_thread(client, store, article, deadline=config.fetch_timeout)
             return await find_thread(client, transient_article(url), deadline=config.fetch_timeout)
 
-    outcome = asyncio.run(load())
+    async def load(article: Article) -> ThreadResult:
+        async with make_client(min(config.concurrency, 8)) as client:
+            return await load_thread(client, store, article, deadline=config.fetch_timeout)
+
     if article is None:
-        thread = outcome.thread
-        return show(out, url, thread.comments, outcome.provider, thread.partial,
+        found = asyncio.run(find())
+        thread = found.thread
+        return show(out, url, thread.comments, found.provider, thread.partial,
                     thread.comments_open)  # fmt: skip
+    outcome = asyncio.run(load(article))
     if outcome.error and not outcome.comments:
         raise BlogtuiError(outcome.error)
     if outcome.error:
@@ -81,7 +87,7 @@ def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
 def show(
     out: Output,
     title: str,
-    comments: list[Comment] | list[CommentData],
+    comments: Sequence[Comment | CommentData],
     provider: str,
     partial: bool,
     comments_open: bool | None,
