@@ -1,4 +1,5 @@
-"""The core stays UI-free and nothing is written at import time."""
+"""The core stays UI-free, nothing is written at import time, and the type checker and the
+linter pass (so the test command runs them too)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import sys
 from pathlib import Path
 
 import blogtui.core
+
+ROOT = Path(__file__).resolve().parents[1]
+"""The project's root: pyproject.toml (the mypy and ruff settings), src/, tests/, bench/."""
 
 
 def core_modules() -> list[str]:
@@ -73,7 +77,30 @@ def test_building_the_parser_loads_no_store_models_or_drafts():
     heavy = (
         "blogtui.core.models", "blogtui.core.store", "blogtui.core.drafts.store",
         "blogtui.core.drafts.file", "blogtui.core.drafts.atomic", "blogtui.core.drafts.autosave",
-        "blogtui.core.watch", "sqlite3",
+        "blogtui.core.posting", "sqlite3",
     )  # fmt: skip
     imports = "import blogtui.cli\nblogtui.cli.build_parser().parse_args([])"
     assert loaded_after(imports, heavy) == []
+
+
+def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m <args>` in the project's root."""
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=170
+    )
+
+
+def test_the_core_passes_strict_type_checking():
+    result = run_tool("mypy", "--strict", "src/blogtui/core")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_rest_passes_type_checking():
+    # pyproject.toml's [tool.mypy]: default settings, the core's strict ones for blogtui.core.
+    result = run_tool("mypy", "src/blogtui")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_linter_passes():
+    result = run_tool("ruff", "check", "src", "tests", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr
