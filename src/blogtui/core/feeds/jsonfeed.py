@@ -38,8 +38,8 @@ VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1"
 
 
 def looks_like_json(body: bytes) -> bool:
-    """True when the document starts (after a BOM and whitespace) with a JSON object."""
-    return body[:1024].removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1] == b"{"
+    """True when the document starts (after a BOM and whitespace) like JSON ("{" or "[")."""
+    return body[:1024].removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")[:1] in (b"{", b"[")
 
 
 class _Problems:
@@ -147,9 +147,9 @@ def _date(value: Any, reader: _Reader, name: str) -> float | None:
 
 def _identity(value: Any, reader: _Reader) -> str:
     """The item's id as a string (1.0: a number is coerced to a string)."""
-    if isinstance(value, bool) or value is None:
+    if value is None:
         return ""
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return reader.string(value, "id", MAX_ID).strip()
 
