@@ -128,7 +128,7 @@ class ArticlesMixin(StoreBase):
 
     def unindexed_count(self) -> int:
         """How many articles wait to be added to the search index."""
-        return self.db.execute("SELECT count(*) FROM articles WHERE indexed = 0").fetchone()[0]
+        return int(self.db.execute("SELECT count(*) FROM articles WHERE indexed = 0").fetchone()[0])
 
     def index_all(self) -> int:
         """Bring the search index up to date; returns how many articles were added."""
@@ -148,7 +148,10 @@ class ArticlesMixin(StoreBase):
         ).fetchone()
         if row is None:
             return None
-        return Article(*row[:9], bool(row[9]), *row[10:])
+        return Article(
+            row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]),
+            row[10], row[11], row[12], row[13], row[14], row[15], row[16],
+        )  # fmt: skip
 
     def article_ids(
         self,
@@ -159,7 +162,8 @@ class ArticlesMixin(StoreBase):
     ) -> list[int]:
         """Article ids, newest first, of some feeds (None: all); the first `limit` only when
         given (cheap on big feeds: the date indexes give them without sorting everything)."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[int] = []
         if feed_ids is not None:
             where.append(f"feed_id IN ({','.join('?' * len(feed_ids))})")
             params.extend(feed_ids)
@@ -222,7 +226,9 @@ class ArticlesMixin(StoreBase):
                 chunk,
             )
             for row in rows:
-                found[row[0]] = ArticleSummary(*row[:6], bool(row[6]), row[7], row[8])
+                found[row[0]] = ArticleSummary(
+                    row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], row[8]
+                )
         return [found[i] for i in ids if i in found]
 
     def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:

@@ -136,7 +136,7 @@ class StoreBase:
 
     def integrity_ok(self) -> bool:
         """Run SQLite's integrity check."""
-        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     def close(self) -> None:
         """Close every connection this store opened."""
