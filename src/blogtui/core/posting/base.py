@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
 
 import httpx
 
@@ -17,15 +17,33 @@ from blogtui.core.config import Identity
 from blogtui.core.text.markup import strip_tags
 from blogtui.core.text.sanitize import clean
 
-State = Literal[
-    "posted", "held", "duplicate", "flood", "closed", "rejected", "unavailable", "failed"
-]
-"""posted/held: the server stored it (held = awaiting moderation); duplicate: the server says it
-already has it (never resend); flood: too fast, retry later; closed: the post takes no comments;
-rejected: the server refused this reply (message says why); unavailable: this blog offers no way
-to post this way; failed: a network or server failure, worth retrying."""
 
-SENT_STATES = frozenset({"posted", "held"})
+class Outcome(StrEnum):
+    """What a blog made of one attempt to post a reply (the outbox decides what follows)."""
+
+    POSTED = "posted"
+    """The blog stored and published it."""
+    HELD = "held"
+    """The blog stored it, awaiting moderation."""
+    DUPLICATE = "duplicate"
+    """The blog says it has it already: never resend."""
+    FLOOD = "flood"
+    """Too fast: retry later."""
+    CLOSED = "closed"
+    """The post takes no comments."""
+    REJECTED = "rejected"
+    """The blog refused this reply (the message says why)."""
+    UNAVAILABLE = "unavailable"
+    """This blog offers no way to post this way."""
+    FAILED = "failed"
+    """A network or server failure, worth retrying."""
+
+    @property
+    def stored(self) -> bool:
+        """The blog has the reply (published or held)."""
+        return self in (Outcome.POSTED, Outcome.HELD)
+
+
 DEADLINE = 30.0
 """Seconds one posting or lookup exchange with a blog may take in all."""
 MESSAGE_LIMIT = 300
@@ -55,7 +73,7 @@ class PostOutcome:
     although no answer arrived (the reply may exist: look before resending).
     """
 
-    state: State
+    state: Outcome
     remote_id: str = ""
     remote_url: str = ""
     message: str = ""
@@ -66,7 +84,7 @@ class PostOutcome:
     @property
     def stored(self) -> bool:
         """True when the server stored the reply (published or held)."""
-        return self.state in SENT_STATES
+        return self.state.stored
 
 
 class Poster(ABC):
@@ -97,14 +115,14 @@ def network_outcome(error: Exception, *, sent: bool) -> PostOutcome:
         reason = "timed out"
     what = "cannot connect" if connect else "the connection failed"
     message = sanitise(f"{what}: {reason}")
-    return PostOutcome("failed", message=message, ambiguous=sent and not connect)
+    return PostOutcome(Outcome.FAILED, message=message, ambiguous=sent and not connect)
 
 
 def server_error(status: int, body: str = "") -> PostOutcome:
     """A 5xx answer: worth retrying; the reply may have been stored unless it was a 503."""
     detail = sanitise(body, 120) if body and "<" not in body[:1] else ""
     message = f"the server answered HTTP {status}" + (f": {detail}" if detail else "")
-    return PostOutcome("failed", message=message, ambiguous=status != 503)
+    return PostOutcome(Outcome.FAILED, message=message, ambiguous=status != 503)
 
 
 def normalise(text: str) -> str:

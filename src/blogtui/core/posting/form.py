@@ -20,6 +20,7 @@ from blogtui.core.errors import FeedError
 from blogtui.core.feeds.fetch import fetch, parse_retry_after
 from blogtui.core.posting.base import (
     DEADLINE,
+    Outcome,
     Poster,
     PostOutcome,
     ReplyRequest,
@@ -123,16 +124,16 @@ def outcome_of(status: int, location: str, body: str) -> PostOutcome:
         return _redirected(location)
     message = die_message(body) if body.strip() else ""
     if status == 409:
-        return PostOutcome("duplicate", message=message or "duplicate comment")
+        return PostOutcome(Outcome.DUPLICATE, message=message or "duplicate comment")
     if status == 429:
-        return PostOutcome("flood", message=message or "posting too quickly")
+        return PostOutcome(Outcome.FLOOD, message=message or "posting too quickly")
     if status == 403:
-        return PostOutcome("closed", message=message or "comments are closed")
+        return PostOutcome(Outcome.CLOSED, message=message or "comments are closed")
     if status >= 500:
         return server_error(status)
     if status == 200 and not body.strip():
-        return PostOutcome("closed", message="the blog does not accept comments on this post")
-    return PostOutcome("rejected", message=message or f"the server answered HTTP {status}")
+        return PostOutcome(Outcome.CLOSED, message="the blog does not accept comments on this post")
+    return PostOutcome(Outcome.REJECTED, message=message or f"the server answered HTTP {status}")
 
 
 def _redirected(location: str) -> PostOutcome:
@@ -140,10 +141,10 @@ def _redirected(location: str) -> PostOutcome:
     found = _COMMENT_ID.search(location)
     held = parse_qs(urlsplit(location).query).get("unapproved", [""])[0]
     if held.isdigit():
-        return PostOutcome("held", held, location, "awaiting moderation")
+        return PostOutcome(Outcome.HELD, held, location, "awaiting moderation")
     if found:
-        return PostOutcome("posted", found.group(1), location)
-    return PostOutcome("posted", "", location, "posted, but the blog did not say where")
+        return PostOutcome(Outcome.POSTED, found.group(1), location)
+    return PostOutcome(Outcome.POSTED, "", location, "posted, but the blog did not say where")
 
 
 class FormPoster(Poster):
@@ -161,7 +162,9 @@ class FormPoster(Poster):
             return form
         scheme = urlsplit(form.action).scheme.lower()
         if scheme not in ("http", "https"):
-            return PostOutcome("unavailable", message=f"the comment form posts to a {scheme} URL")
+            return PostOutcome(
+                Outcome.UNAVAILABLE, message=f"the comment form posts to a {scheme} URL"
+            )
         return await self._submit(client, form.action, form_data(form, reply))
 
     async def _form(
@@ -172,18 +175,19 @@ class FormPoster(Poster):
                 client, reply.article_url, deadline=self.deadline, max_bytes=PAGE_BYTES
             )
         except FeedError as error:
-            return PostOutcome("failed", message=f"cannot read the article page: {error.message}")
-        if page.status in (429, 503) or page.status >= 500:
-            return PostOutcome("failed", message=f"the article page answered HTTP {page.status}",
-                               retry_after=page.retry_after)  # fmt: skip
-        if not 200 <= page.status < 300:
             return PostOutcome(
-                "unavailable", message=f"the article page answered HTTP {page.status}"
+                Outcome.FAILED, message=f"cannot read the article page: {error.message}"
             )
+        if page.status in (429, 503) or page.status >= 500:
+            why = f"the article page answered HTTP {page.status}"
+            return PostOutcome(Outcome.FAILED, message=why, retry_after=page.retry_after)
+        if not 200 <= page.status < 300:
+            why = f"the article page answered HTTP {page.status}"
+            return PostOutcome(Outcome.UNAVAILABLE, message=why)
         text = page.body.decode(_charset(page.headers.get("content-type", "")), errors="replace")
         form = parse_comment_form(text, page.final_url or page.url)
         if form is None:
-            return PostOutcome("unavailable", message="the article page has no comment form")
+            return PostOutcome(Outcome.UNAVAILABLE, message="the article page has no comment form")
         return form
 
     async def _submit(

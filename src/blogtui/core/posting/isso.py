@@ -17,10 +17,10 @@ from blogtui.core.comments.isso import IssoProvider
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.posting.base import (
     DEADLINE,
+    Outcome,
     Poster,
     PostOutcome,
     ReplyRequest,
-    State,
     network_outcome,
     sanitise,
     server_error,
@@ -79,15 +79,15 @@ def outcome_of(response: httpx.Response, article_url: str) -> PostOutcome:
             data = {}
         ident = str(data.get("id", "")) if isinstance(data, dict) else ""
         url = comment_url(article_url, ident) if ident.isdigit() else ""
-        state: State = "posted" if status == 201 else "held"
-        return PostOutcome(state, ident if url else "", url, "" if state == "posted" else
+        state = Outcome.POSTED if status == 201 else Outcome.HELD
+        return PostOutcome(state, ident if url else "", url, "" if state is Outcome.POSTED else
                            "awaiting moderation")  # fmt: skip
     message = error_text(response.text) if response.content else ""
     if status == 403 and "ratelimit" in message:
-        return PostOutcome("flood", message=message)
+        return PostOutcome(Outcome.FLOOD, message=message)
     if status >= 500:
         return server_error(status)
-    return PostOutcome("rejected", message=message or f"the server answered HTTP {status}")
+    return PostOutcome(Outcome.REJECTED, message=message or f"the server answered HTTP {status}")
 
 
 class IssoPoster(Poster):
@@ -102,7 +102,7 @@ class IssoPoster(Poster):
         """Send the reply once."""
         found = await locate(client, reply)
         if found is None:
-            return PostOutcome("unavailable", message="the article page embeds no Isso")
+            return PostOutcome(Outcome.UNAVAILABLE, message="the article page embeds no Isso")
         server, uri = found
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))

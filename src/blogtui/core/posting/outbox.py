@@ -33,7 +33,7 @@ from blogtui.core.drafts.file import Draft, DraftError, DraftNotFound
 from blogtui.core.drafts.store import DraftStore
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.models import Article, CommentData, OutboxItem
-from blogtui.core.posting.base import PostOutcome, ReplyRequest
+from blogtui.core.posting.base import Outcome, PostOutcome, ReplyRequest
 from blogtui.core.posting.lookup import LookupFailed, Sought, find_reply, stand_in
 from blogtui.core.posting.select import PosterFor, choose_poster
 from blogtui.core.posting.state import ReplyState
@@ -231,7 +231,7 @@ class _Sender:
             return self._retry(job, keep, f"cannot check whether it was posted: {error}")
         if found is not None:
             held = found.status not in ("approved", "")
-            outcome = PostOutcome("held" if held else "posted", found.key, found.link)
+            outcome = PostOutcome(Outcome.HELD if held else Outcome.POSTED, found.key, found.link)
             return self._stored(job, outcome, found)
         if state is ReplyState.DUPLICATE:
             return self._retry(job, state, "the blog says it has this reply already;"
@@ -252,20 +252,20 @@ class _Sender:
         try:
             outcome = await poster.post(self.client, request)
         except BlogtuiError as error:
-            outcome = PostOutcome("failed", message=error.message, ambiguous=True)
+            outcome = PostOutcome(Outcome.FAILED, message=error.message, ambiguous=True)
         return await self._apply(job, outcome, requests=1)
 
     async def _apply(self, job: _Job, outcome: PostOutcome, requests: int) -> SendResult:
         state, message = outcome.state, outcome.message
         if outcome.stored and outcome.remote_id:
             result = self._stored(job, outcome, None)
-        elif outcome.stored or state == "duplicate":
+        elif outcome.stored or state is Outcome.DUPLICATE:
             duplicate = ReplyState.DUPLICATE
             result = await self._look(job, duplicate) or self._retry(job, duplicate, message)
-        elif state == "flood":
+        elif state is Outcome.FLOOD:
             delay = max(outcome.retry_after or 0.0, self.flood_delay)
             result = self._retry(job, ReplyState.QUEUED, message or "posting too quickly", delay)
-        elif state == "failed":
+        elif state is Outcome.FAILED:
             keep = ReplyState.UNSURE if outcome.ambiguous else ReplyState.QUEUED
             delay = backoff(job.item.attempts, outcome.retry_after)
             result = self._retry(job, keep, message, delay)
@@ -275,7 +275,8 @@ class _Sender:
 
     def _refused(self, job: _Job, outcome: PostOutcome) -> SendResult:
         """closed / rejected / unavailable: the draft is kept (editable again)."""
-        state = ReplyState({"unavailable": "failed"}.get(outcome.state, outcome.state))
+        unavailable = outcome.state is Outcome.UNAVAILABLE
+        state = ReplyState.FAILED if unavailable else ReplyState(outcome.state)
         if state is ReplyState.CLOSED and job.article is not None:
             self.store.set_comments_open(job.article.id, False)
         self._mark_draft(job.draft, "failed" if state is ReplyState.FAILED else "rejected")

@@ -18,10 +18,10 @@ from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.models import Article
 from blogtui.core.posting.base import (
     DEADLINE,
+    Outcome,
     Poster,
     PostOutcome,
     ReplyRequest,
-    State,
     network_outcome,
     sanitise,
     server_error,
@@ -34,11 +34,11 @@ WRONG_CREDENTIALS = (
 )
 REDIRECTED = "the server redirected; credentials are never sent after a redirect"
 _BY_CODE = {
-    "comment_flood": "flood",
-    "comment_duplicate": "duplicate",
-    "rest_comment_closed": "closed",
-    "rest_comment_draft_post": "closed",
-    "rest_comment_trash_post": "closed",
+    "comment_flood": Outcome.FLOOD,
+    "comment_duplicate": Outcome.DUPLICATE,
+    "rest_comment_closed": Outcome.CLOSED,
+    "rest_comment_draft_post": Outcome.CLOSED,
+    "rest_comment_trash_post": Outcome.CLOSED,
 }
 
 
@@ -78,16 +78,16 @@ def outcome_of(response: httpx.Response) -> PostOutcome:
         return _created(response)
     code, message = error_of(response)
     if status == 401:
-        return PostOutcome("rejected", message=WRONG_CREDENTIALS)
+        return PostOutcome(Outcome.REJECTED, message=WRONG_CREDENTIALS)
     if code in _BY_CODE:
-        return PostOutcome(_BY_CODE[code], message=message)  # type: ignore[arg-type]
+        return PostOutcome(_BY_CODE[code], message=message)
     if 300 <= status < 400:
-        return PostOutcome("unavailable", message=REDIRECTED)
+        return PostOutcome(Outcome.UNAVAILABLE, message=REDIRECTED)
     if status >= 500:
         return server_error(status)
     if status == 429:
-        return PostOutcome("flood", message=message or "posting too quickly")
-    return PostOutcome("rejected", message=message or f"the server answered HTTP {status}")
+        return PostOutcome(Outcome.FLOOD, message=message or "posting too quickly")
+    return PostOutcome(Outcome.REJECTED, message=message or f"the server answered HTTP {status}")
 
 
 def _created(response: httpx.Response) -> PostOutcome:
@@ -96,9 +96,9 @@ def _created(response: httpx.Response) -> PostOutcome:
     except ValueError:
         data = None
     if not isinstance(data, dict) or not str(data.get("id", "")).isdigit():
-        return PostOutcome("posted", message="created, but the answer named no comment id")
-    state: State = "posted" if data.get("status") == "approved" else "held"
-    message = "" if state == "posted" else "awaiting moderation"
+        return PostOutcome(Outcome.POSTED, message="created, but the answer named no comment id")
+    state = Outcome.POSTED if data.get("status") == "approved" else Outcome.HELD
+    message = "" if state is Outcome.POSTED else "awaiting moderation"
     return PostOutcome(state, str(data["id"]), str(data.get("link", "")), message)
 
 
@@ -115,12 +115,12 @@ class RestPoster(Poster):
         """Check the credential, then create the comment once."""
         found = await locate(client, reply)
         if found is None:
-            return PostOutcome("unavailable", message="the blog has no WordPress REST API")
+            return PostOutcome(Outcome.UNAVAILABLE, message="the blog has no WordPress REST API")
         root, post_id = found
         try:
             check_destination(root)
         except CredentialError as error:
-            return PostOutcome("unavailable", message=error.message)
+            return PostOutcome(Outcome.UNAVAILABLE, message=error.message)
         checked = await self._check(client, root)
         if checked is not None:
             return checked
@@ -142,12 +142,16 @@ class RestPoster(Poster):
         if response.status_code == 200:
             return None
         if response.status_code in (401, 403):
-            return PostOutcome("rejected", message=WRONG_CREDENTIALS)
+            return PostOutcome(Outcome.REJECTED, message=WRONG_CREDENTIALS)
         if 300 <= response.status_code < 400:
-            return PostOutcome("unavailable", message=REDIRECTED)
+            return PostOutcome(Outcome.UNAVAILABLE, message=REDIRECTED)
         if response.status_code >= 500:
-            return PostOutcome("failed", message=f"the server answered HTTP {response.status_code}")
-        return PostOutcome("unavailable", message=f"users/me answered HTTP {response.status_code}")
+            return PostOutcome(
+                Outcome.FAILED, message=f"the server answered HTTP {response.status_code}"
+            )
+        return PostOutcome(
+            Outcome.UNAVAILABLE, message=f"users/me answered HTTP {response.status_code}"
+        )
 
     async def _send(
         self, client: httpx.AsyncClient, method: str, url: str, body: Any = None
