@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from blogtui.core.text.sanitize import ESCAPE_SYMBOL, MAX_COMBINING, clean, transliterate
+from blogtui.core.text.tables import BMP_MARKS
 
 FORBIDDEN = {"Cc", "Cf", "Cs"}
 
@@ -94,3 +95,79 @@ def test_limit_is_idempotent(text, limit):
 )
 def test_transliterate(text, encoding, expected):
     assert transliterate(text, encoding) == expected
+
+
+def _mark_ranges() -> str:
+    """The BMP combining marks as core.text.tables spells them, rebuilt from unicodedata."""
+    ranges, start = [], None
+    for code in range(0x10001):
+        is_mark = code < 0x10000 and unicodedata.category(chr(code)) in ("Mn", "Me", "Mc")
+        if is_mark and start is None:
+            start = code
+        if not is_mark and start is not None:
+            end = code - 1
+            ranges.append(chr(start) if start == end else f"{chr(start)}-{chr(end)}")
+            start = None
+    return "".join(ranges)
+
+
+def test_the_mark_table_matches_this_pythons_unicode():
+    rebuilt = _mark_ranges()
+    assert BMP_MARKS == rebuilt, "regenerate core/text/tables.py: " + ascii(rebuilt)
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        "\u0336",  # Latin strike-through (was capped before)
+        "\u0e49",  # Thai tone mark
+        "\u05b0",  # Hebrew point
+        "\u0f71",  # Tibetan vowel sign
+        "\u302a",  # CJK tone mark
+        "\u0903",  # Devanagari visarga (Mc)
+        "\u20dd",  # enclosing circle (Me)
+        "\U0001d167",  # musical combining mark, astral
+        "\U000e0100",  # variation selector supplement
+    ],
+)
+def test_combining_runs_of_every_script_are_capped(mark):
+    text = clean("x" + mark * 800 + "y")
+    assert text.startswith("x") and text.endswith("y")
+    assert len(text) <= 2 + MAX_COMBINING
+
+
+def test_variation_selector_floods_keep_one():
+    assert clean("a" + "\ufe0f" * 500 + "b") == "a\ufe0fb"
+    assert clean("♥" + "\ufe0e\ufe0f" * 250 + "!") == "♥\ufe0e!"
+    assert clean("\u845b" + "\U000e0100" * 500) == "\u845b\U000e0100"
+    assert clean("❤\ufe0f ok") == "❤\ufe0f ok"  # one selector, as emoji use it, stays
+
+
+def test_tag_characters_and_noncharacters_are_dropped():
+    flagged = "flag\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f!"
+    assert clean(flagged) == "flag\U0001f3f4!"
+    assert clean("a\U000e0000\U000e0002b") == "ab"
+    assert clean("a\ufffe\uffff\ufdd0\U0001fffe\U0010ffffb") == "ab"
+
+
+def test_zalgo_is_bounded_by_its_base_characters():
+    zalgo = "".join(c + "\u0300\u0301\u0302\u0303\u0304\u0305\u0306\u0307" for c in "Zalgo" * 160)
+    text = clean(zalgo)
+    assert len(text) == 800 * (1 + MAX_COMBINING)
+
+
+@given(st.text(alphabet=st.characters(codec=None)), st.booleans())
+def test_clean_is_idempotent_on_marks_and_selectors(text, multiline):
+    salted = "".join(c + "\ufe0f\u0301\U000e0101" for c in text[:50])
+    once = clean(salted, multiline=multiline)
+    assert clean(once, multiline=multiline) == once
+    assert unicodedata.is_normalized("NFC", once)
+
+
+@given(st.text(), st.booleans())
+def test_clean_gives_nfc(text, multiline):
+    assert unicodedata.is_normalized("NFC", clean(text, multiline=multiline))
+
+
+def test_decomposed_text_is_composed():
+    assert clean("Gru\u0308\u00dfe e\u200b\u0301") == "Grüße é"

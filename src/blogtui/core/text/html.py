@@ -104,7 +104,7 @@ def _close_comments(source: str) -> str:
 
 def _collapse_breaks(text: str) -> str:
     """Runs of quoted blank lines and of literal break tags as one line break."""
-    if ">\n>" in text:
+    if "\n>" in text:
         text = _QUOTED_BLANKS.sub(r"\1", text)
     if "<" in text:
         text = _LITERAL_BREAKS.sub("\n\n", text)

@@ -5,13 +5,14 @@ shown exactly like the post's author `Anna`. These functions tell; the "(author)
 marks themselves rest on the identity a provider gives, never on a name.
 
 `skeleton` follows TR39's algorithm (NFD, drop default-ignorable characters, map every character
-to its prototype, NFD again) with a compact table instead of the full `confusables.txt`: NFKC
-covers fullwidth forms, mathematical alphanumerics, ligatures and super/subscripts, and a hand
-list covers the letters of Cyrillic, Greek, Armenian and Cherokee (and a few Latin and digit
-pairs: `I l 1 |`, `O 0`, `rn m`) that look like Latin ones. Why not a library:
-`confusable-homoglyphs` ships the data but no skeleton, loads a large JSON file, and was last
-released in 2024; the threat here is a name passing for a Latin-script one, which the table covers
-in about 150 entries that load instantly.
+to its prototype, NFD again) with a compact table instead of the full `confusables.txt`: NFKD in
+place of the first NFD covers fullwidth forms, mathematical alphanumerics, ligatures and
+super/subscripts, and a hand list covers the letters of Cyrillic, Greek, Armenian and Cherokee
+(and a few Latin and digit pairs: `I l 1 |`, `O 0`, `rn m`) that look like Latin ones. Why not a
+library: `confusable-homoglyphs` ships the data but no skeleton, loads a large JSON file, and was
+last released in 2024; the threat here is a name passing for a Latin-script one, which the table
+covers in about 150 entries that load instantly. Look-alikes within other scripts (Cyrillic for
+Cyrillic, CJK) are not covered.
 """
 
 from __future__ import annotations
@@ -84,11 +85,9 @@ def name_is_suspicious(name: str) -> bool:
 def skeleton(name: str) -> str:
     """The TR39 skeleton of `name` (see the module docstring for the table): two names with the
     same skeleton look alike. Whitespace is folded as in `visible_form`."""
-    decomposed = _without_invisible(unicodedata.normalize("NFD", name or ""))
-    compatible = unicodedata.normalize("NFKC", _SPACES.sub(" ", decomposed).strip())
-    return unicodedata.normalize(
-        "NFD", unicodedata.normalize("NFD", compatible).translate(_PROTOTYPES)
-    )
+    decomposed = unicodedata.normalize("NFKD", _without_invisible(name or ""))
+    mapped = unicodedata.normalize("NFD", decomposed.translate(_PROTOTYPES))
+    return _SPACES.sub(" ", mapped).strip()
 
 
 def looks_like(a: str, b: str) -> bool:

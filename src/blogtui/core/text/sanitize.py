@@ -3,8 +3,9 @@
 Whatever passes through `clean` can reach a widget or stdout: no C0/C1 control (ESC shows as a
 visible ␛), no bidi or other format character, no tag character, no surrogate or noncharacter,
 at most a few combining marks (of any script: Unicode categories Mn, Me, Mc) per character, at
-most one variation selector in a row, no floods of blank lines. `clean` is idempotent. It does not
-normalise (NFC): text shows as it was sent; `lookalike.visible_form` normalises names.
+most one variation selector in a row, no floods of blank lines. Its result is NFC (composed
+characters carry fewer marks, and what shows the same is the same string), and `clean` is
+idempotent.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def clean(text: object, *, multiline: bool = False, limit: int | None = None) ->
         value = value.replace("\t", " ").replace("\n", " ")
     value = _UNWANTED.sub(_replace_unwanted, value)
     if not value.isascii():
+        if not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)
         value = _MARK_RUN.sub(_cap_marks, _SELECTOR_RUN.sub(r"\1", value))
     if multiline:
         value = _BLANK_FLOOD.sub("\n\n", _TRAILING_SPACE.sub("\n", value)).strip("\n")
