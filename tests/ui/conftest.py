@@ -7,9 +7,11 @@ import webbrowser
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from support.app import record_toasts
 from ui_helpers import HOSTILE_TITLE
 
 from blogtui.core.config import Config
@@ -94,6 +96,12 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", guarded_async)
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", guarded_sync)
+
+
+@pytest.fixture
+def toasts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every notification the test's apps show, in order."""
+    return record_toasts(monkeypatch)
 
 
 @pytest.fixture
@@ -185,11 +193,11 @@ def feed_ids(store: Store) -> dict[str, int]:
 
 @pytest.fixture
 def make_app(home: Places, store: Store) -> Callable[..., BlogtuiApp]:
-    """Build the app the way the CLI does, on the seeded store."""
+    """Build the app the way the CLI does, on the seeded store (keywords go to build_app)."""
 
-    def make(config: Config | None = None, **kwargs: object) -> BlogtuiApp:
+    def make(config: Config | None = None, **kwargs: Any) -> BlogtuiApp:
         kwargs.setdefault("client_factory", loopback_client)
-        return build_app(home, config=config or Config(), store=store, **kwargs)  # type: ignore[arg-type]
+        return build_app(home, config=config or Config(), store=store, **kwargs)
 
     return make
 
@@ -213,8 +221,9 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 
 
 @pytest.fixture
-def feed_server() -> Iterator[str]:
-    """An RSS feed at <base>/feed.xml and an HTML page linking to it at <base>/, on 127.0.0.1."""
+def blog_site() -> Iterator[str]:
+    """The base URL of a blog on 127.0.0.1: an RSS feed at <base>/feed.xml and an HTML page
+    linking to it at <base>/ (tests/conftest.py's `feed_server` is the general server)."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.app import main_screen, press, running, settle
 from textual.pilot import Pilot
 from textual.widgets import Static
-from ui_helpers import main_screen, press, settle
 
 from blogtui.core.config import Config, Identity, load_config
 from blogtui.core.drafts import store as drafts_module
@@ -71,7 +71,7 @@ async def test_first_reply_asks_identity_then_autosaves_within_a_second(
     make_app: Callable[..., BlogtuiApp], home: Places
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with running(app) as pilot:
         await start_reply(pilot)
         assert isinstance(app.screen, IdentityScreen)
         await type_text(pilot, "Ada")
@@ -106,7 +106,7 @@ async def test_first_reply_asks_identity_then_autosaves_within_a_second(
 
 async def test_empty_draft_is_not_kept(make_app: Callable[..., BlogtuiApp], home: Places) -> None:
     app = make_app(Config(identity=ADA))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with running(app) as pilot:
         await start_reply(pilot)
         screen = compose_screen(app)
         assert "Ada <ada@example.org> https://ada.example" in str(
@@ -139,7 +139,7 @@ async def test_hostile_parent_is_sanitised_in_view_and_quote(
     make_app: Callable[..., BlogtuiApp], home: Places
 ) -> None:
     app = make_app(Config(identity=ADA))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with running(app) as pilot:
         screen = await reply_to_hostile_comment(app, pilot)
         parent = screen.query_one("#compose-parent Static", Static)
         shown = str(parent.render()) + str(screen.query_one("#compose-heading").render())
@@ -175,7 +175,7 @@ async def test_save_failure_is_shown_retried_and_text_kept(
 
     real_write = drafts_module.write_atomic
     app = make_app(Config(identity=ADA))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with running(app) as pilot:
         await start_reply(pilot)
         screen = compose_screen(app)
         assert screen.autosaver is not None
@@ -218,7 +218,7 @@ async def test_external_editor_edits_a_copy_and_the_text_comes_back(
     monkeypatch.setenv("VISUAL", f"sh '{script}' --flag")
     monkeypatch.setattr(BlogtuiApp, "suspend", no_suspend)
     app = make_app(Config(identity=ADA))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with running(app) as pilot:
         await start_reply(pilot)
         screen = compose_screen(app)
         await type_text(pilot, "typed here")
@@ -243,7 +243,7 @@ async def test_draft_open_elsewhere_is_read_only(
     make_app: Callable[..., BlogtuiApp], home: Places, store: object
 ) -> None:
     app = make_app(Config(identity=ADA))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with running(app) as pilot:
         await start_reply(pilot)
         await type_text(pilot, "mine")
         await press(pilot, "escape")
@@ -270,7 +270,7 @@ async def test_compose_editor_binding_is_remappable(
     monkeypatch.setenv("VISUAL", f"sh {script}")
     monkeypatch.setattr(BlogtuiApp, "suspend", no_suspend)
     app = make_app(Config(identity=ADA, keys={"compose.editor": "f4"}))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with running(app) as pilot:
         await start_reply(pilot)
         screen = compose_screen(app)
         await press(pilot, "f4")
@@ -281,7 +281,7 @@ async def test_quitting_the_app_mid_reply_saves_the_draft(
     make_app: Callable[..., BlogtuiApp], home: Places
 ) -> None:
     app = make_app(Config(identity=ADA))
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with running(app) as pilot:
         await start_reply(pilot)
         await type_text(pilot, "last words")
         await pilot.press("ctrl+q")  # at once: before the autosave timer fires

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from support.app import main_screen, press, running, settle
 from textual.pilot import Pilot
-from ui_helpers import main_screen, press, settle
 
 from blogtui.core.config import Config, load_config
 from blogtui.core.store import Store
@@ -25,8 +25,7 @@ async def test_d_removes_a_feed_after_confirming(
     make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await on_feed(pilot, feed_ids["plain"])
         await press(pilot, "d")
         assert isinstance(app.screen, ConfirmScreen)
@@ -41,8 +40,7 @@ async def test_e_renames_a_feed(
     make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await on_feed(pilot, feed_ids["plain"])
         await press(pilot, "e", "ctrl+u")
         await pilot.press(*"Schön")
@@ -55,8 +53,7 @@ async def test_i_shows_details_with_the_error_literally(
     make_app: Callable[..., BlogtuiApp], feed_ids: dict[str, int]
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await on_feed(pilot, feed_ids["hostile"])
         await press(pilot, "i")
         assert isinstance(app.screen, FeedDetailsScreen)
@@ -71,8 +68,7 @@ async def test_A_marks_the_feed_read(
     make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await on_feed(pilot, feed_ids["plain"])
         await press(pilot, "A")
         assert store.get_feed(feed_ids["plain"]).unread == 0  # type: ignore[union-attr]
@@ -84,8 +80,7 @@ async def test_o_shows_the_url_then_opens_it(
     make_app: Callable[..., BlogtuiApp], keep_machine_out: list[str]
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await press(pilot, "tab", "enter", "o")
         assert isinstance(app.screen, ConfirmScreen)
         assert "https://blog.example.de/gruesse" in str(
@@ -101,8 +96,7 @@ async def test_f_follows_numbered_links_and_refuses_other_schemes(
 ) -> None:
     app = make_app()
     notes: list[str] = []
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         app.notify = lambda message, **kw: notes.append(message)  # type: ignore[method-assign]
         await press(pilot, "tab", "enter")
         for number in ("2", "3"):  # javascript: and file:
@@ -118,8 +112,7 @@ async def test_f_follows_numbered_links_and_refuses_other_schemes(
 
 async def test_help_lists_every_binding(make_app: Callable[..., BlogtuiApp]) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         described = [row for _, rows in app.help_sections() for row in rows]
@@ -146,48 +139,42 @@ def test_every_binding_has_an_id_and_a_description(make_app: Callable[..., Blogt
 
 async def test_palette_offers_every_main_action(make_app: Callable[..., BlogtuiApp]) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app):
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Refresh all", "Add feed", "Remove feed", "Next unread", "Theme"} <= titles
 
 
 async def test_keys_remap_through_config(
-    make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
+    make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int], toasts: list[str]
 ) -> None:
     app = make_app(Config(keys={"mark-feed-read": "X", "no-such-binding": "z"}))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await on_feed(pilot, feed_ids["plain"])
         await press(pilot, "X")
         assert store.get_feed(feed_ids["plain"]).unread == 0  # type: ignore[union-attr]
-        assert any("no-such-binding" in n.message for n in app._notifications)
+        assert any("no-such-binding" in shown for shown in toasts)
 
 
 async def test_theme_choice_is_remembered(make_app: Callable[..., BlogtuiApp], home) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         app.theme = "nord"
         await settle(pilot)
     assert load_config(home.config_file).theme == "nord"
     again = make_app(load_config(home.config_file))
-    async with again.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(again) as pilot:
         assert again.theme == "nord"
 
 
 async def test_no_color_is_respected(make_app: Callable[..., BlogtuiApp], monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app):
         assert app.no_color
 
 
 async def test_first_launch_welcomes_and_a_adds_a_feed(empty_app: BlogtuiApp) -> None:
-    async with empty_app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(empty_app) as pilot:
         assert isinstance(empty_app.screen, WelcomeScreen)
         await press(pilot, "a")
         assert empty_app.screen.query_one("#prompt-input") is not None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from support.app import main_screen, press, running, settle
 from textual.widgets import OptionList
-from ui_helpers import main_screen, press, settle
 
 from blogtui.core.config import Config, Identity
 from blogtui.core.drafts.store import Draft, DraftStore, Unreadable
@@ -47,8 +47,7 @@ async def test_drafts_screen_lists_drafts_and_unreadable_files(
 ) -> None:
     seed_drafts(home)
     app = make_app(Config(identity=ADA))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         main = main_screen(app)
         rows = app.store.article_summaries(list(main.article_list.draft_ids))
         marked = {row.link for row in rows}
@@ -68,8 +67,7 @@ async def test_enter_resumes_and_d_deletes_after_confirming(
 ) -> None:
     post, comment = seed_drafts(home)
     app = make_app(Config(identity=ADA))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await press(pilot, "D")
         screen = app.screen
         assert isinstance(screen, DraftsScreen)
@@ -96,17 +94,16 @@ async def test_enter_resumes_and_d_deletes_after_confirming(
 
 
 async def test_delete_refused_while_open_elsewhere(
-    make_app: Callable[..., BlogtuiApp], home: Places
+    make_app: Callable[..., BlogtuiApp], home: Places, toasts: list[str]
 ) -> None:
     _, comment = seed_drafts(home)
     lease = DraftStore(home.drafts_dir).open_for_edit(comment.id)
     app = make_app(Config(identity=ADA))
     try:
-        async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
+        async with running(app) as pilot:
             await press(pilot, "D", "d", "y")
             assert comment.id in {e.id for e in DraftStore(home.drafts_dir).list()}
-            assert any("Not deleted" in n.message for n in app._notifications)
+            assert any("Not deleted" in shown for shown in toasts)
     finally:
         lease.release()
 
@@ -116,8 +113,7 @@ async def test_o_opens_the_drafts_article_and_unreadable_is_not_resumed(
 ) -> None:
     seed_drafts(home)
     app = make_app(Config(identity=ADA))
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await press(pilot, "D", "end", "enter")  # the unreadable one: a warning, no editor
         assert isinstance(app.screen, DraftsScreen)
         await press(pilot, "k", "o")

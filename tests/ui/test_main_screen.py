@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ui_helpers import HOSTILE_TITLE, main_screen, press, settle
+from support.app import main_screen, press, running, settle
+from ui_helpers import HOSTILE_TITLE
 
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
@@ -12,10 +13,9 @@ from blogtui.ui.app import BlogtuiApp
 
 async def test_three_panes_show_feeds_and_articles(make_app: Callable[..., BlogtuiApp]) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app):
         screen = main_screen(app)
-        labels = [str(node.label) for node in screen.feed_list._by_key.values()]
+        labels = list(screen.feed_list.labels().values())
         assert "All articles 43" in labels
         assert any(HOSTILE_TITLE in label for label in labels)
         assert len(screen.article_list.ids) == 43
@@ -26,8 +26,7 @@ async def test_hostile_markup_is_literal_and_clicking_it_does_nothing(
     make_app: Callable[..., BlogtuiApp], feed_ids: dict[str, int]
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         assert screen.feed_list.select_key(f"feed:{feed_ids['hostile']}")
         node = screen.feed_list.cursor_node
@@ -43,8 +42,7 @@ async def test_enter_opens_article_marks_it_read_and_counts_update(
     make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         await press(pilot, "tab", "enter")
         article = screen.reader.article
@@ -52,14 +50,13 @@ async def test_enter_opens_article_marks_it_read_and_counts_update(
         assert store.get_article(article.id).read  # type: ignore[union-attr]
         german = next(f for f in screen.feed_list.feeds if f.id == feed_ids["german"])
         assert german.unread == 1
-        assert str(screen.feed_list._by_key["all"].label) == "All articles 42"
+        assert screen.feed_list.labels()["all"] == "All articles 42"
         assert screen.reader.links[0] == "https://blog.example.de/x"
 
 
 async def test_m_toggles_read(make_app: Callable[..., BlogtuiApp], store: Store) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         await press(pilot, "tab", "m")
         first = screen.article_list.cursor_id
@@ -70,8 +67,7 @@ async def test_m_toggles_read(make_app: Callable[..., BlogtuiApp], store: Store)
 
 async def test_j_k_g_G_move_in_the_list(make_app: Callable[..., BlogtuiApp]) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         await press(pilot, "l", "j", "j")
         assert screen.article_list.cursor == 2
@@ -85,8 +81,7 @@ async def test_n_goes_to_next_unread_across_feeds(
     make_app: Callable[..., BlogtuiApp], feed_ids: dict[str, int]
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         screen.feed_list.select_key(f"feed:{feed_ids['plain']}")
         await settle(pilot)
@@ -103,8 +98,7 @@ async def test_n_goes_to_next_unread_across_feeds(
 async def test_u_shows_unread_only(make_app: Callable[..., BlogtuiApp], store: Store) -> None:
     store.set_read(store.article_ids(None)[:3], True)
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         await press(pilot, "u")
         assert len(screen.article_list.ids) == 40
@@ -114,8 +108,7 @@ async def test_u_shows_unread_only(make_app: Callable[..., BlogtuiApp], store: S
 
 async def test_slash_filters_titles_and_q_clears(make_app: Callable[..., BlogtuiApp]) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         await press(pilot, "slash", "ä", "p", "f")
         assert len(screen.article_list.ids) == 1
@@ -128,8 +121,7 @@ async def test_slash_filters_titles_and_q_clears(make_app: Callable[..., Blogtui
 
 async def test_s_searches_all_articles(make_app: Callable[..., BlogtuiApp]) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         await press(pilot, "s")
         await pilot.press(*"Birnen")
@@ -143,8 +135,7 @@ async def test_narrow_layout_shows_one_pane_and_same_keys_move(
     make_app: Callable[..., BlogtuiApp],
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 30)) as pilot:
-        await settle(pilot)
+    async with running(app, (80, 30)) as pilot:
         screen = main_screen(app)
         assert screen.narrow
         assert screen.feed_list.display and not screen.reader.display
@@ -161,8 +152,7 @@ async def test_narrow_layout_shows_one_pane_and_same_keys_move(
 
 async def test_mouse_click_opens_article(make_app: Callable[..., BlogtuiApp]) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         await pilot.click("#articles", offset=(5, 1))
         await settle(pilot)
@@ -176,7 +166,7 @@ async def test_a_big_list_shows_its_first_page_and_full_count_before_the_rest(
     import threading
 
     from blogtui.core.models import EntryData
-    from blogtui.ui.screens.main import FIRST_PAGE
+    from blogtui.ui.widgets.articles_pane import FIRST_PAGE
 
     feed, _ = store.add_feed("https://big.example/feed/", "Big")
     count = FIRST_PAGE * 2 + 50
@@ -195,8 +185,7 @@ async def test_a_big_list_shows_its_first_page_and_full_count_before_the_rest(
 
     monkeypatch.setattr(Store, "article_ids", held_ids)
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         screen.feed_list.select_key(f"feed:{feed.id}")
         for _ in range(100):

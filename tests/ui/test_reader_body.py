@@ -7,16 +7,16 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from support.app import main_screen, press, running, settle
 from textual.pilot import Pilot
-from ui_helpers import main_screen, press, settle
 
 from blogtui.core.comments import ThreadResult
 from blogtui.core.config import Config
 from blogtui.core.models import Article, EntryData, ThreadState
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
-from blogtui.ui.screens import thread as thread_screen
 from blogtui.ui.screens.main import MainScreen
+from blogtui.ui.widgets.article_view import thread_status
 from blogtui.ui.widgets.comment_layout import no_comments_found, notices
 from blogtui.ui.widgets.text_view import SYNC_CHARS, wrap_line, wrap_text
 
@@ -97,7 +97,7 @@ async def test_long_article_is_wrapped_in_a_worker_and_scrolls(
 ) -> None:
     article_id = add_long_article(store)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_article(pilot, article_id)
         body = screen.reader.body
         assert len(body.lines) > PARAGRAPHS
@@ -119,7 +119,7 @@ async def test_resize_rewraps_and_keeps_the_paragraph_on_top(
 ) -> None:
     article_id = add_long_article(store)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_article(pilot, article_id)
         body = screen.reader.body
         screen.reader.scroll_to(y=body.virtual_region.y + 2000, animate=False, immediate=True)
@@ -142,7 +142,7 @@ async def test_reopening_the_same_article_keeps_the_scroll_position(
 ) -> None:
     article_id = add_long_article(store)
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_article(pilot, article_id)
         screen.reader.scroll_to(y=500, animate=False, immediate=True)
         await settle(pilot)
@@ -157,7 +157,7 @@ async def test_body_is_never_markup(
     make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
 ) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         article_id = store.article_ids([feed_ids["german"]])[0]
         screen = await open_article(pilot, article_id)
         assert screen.reader.body.lines[0].startswith("Schöne Grüße! [Link][1]")
@@ -171,15 +171,14 @@ async def test_body_is_never_markup(
 
 
 async def test_thread_keys_are_remappable_and_in_help(
-    make_app: Callable[..., BlogtuiApp],
+    make_app: Callable[..., BlogtuiApp], toasts: list[str]
 ) -> None:
     keys = {"comments.next_sibling": "ctrl+j", "thread-refresh": "F5"}
     app = make_app(Config(keys=keys))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(app, SIZE):
         ids = {binding.id for binding in app.all_bindings()}
         assert {"thread-refresh", "comments.next", "comments.reply", "comments.toggle"} <= ids
-        assert not any("Unknown key binding" in n.message for n in app._notifications)
+        assert not any("Unknown key binding" in shown for shown in toasts)
         sections = dict(app.help_sections())
         thread = dict((description, key) for key, description in sections["Comment thread"])
         assert thread["Refresh comments"] == "F5"
@@ -195,22 +194,20 @@ def test_no_comments_found_is_not_an_error() -> None:
     assert not no_comments_found(NO_THREAD + " (the server answered HTTP 500)")
     assert not no_comments_found("WordPress REST API: the server answered HTTP 500")
     assert notices(ThreadState(1, error=NO_THREAD), 0) == []
-    assert thread_screen.thread_status(0) == "Comments (0)"
+    assert thread_status(0) == "Comments (0)"
 
 
 async def test_blog_without_comments_shows_the_empty_state(
     make_app: Callable[..., BlogtuiApp],
     store: Store,
     feed_ids: dict[str, int],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def no_thread(store: Store, article: Article, **_: object) -> ThreadResult:
         store.record_thread_error(article.id, "", NO_THREAD)
         return ThreadResult(article.id, "", [], error=NO_THREAD)
 
-    monkeypatch.setattr(thread_screen, "load_thread_sync", no_thread)
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    app = make_app(thread_loader=no_thread)
+    async with running(app, SIZE) as pilot:
         article_id = store.article_ids([feed_ids["german"]])[-1]
         screen = await open_article(pilot, article_id)
         thread = screen.reader.thread
@@ -229,7 +226,7 @@ async def test_test_apps_never_leave_loopback(
     client_factory: Callable[[], httpx.AsyncClient],
 ) -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         article_id = store.article_ids([feed_ids["german"]])[-1]
         await open_article(pilot, article_id)
         await settle(pilot)
@@ -244,8 +241,8 @@ async def test_test_apps_never_leave_loopback(
 
 
 async def test_loopback_servers_still_answer(
-    feed_server: str, client_factory: Callable[[], httpx.AsyncClient]
+    blog_site: str, client_factory: Callable[[], httpx.AsyncClient]
 ) -> None:
     async with client_factory() as client:
-        response = await client.get(f"{feed_server}/feed.xml")
+        response = await client.get(f"{blog_site}/feed.xml")
     assert response.status_code == 200

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support.app import main_screen, press, running, settle, wait_for
 from textual.pilot import Pilot
-from ui_helpers import DemoSite, main_screen, press, settle, wait_for
+from ui_helpers import DemoSite
 
 from blogtui.core.config import Config
 from blogtui.core.feeds.refresh import refresh_sync
@@ -18,8 +19,7 @@ from blogtui.core.paths import Places
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
 from blogtui.ui import comment_loading
-from blogtui.ui.app import BlogtuiApp, build_app
-from blogtui.ui.screens import thread as thread_screen
+from blogtui.ui.app import BlogtuiApp, ThreadLoader, build_app, load_thread
 from blogtui.ui.screens.main import MainScreen
 from blogtui.ui.widgets.article_view import ReaderThread
 
@@ -32,8 +32,9 @@ HOSTILE = "[bold red]loud[/] [@click=app.quit]quit[/] \x1b[2J"
 class Demo(DemoSite):
     """The demo blog, a store subscribed to it, and the app on that store."""
 
-    def app(self) -> BlogtuiApp:
-        return build_app(self.home, config=Config(fetch_timeout=10.0), store=self.store)
+    def app(self, thread_loader: ThreadLoader | None = None) -> BlogtuiApp:
+        config = Config(fetch_timeout=10.0)
+        return build_app(self.home, config=config, store=self.store, thread_loader=thread_loader)
 
     def article(self, post: int) -> Article:
         article = self.store.get_article(self.article_id(post))
@@ -85,7 +86,7 @@ def row_counts(screen: MainScreen, article_id: int) -> tuple[int | None, int]:
 
 async def test_opening_shows_the_nested_thread_under_the_article(demo: Demo) -> None:
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_post(pilot, demo, GERMAN_POST)
         widget = thread_of(screen)
         entries = widget.thread_layout.entries
@@ -125,16 +126,13 @@ async def test_stored_thread_first_then_refresh_keeps_the_cursor(
     demo.store.visit_thread(article.id)
     demo.comment(GERMAN_POST, "Neu seit dem letzten Besuch!")
     gate = threading.Event()
-    real = thread_screen.load_thread_sync
 
     def gated(*args: Any, **kwargs: Any) -> Any:
         assert gate.wait(10)
-        return real(*args, **kwargs)
+        return load_thread(*args, **kwargs)
 
-    monkeypatch.setattr(thread_screen, "load_thread_sync", gated)
-    app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    app = demo.app(thread_loader=gated)
+    async with running(app, SIZE) as pilot:
         screen = main_screen(app)
         screen.article_list.set_rows(screen.article_list.ids, keep_cursor_on=article.id)
         screen.article_list.focus()
@@ -160,7 +158,7 @@ async def test_stored_thread_first_then_refresh_keeps_the_cursor(
 
 async def test_new_comment_shows_new_and_reading_it_marks_it_seen(demo: Demo) -> None:
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_post(pilot, demo, GERMAN_POST)
         assert thread_of(screen).new_ids == []  # nothing is new on a first visit
         demo.comment(GERMAN_POST, "Ich war auch da!", parent=0)
@@ -183,7 +181,7 @@ async def test_new_comment_shows_new_and_reading_it_marks_it_seen(demo: Demo) ->
 
 async def test_capital_c_toggles_thread_only(demo: Demo) -> None:
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_post(pilot, demo, GERMAN_POST)
         header = screen.reader.query_one("#reader-header")
         await press(pilot, "C")
@@ -196,7 +194,7 @@ async def test_capital_c_toggles_thread_only(demo: Demo) -> None:
 
 async def test_r_in_the_thread_refreshes_it(demo: Demo) -> None:
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_post(pilot, demo, GERMAN_POST)
         widget = thread_of(screen)
         await press(pilot, "t", "j", "j")
@@ -216,7 +214,7 @@ async def test_server_error_keeps_the_stored_thread_and_shows_a_notice(demo: Dem
     await asyncio.to_thread(comment_loading.load_thread_sync, demo.store, article)
     demo.blog.fail_next(count=50, status=500)
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_post(pilot, demo, GERMAN_POST)
         widget = thread_of(screen)
         article_id = demo.article_id(GERMAN_POST)
@@ -235,7 +233,7 @@ async def test_server_error_keeps_the_stored_thread_and_shows_a_notice(demo: Dem
 async def test_hostile_comment_text_shows_literally(demo: Demo) -> None:
     demo.comment(GERMAN_POST, HOSTILE, author="[b]Mallory[/b]")
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_post(pilot, demo, GERMAN_POST)
         await press(pilot, "t", "G")
         assert app.is_running
@@ -254,17 +252,21 @@ def drawn_vertical_scrollbars(screen: MainScreen) -> set[str]:
     """Which of the reader's parts have a vertical scrollbar on screen now."""
     from textual.scrollbar import ScrollBar
 
-    owners = {id(screen.reader): "article", id(screen.reader.thread): "thread"}
     drawn = set()
-    for widget in screen._compositor.visible_widgets:
-        if isinstance(widget, ScrollBar) and widget.vertical and id(widget.parent) in owners:
-            drawn.add(owners[id(widget.parent)])
+    for name, part in (("article", screen.reader), ("thread", screen.reader.thread)):
+        region = part.scrollable_content_region.intersection(screen.region)  # on screen
+        if not region.width or not region.height:
+            continue
+        # A vertical scrollbar is drawn right of the content.
+        found, _ = screen.get_widget_at(region.right, region.y + region.height // 2)
+        if isinstance(found, ScrollBar) and found.vertical and found.parent is part:
+            drawn.add(name)
     return drawn
 
 
 async def test_one_scrollbar_at_a_time_the_focused_parts(demo: Demo) -> None:
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await open_post(pilot, demo, GERMAN_POST)
         await press(pilot, "tab")  # the article has focus: its scrollbar only
         assert screen.focused is screen.reader

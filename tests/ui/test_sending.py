@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
+from support.app import main_screen, press, running, settle, wait_for
 from textual.pilot import Pilot
-from ui_helpers import DemoSite, main_screen, press, settle
+from ui_helpers import DemoSite
 
 from blogtui.core.config import Config, Identity
 from blogtui.core.drafts.store import Draft, DraftStore
@@ -17,7 +16,6 @@ from blogtui.core.paths import Places
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
 from blogtui.ui.app import BlogtuiApp, build_app
-from blogtui.ui.screens import sending
 from blogtui.ui.screens.compose import ComposeScreen
 from blogtui.ui.screens.dialogs import ConfirmScreen
 from blogtui.ui.screens.drafts_screen import DraftsScreen
@@ -37,11 +35,12 @@ class Demo(DemoSite):
         super().__init__(blog, store, home)
         self.client_factory = client_factory
 
-    def app(self) -> BlogtuiApp:
+    def app(self, flood_wait: float | None = None) -> BlogtuiApp:
         config = Config(identity=ME, fetch_timeout=10.0)
         return build_app(
-            self.home, config=config, store=self.store, client_factory=self.client_factory
-        )
+            self.home, config=config, store=self.store, client_factory=self.client_factory,
+            flood_wait=flood_wait,
+        )  # fmt: skip
 
     def texts(self, post: int) -> list[str]:
         return [str(c["content"]) for c in self.blog.comments(post)]
@@ -69,18 +68,8 @@ def flood_demo(home: Places, client_factory) -> Iterator[Demo]:
     yield from serve(home, client_factory, flood_seconds=4.0)
 
 
-async def wait_until(pilot: Pilot[None], check: Callable[[], bool], seconds: float = 30.0) -> None:
-    start = time.monotonic()
-    while not check():
-        if time.monotonic() - start > seconds:
-            pytest.fail(f"not true within {seconds} s")
-        await asyncio.sleep(0.05)
-        await pilot.pause()
-    await settle(pilot)
-
-
-def told(app: BlogtuiApp, text: str) -> bool:
-    return any(text in n.message for n in app._notifications)
+def told(toasts: list[str], text: str) -> bool:
+    return any(text in shown for shown in toasts)
 
 
 async def send_reply(pilot: Pilot[None], demo: Demo, post: int, text: str) -> MainScreen:
@@ -112,45 +101,45 @@ def mine_in_thread(screen: MainScreen) -> list[tuple[str, str]]:
     return [(c.key, c.status) for c in screen.reader.thread.comments if c.mine]
 
 
-async def test_send_from_compose_posts_and_shows_it_as_yours(demo: Demo) -> None:
+async def test_send_from_compose_posts_and_shows_it_as_yours(demo: Demo, toasts: list[str]) -> None:
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await send_reply(pilot, demo, OPEN, TEXT)
-        await wait_until(pilot, lambda: told(app, "Reply posted on"))
-        assert told(app, "queued for sending") and told(app, "Sending 1 reply")
+        await wait_for(pilot, lambda: told(toasts, "Reply posted on"))
+        assert told(toasts, "queued for sending") and told(toasts, "Sending 1 reply")
         stored = [c for c in demo.blog.comments(OPEN) if c["author"] == ME.name]
         assert len(stored) == 1
         assert "„Anführungszeichen“ &amp; äöü ß." in str(stored[0]["content"])
-        await wait_until(pilot, lambda: bool(mine_in_thread(screen)))
+        await wait_for(pilot, lambda: bool(mine_in_thread(screen)))
         assert mine_in_thread(screen) == [(str(stored[0]["id"]), "approved")]
         assert screen.reader.thread.cursor_comment.key == str(stored[0]["id"])  # type: ignore[union-attr]
         assert not [d for d in DraftStore(demo.home.drafts_dir).list() if isinstance(d, Draft)]
 
 
-async def test_moderation_shows_the_reply_as_held(demo: Demo) -> None:
+async def test_moderation_shows_the_reply_as_held(demo: Demo, toasts: list[str]) -> None:
     demo.blog.moderation = True
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await send_reply(pilot, demo, OPEN, "Bitte freischalten, danke.")
-        await wait_until(pilot, lambda: told(app, "awaiting moderation"))
-        await wait_until(pilot, lambda: bool(mine_in_thread(screen)))
+        await wait_for(pilot, lambda: told(toasts, "awaiting moderation"))
+        await wait_for(pilot, lambda: bool(mine_in_thread(screen)))
         [(_, status)] = mine_in_thread(screen)
         assert status == "hold"
         assert demo.blog.comments(OPEN)[-1]["status"] == "hold"
 
 
 async def test_closed_post_says_why_and_offers_the_browser(
-    demo: Demo, keep_machine_out: list[str]
+    demo: Demo, keep_machine_out: list[str], toasts: list[str]
 ) -> None:
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         await send_reply(pilot, demo, CLOSED, "Zu schade, dass zu ist.")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert told(app, "Cannot post the reply to") and told(app, "no comment form")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert told(toasts, "Cannot post the reply to") and told(toasts, "no comment form")
         question = str(app.screen.query_one(".dialog-message").render())
         assert "no comment form" in question and "#comments" in question
         await press(pilot, "y")
-        await wait_until(pilot, lambda: bool(keep_machine_out))
+        await wait_for(pilot, lambda: bool(keep_machine_out))
         assert keep_machine_out == [demo.blog.post_url(CLOSED) + "#comments"]
         # the draft stays, its outbox state and reason on the drafts screen
         await press(pilot, "D")
@@ -164,33 +153,30 @@ async def test_closed_post_says_why_and_offers_the_browser(
         assert not any(line.startswith("POST") for line in demo.blog.requests)
 
 
-async def test_flood_is_queued_then_retried_by_itself(
-    flood_demo: Demo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(sending, "FLOOD_WAIT", 4.5)
+async def test_flood_is_queued_then_retried_by_itself(flood_demo: Demo, toasts: list[str]) -> None:
     demo = flood_demo
-    app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    app = demo.app(flood_wait=4.5)
+    async with running(app, SIZE) as pilot:
         await send_reply(pilot, demo, OPEN, "Erste Antwort.")
-        await wait_until(pilot, lambda: told(app, "Reply posted on"))
+        await wait_for(pilot, lambda: told(toasts, "Reply posted on"))
         await send_reply(pilot, demo, OPEN, "Zweite, zu schnell.")
-        await wait_until(pilot, lambda: told(app, "not sent yet"))
-        assert told(app, "Retrying at")
+        await wait_for(pilot, lambda: told(toasts, "not sent yet"))
+        assert told(toasts, "Retrying at")
         assert "Zweite, zu schnell." not in demo.texts(OPEN)
-        await wait_until(pilot, lambda: "Zweite, zu schnell." in demo.texts(OPEN), 12.0)
+        await wait_for(pilot, lambda: "Zweite, zu schnell." in demo.texts(OPEN), 12.0)
         texts = demo.texts(OPEN)
         assert texts.count("Erste Antwort.") == 1 and texts.count("Zweite, zu schnell.") == 1
 
 
-async def test_replies_to_you_are_announced_and_listed(demo: Demo) -> None:
+async def test_replies_to_you_are_announced_and_listed(demo: Demo, toasts: list[str]) -> None:
     app = demo.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with running(app, SIZE) as pilot:
         screen = await send_reply(pilot, demo, OPEN, "Gute Fahrt!")
-        await wait_until(pilot, lambda: bool(mine_in_thread(screen)))
+        await wait_for(pilot, lambda: bool(mine_in_thread(screen)))
         [(key, _)] = mine_in_thread(screen)
         demo.comment(OPEN, "Danke, Jörg – schön gesagt!", parent=int(key))
         screen.action_refresh_thread()
-        await wait_until(pilot, lambda: told(app, "new reply to you from Zoë Gast"))
+        await wait_for(pilot, lambda: told(toasts, "new reply to you from Zoë Gast"))
         screen.feed_list.focus()
         await press(pilot, "W")
         replies = app.screen
@@ -201,6 +187,6 @@ async def test_replies_to_you_are_announced_and_listed(demo: Demo) -> None:
         assert "Night ride" in prompt
         await press(pilot, "enter")
         assert app.screen is screen
-        await wait_until(pilot, lambda: screen.reader.thread.has_focus)
+        await wait_for(pilot, lambda: screen.reader.thread.has_focus)
         cursor = screen.reader.thread.cursor_comment
         assert cursor is not None and "Danke, Jörg" in cursor.content

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ui_helpers import main_screen, press, settle, wait_for
+from support.app import main_screen, press, running, wait_for
 
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
@@ -12,40 +12,37 @@ from blogtui.ui.screens.dialogs import AddFeedScreen
 
 
 async def test_a_discovers_and_subscribes(
-    make_app: Callable[..., BlogtuiApp], store: Store, feed_server: str
+    make_app: Callable[..., BlogtuiApp], store: Store, blog_site: str
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await press(pilot, "a")
         assert isinstance(app.screen, AddFeedScreen)
-        await pilot.press(*f"{feed_server}/")
+        await pilot.press(*f"{blog_site}/")
         await press(pilot, "enter")
         main_screen(app)
-        feed = store.feed_by_url(f"{feed_server}/feed.xml")
+        feed = store.feed_by_url(f"{blog_site}/feed.xml")
         assert feed is not None and feed.title == "Served Blog"
 
 
 async def test_a_shows_discovery_errors_in_the_dialog(
-    make_app: Callable[..., BlogtuiApp], feed_server: str
+    make_app: Callable[..., BlogtuiApp], blog_site: str
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         await press(pilot, "a")
-        await pilot.press(*f"{feed_server}/missing")
+        await pilot.press(*f"{blog_site}/missing")
         await press(pilot, "enter")
         assert isinstance(app.screen, AddFeedScreen)
         assert "404" in str(app.screen.query_one("#prompt-error").render())
 
 
 async def test_R_refreshes_without_moving_the_selection(
-    make_app: Callable[..., BlogtuiApp], store: Store, feed_server: str
+    make_app: Callable[..., BlogtuiApp], store: Store, blog_site: str, toasts: list[str]
 ) -> None:
-    store.add_feed(f"{feed_server}/feed.xml", "Served")
+    store.add_feed(f"{blog_site}/feed.xml", "Served")
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with running(app) as pilot:
         screen = main_screen(app)
         await press(pilot, "l", "j", "j", "enter")
         chosen = screen.article_list.cursor_id
@@ -54,7 +51,7 @@ async def test_R_refreshes_without_moving_the_selection(
         assert screen.article_list.cursor_id == chosen
         assert screen.reader.article == reading
         assert len(screen.article_list.ids) == 44
-        assert any("1 new article" in n.message for n in app._notifications)
+        assert any("1 new article" in shown for shown in toasts)
         # the refresh left search indexing for later; the app catches up in the background
         await wait_for(pilot, lambda: store.unindexed_count() == 0)
         query = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"

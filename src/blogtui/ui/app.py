@@ -1,19 +1,21 @@
-"""The Textual app: services come in through the constructor; screens do the work.
+"""The Textual app: services come in through the constructor; screens compose widgets.
 
 The app's own (default) screen shows the layout's empty panes for the first frame; the main
 screen, whose modules, styles and widgets cost a few hundred milliseconds, is imported and
-pushed right after that frame is on the terminal.
+pushed right after that frame is on the terminal. The app owns the services that outlive
+screens (ui/services: the outbox that sends replies, the replies-to-you watch); their workers
+post to the app, which hands each message to its service.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.theme import Theme
@@ -24,19 +26,37 @@ from blogtui.ui.styles import app_stylesheets
 
 if TYPE_CHECKING:
     import httpx
+    from textual.worker import Worker
 
+    from blogtui.core.comments import ThreadResult
     from blogtui.core.config import Config
+    from blogtui.core.models import Article
     from blogtui.core.paths import Places
     from blogtui.core.store import Store
+    from blogtui.ui.services.outbox import Outbox
+    from blogtui.ui.services.replies_watch import RepliesWatch
 
 ClientFactory = Callable[[], "httpx.AsyncClient"]
 """Makes the HTTP client a worker uses (and closes) for one job."""
+ThreadLoader = Callable[..., "ThreadResult"]
+"""Fetches and stores an article's comment thread from a thread worker:
+`(store, article, *, deadline, client_factory) -> ThreadResult`."""
 
 START_PANES = ("Feeds", "Articles", "Reader")
 """The panes the first frame shows, empty, while the main screen loads."""
 
 
-def _welcome_screen() -> Screen[bool | None]:
+def load_thread(
+    store: Store, article: Article, *, deadline: float, client_factory: ClientFactory
+) -> ThreadResult:
+    """The comment loader the app uses unless one is injected (imported on first use: it pulls
+    in httpx and the comment providers)."""
+    from blogtui.ui.comment_loading import load_thread_sync
+
+    return load_thread_sync(store, article, deadline=deadline, client_factory=client_factory)
+
+
+def _welcome_screen() -> Screen[bool]:
     from blogtui.ui.screens.welcome import WelcomeScreen
 
     return WelcomeScreen()
@@ -46,7 +66,7 @@ class BlogtuiApp(App[None]):
     """blogtui's terminal reader."""
 
     TITLE = "blogtui"
-    BINDINGS = keys.APP_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*keys.APP_BINDINGS]
     SCREENS = {"welcome": _welcome_screen}
 
     def __init__(
@@ -55,17 +75,50 @@ class BlogtuiApp(App[None]):
         config: Config,
         places: Places,
         client_factory: ClientFactory | None = None,
+        *,
+        thread_loader: ThreadLoader | None = None,
+        flood_wait: float | None = None,
     ) -> None:
         super().__init__(css_path=app_stylesheets())
-        self.store: Store = store  # type: ignore[assignment]
-        """The database, shared with thread workers (one connection per thread). When None
-        is given, `open_main` opens `places.database` after the first frame."""
+        self._store = store
         self.config = config
         """The settings; the theme choice is written back to `places.config_file`."""
         self.places = places
         self.client_factory = client_factory
+        self.thread_loader: ThreadLoader = thread_loader or load_thread
+        """Fetches and stores a comment thread (from a thread worker)."""
+        self.flood_wait = flood_wait
+        """Seconds before resending after "posting too quickly"; None: the core's delay."""
+        self._outbox: Outbox | None = None
+        self._replies_watch: RepliesWatch | None = None
         self.main_opened = False
         """Whether the main screen has been pushed (it comes right after the first frame)."""
+
+    @property
+    def has_store(self) -> bool:
+        """Whether the database is open (it is opened after the first frame unless given)."""
+        return self._store is not None
+
+    @property
+    def store(self) -> Store:
+        """The database, shared with thread workers (one connection per thread)."""
+        if self._store is None:
+            raise RuntimeError("the store opens after the first frame")
+        return self._store
+
+    @property
+    def outbox(self) -> Outbox:
+        """The reply sender (made with the main screen)."""
+        if self._outbox is None:
+            raise RuntimeError("the outbox starts with the main screen")
+        return self._outbox
+
+    @property
+    def replies_watch(self) -> RepliesWatch:
+        """The replies-to-you announcer (made with the main screen)."""
+        if self._replies_watch is None:
+            raise RuntimeError("the replies watch starts with the main screen")
+        return self._replies_watch
 
     def make_client(self) -> httpx.AsyncClient:
         """A new HTTP client for one job, from the injected factory or core.fetch."""
@@ -100,21 +153,69 @@ class BlogtuiApp(App[None]):
         from blogtui.ui.collector import pause_collector, release_collector
 
         pause_collector()  # until the main screen shows its first content (ui/collector.py)
-        if self.store is None and not self._open_store():
+        if self._store is None and not self._open_store():
             release_collector()
             return
         from blogtui.ui.screens.main import MainScreen
 
+        self._start_services(self.store)
         self.apply_keymap()
-        self.push_screen(MainScreen())
+        self.push_screen(MainScreen(self))
         self.main_opened = True
+        self.outbox.send()  # replies left pending go out now
+
+    def _start_services(self, store: Store) -> None:
+        from blogtui.core.drafts.store import DraftStore
+        from blogtui.ui.services.outbox import Outbox
+        from blogtui.ui.services.replies_watch import RepliesWatch
+
+        self._outbox = Outbox(
+            self, store, DraftStore(self.places.drafts_dir),
+            config=lambda: self.config, make_client=self.make_client,
+            secrets_dir=self.places.secrets_dir, flood_wait=self.flood_wait,
+        )  # fmt: skip
+        self._replies_watch = RepliesWatch(self, store, self._refresh_watched)
+
+    def _refresh_watched(self) -> int:
+        from blogtui.ui.screens.replies_screen import refresh_watched
+
+        return refresh_watched(self)
+
+    # The services' workers post here; each message goes to its service. (Handlers by name, so
+    # the services are imported only when the main screen opens.)
+
+    def on_outbox_queued(self, message: Outbox.Queued) -> None:
+        """A draft was queued (or not): the outbox says so and sends."""
+        self.outbox.queued(message)
+
+    def on_outbox_sending(self, message: Outbox.Sending) -> None:
+        """A sending pass started."""
+        self.outbox.sending(message)
+
+    def on_outbox_sent(self, message: Outbox.Sent) -> None:
+        """A sending pass ended."""
+        self.outbox.sent(message)
+
+    def on_replies_watch_checked(self, message: RepliesWatch.Checked) -> None:
+        """The replies to you were read."""
+        self.replies_watch.checked(message)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A service's worker that failed unexpectedly is shown as an error."""
+        from blogtui.ui.display import display
+        from blogtui.ui.messages import worker_failed
+
+        failed = worker_failed(event)
+        if failed is not None and event.worker.group in ("queue", "outbox", "watch"):
+            text = display(failed.message, limit=500)
+            self.notify(text, title="Error", severity="error", markup=False)
 
     def _open_store(self) -> bool:
         from blogtui.core.errors import StoreError
         from blogtui.core.store import Store
 
         try:
-            self.store = Store(self.places.database)
+            self._store = Store(self.places.database)
         except StoreError as error:
             self.exit(return_code=2, message=f"blogtui: {error.message}")
             return False
@@ -122,7 +223,7 @@ class BlogtuiApp(App[None]):
             reason = f"blogtui: cannot open {self.places.database}: {error}"
             self.exit(return_code=2, message=reason)
             return False
-        if note := self.store.recovery_note:
+        if note := self._store.recovery_note:
             self.notify(
                 f"{note[:1].upper()}{note[1:]}.",
                 title="Database recovered",
@@ -146,7 +247,7 @@ class BlogtuiApp(App[None]):
             *keys.COMPOSE_BINDINGS,
             *keys.DRAFTS_BINDINGS,
             *keys.REPLIES_BINDINGS,
-            *WelcomeScreen.BINDINGS,  # type: ignore[list-item]
+            *[b for b in WelcomeScreen.BINDINGS if isinstance(b, Binding)],
         ]
 
     def apply_keymap(self) -> None:
@@ -238,10 +339,17 @@ def build_app(
     config: Config | None = None,
     store: Store | None = None,
     client_factory: ClientFactory | None = None,
+    *,
+    thread_loader: ThreadLoader | None = None,
+    flood_wait: float | None = None,
 ) -> BlogtuiApp:
     """Make the app from `places`, loading the config when not given; without a store, the
-    app opens `places.database` itself after its first frame."""
+    app opens `places.database` itself after its first frame. `client_factory` makes the
+    HTTP clients, `thread_loader` loads comment threads, `flood_wait` is the pause after
+    "posting too quickly" (defaults: the core's)."""
     from blogtui.core.config import load_config
 
     config = load_config(places.config_file) if config is None else config
-    return BlogtuiApp(store, config, places, client_factory)
+    return BlogtuiApp(
+        store, config, places, client_factory, thread_loader=thread_loader, flood_wait=flood_wait
+    )

@@ -12,10 +12,16 @@ from textual.binding import Binding
 
 
 def _bind(
-    keys: str, action: str, description: str, binding_id: str, *, show: bool = True, **extra: bool
+    keys: str,
+    action: str,
+    description: str,
+    binding_id: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
 ) -> Binding:
     return Binding(
-        keys, action, description, show=show, id=binding_id, tooltip=description, **extra
+        keys, action, description, show=show, id=binding_id, tooltip=description, priority=priority
     )
 
 

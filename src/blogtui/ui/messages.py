@@ -1,15 +1,22 @@
-"""Messages thread workers post to the main screen; handlers there own every widget change."""
+"""Messages thread workers post with their results; the owner's handler changes the widgets.
+
+A worker's unexpected failure reaches the screen as a `WorkFailed` too (`worker_failed`).
+"""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.worker import Worker, WorkerState
 
 from blogtui.core.models import Article, Comment, Feed, ThreadState
 from blogtui.core.text.html import RenderedText
+
+if TYPE_CHECKING:
+    from blogtui.core.feeds.refresh import FeedOutcome, RefreshSummary
 
 
 @dataclass
@@ -54,27 +61,17 @@ class ReadStateChanged(Message):
 
 
 @dataclass
-class UnreadFound(Message):
-    """Where `n`/`N` leads: an article, in a feed the list may not show yet."""
-
-    article_id: int
-    feed_id: int
-
-
-@dataclass
 class RefreshProgress(Message):
     """One feed of a running refresh is done."""
 
-    outcome: Any
-    """A core.refresh.FeedOutcome."""
+    outcome: FeedOutcome
 
 
 @dataclass
 class RefreshFinished(Message):
     """A refresh ended."""
 
-    summary: Any
-    """A core.refresh.RefreshSummary."""
+    summary: RefreshSummary
     feeds: list[Feed] = field(default_factory=list)
 
 
@@ -99,13 +96,6 @@ class ThreadLoaded(Message):
 
 
 @dataclass
-class CommentsSeen(Message):
-    """Comments of an article were marked seen (its list row's new count changed)."""
-
-    article_id: int
-
-
-@dataclass
 class WorkFailed(Message):
     """A worker failed; `message` is shown to the user as plain text."""
 
@@ -113,35 +103,10 @@ class WorkFailed(Message):
     message: str
 
 
-@dataclass
-class ReplyQueued(Message):
-    """A draft was put into the outbox (or could not be: `error`)."""
-
-    draft_id: str
-    title: str
-    error: str = ""
-
-
-@dataclass
-class OutboxSending(Message):
-    """A sending pass starts with these many due replies."""
-
-    count: int
-
-
-@dataclass
-class OutboxSent(Message):
-    """A sending pass ended: one report per reply, when the next is due, or why it did not run."""
-
-    reports: list[Any]
-    """ui.screens.sending.SentReply items."""
-    due: float | None
-    busy: str = ""
-    """Set when another blogtui held the outbox (nothing was sent)."""
-
-
-@dataclass
-class RepliesChecked(Message):
-    """The unseen replies to the user's comments (core.models.Comment items)."""
-
-    replies: list[Comment]
+def worker_failed(event: Worker.StateChanged) -> WorkFailed | None:
+    """The `WorkFailed` to show for a worker that ended with an error, else None."""
+    error = event.worker.error
+    if event.state != WorkerState.ERROR or error is None:
+        return None
+    text = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+    return WorkFailed("Error", str(text))

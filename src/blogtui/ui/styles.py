@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 STYLESHEETS = ("base.tcss", "main.tcss", "dialogs.tcss")
 """The app's layered stylesheets, applied in this order: base.tcss is the app's own (the first
@@ -29,11 +29,11 @@ def stylesheets() -> list[Path]:
     return [folder / name for name in STYLESHEETS]
 
 
-def app_stylesheets() -> list[Path]:
+def app_stylesheets() -> list[str | PurePath]:
     """The app's own stylesheet (`App(css_path=...)`)."""
-    return stylesheets()[:1]
+    return [*stylesheets()[:1]]
 
 
-def screen_stylesheets() -> list[Path]:
+def screen_stylesheets() -> list[str | PurePath]:
     """The main screen's stylesheets (`Screen.CSS_PATH`), read when it is first shown."""
-    return stylesheets()[1:]
+    return [*stylesheets()[1:]]

@@ -15,16 +15,18 @@ import subprocess
 import time
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from blogtui.core.config import Identity
+from blogtui.core.config import Config, Identity
 from blogtui.core.drafts.store import (
     Autosaver,
     Draft,
@@ -87,7 +89,7 @@ class LeaveUnsavedScreen(ConfirmScreen):
 class ComposeScreen(Screen[Draft | SendRequest | None]):
     """The reply editor; dismisses with the kept draft, a SendRequest, or None (nothing kept)."""
 
-    BINDINGS = COMPOSE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*COMPOSE_BINDINGS]
 
     editor = getters.query_one("#reply-text", TextArea)
     status = getters.query_one("#compose-status", Static)
@@ -104,9 +106,13 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
 
         error: DraftError
 
-    def __init__(self, store: DraftStore, target: ReplyTarget, draft: Draft) -> None:
+    def __init__(
+        self, store: DraftStore, target: ReplyTarget, draft: Draft, config: Config | None = None
+    ) -> None:
         super().__init__()
         self.store = store
+        self.config = config
+        """The settings (who a draft without its own identity goes out as)."""
         self.target = target
         self.draft = draft
         """The draft as opened; `autosaver.draft` is the newest."""
@@ -135,11 +141,17 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
                 self.store,
                 self.draft,
                 delay=AUTOSAVE_DELAY,
-                on_saved=lambda saved: self.post_message(self.Saved(saved)),
-                on_error=lambda error: self.post_message(self.SaveFailed(error)),
+                on_saved=self._post_saved,
+                on_error=self._post_save_failed,
             )
 
     # -- layout ------------------------------------------------------------------------------
+
+    def _post_saved(self, saved: Draft) -> None:
+        self.post_message(self.Saved(saved))
+
+    def _post_save_failed(self, error: DraftError) -> None:
+        self.post_message(self.SaveFailed(error))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="compose"):
@@ -315,7 +327,7 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
         elif saver is not None and not saver.flush():
             problem = "The draft cannot be saved, so it is not sent."
         draft = saver.saved or saver.draft if saver is not None else self.draft
-        identity = reply_identity(self.app, draft)
+        identity = reply_identity(self.config, draft)
         if not problem and not identity.complete:
             problem = "Say who the reply is from first (ctrl+o)."
         if problem:
@@ -323,7 +335,7 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
             return
 
         def answered(yes: bool | None) -> None:
-            kept = self._close() if yes is True else None
+            kept = self._close() if yes else None
             if kept is not None:
                 self.dismiss(SendRequest(kept, self.target.article_id))
 

@@ -18,10 +18,10 @@ from textual.widgets import Button, Input, Label, Static
 from blogtui.core.posting import CredentialError, CredentialStore
 from blogtui.core.posting.credentials import check_destination, site_key
 from blogtui.ui.display import display, display_text
-from blogtui.ui.screens.dialogs import Dialog
+from blogtui.ui.screens.dialogs import NoAnswerDialog
 
 
-class CredentialsScreen(Dialog):
+class CredentialsScreen(NoAnswerDialog[bool]):
     """Site, user and Application Password; dismisses with True when stored, else None."""
 
     def __init__(self, secrets_dir: Path, site: str = "") -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import httpx
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
@@ -20,23 +21,40 @@ from blogtui.core.models import Feed
 from blogtui.ui.display import display, display_text
 from blogtui.ui.widgets.article_view import format_date
 
+if TYPE_CHECKING:
+    from blogtui.core.feeds.discover import Discovered
+
 CLOSE = Binding("escape", "close", "Close", show=False)
+ResultT = TypeVar("ResultT")
+"""What a dialog dismisses with."""
 
 
-class Dialog(ModalScreen[object]):
-    """Base: escape (or q outside inputs) closes with None."""
+class Dialog(ModalScreen[ResultT]):
+    """Base: escape closes with `no_answer()`."""
 
-    BINDINGS = [CLOSE]
+    BINDINGS: ClassVar[list[BindingType]] = [CLOSE]
+
+    def no_answer(self) -> ResultT:
+        """What the dialog dismisses with when closed without an answer."""
+        raise NotImplementedError
 
     def action_close(self) -> None:
-        """Close without a result."""
-        self.dismiss(None)
+        """Close without an answer."""
+        self.dismiss(self.no_answer())
 
 
-class ConfirmScreen(Dialog):
+class NoAnswerDialog(Dialog[ResultT | None]):
+    """A dialog that dismisses with None when closed without an answer."""
+
+    def no_answer(self) -> None:
+        """Nothing."""
+        return None
+
+
+class ConfirmScreen(Dialog[bool]):
     """Yes/no; dismisses with True or False. The message is untrusted and shown literally."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", show=False),
         Binding("n,escape", "answer(False)", "No", show=False),
     ]
@@ -58,6 +76,10 @@ class ConfirmScreen(Dialog):
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()
 
+    def no_answer(self) -> bool:
+        """Closing is "no"."""
+        return False
+
     def action_answer(self, answer: bool) -> None:
         """Close with `answer`."""
         self.dismiss(answer)
@@ -67,8 +89,8 @@ class ConfirmScreen(Dialog):
         self.dismiss(event.button.id == "yes")
 
 
-class PromptScreen(Dialog):
-    """One line of input; dismisses with the text (stripped) or None."""
+class LinePrompt(NoAnswerDialog[ResultT]):
+    """One line of input; `submit` decides what to do with it (the text, stripped)."""
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
@@ -87,11 +109,19 @@ class PromptScreen(Dialog):
         self.submit(event.value.strip())
 
     def submit(self, value: str) -> None:
-        """Act on what was entered: here, close with it."""
+        """Act on what was entered."""
+        raise NotImplementedError
+
+
+class PromptScreen(LinePrompt[str]):
+    """One line of input; dismisses with the text (stripped) or None."""
+
+    def submit(self, value: str) -> None:
+        """Close with what was entered."""
         self.dismiss(value)
 
 
-class AddFeedScreen(PromptScreen):
+class AddFeedScreen(LinePrompt["Discovered"]):
     """Asks for a URL and finds its feed in a worker; dismisses with a Discovered or None."""
 
     def __init__(self, client_factory: Callable[[], httpx.AsyncClient]) -> None:
@@ -115,7 +145,7 @@ class AddFeedScreen(PromptScreen):
         """Discovery in a thread with its own loop, so parsing never stalls the UI."""
         from blogtui.core.feeds.discover import discover_feed
 
-        async def run() -> object:
+        async def run() -> Discovered:
             async with self.client_factory() as client:
                 return await discover_feed(client, url)
 
@@ -154,10 +184,12 @@ def feed_details(feed: Feed) -> Text:
     return text
 
 
-class FeedDetailsScreen(Dialog):
+class FeedDetailsScreen(NoAnswerDialog[None]):
     """A feed's URL, fetch status, last error, validators and next fetch time."""
 
-    BINDINGS = [Binding("escape,q,i,enter", "close", "Close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,i,enter", "close", "Close", show=False)
+    ]
 
     def __init__(self, feed: Feed) -> None:
         super().__init__()
@@ -182,10 +214,12 @@ def bindings_table(sections: Iterable[tuple[str, list[tuple[str, str]]]]) -> Tab
     return table
 
 
-class HelpScreen(Dialog):
+class HelpScreen(NoAnswerDialog[None]):
     """Every binding with its keys (as remapped) and description."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close", show=False)
+    ]
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
         super().__init__()

@@ -11,12 +11,13 @@ The screen dismisses with a DraftChoice (resume/open/send/browser) or None.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -37,6 +38,10 @@ from blogtui.core.models import OutboxItem
 from blogtui.ui.display import display, display_text, glyph
 from blogtui.ui.keys import DRAFTS_BINDINGS
 from blogtui.ui.screens.outbox_text import PENDING, reply_identity, send_summary, state_line
+
+if TYPE_CHECKING:
+    from blogtui.ui.context import AppContext
+    from blogtui.ui.services.outbox import OutboxChange
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def _newest_first(entry: DraftListing) -> tuple[bool, float]:
 class DraftsScreen(Screen[DraftChoice | None]):
     """The list of drafts; see the module docstring."""
 
-    BINDINGS = DRAFTS_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*DRAFTS_BINDINGS]
 
     draft_list = getters.query_one("#drafts-list", OptionList)
 
@@ -94,13 +99,11 @@ class DraftsScreen(Screen[DraftChoice | None]):
             self.error = error
             self.items = items or []
 
-    def __init__(
-        self, store: DraftStore, outbox: Callable[[], list[OutboxItem]] | None = None
-    ) -> None:
+    def __init__(self, store: DraftStore, context: AppContext | None = None) -> None:
         super().__init__()
         self.store = store
-        self.outbox = outbox
-        """Reads the outbox rows (in the worker); None: no outbox states shown."""
+        self.context = context
+        """The app's services: outbox states are shown and followed; None: drafts only."""
         self.entries: dict[str, DraftListing] = {}
         """The listed drafts by option id."""
         self.items: dict[str, OutboxItem] = {}
@@ -116,12 +119,18 @@ class DraftsScreen(Screen[DraftChoice | None]):
     def on_mount(self) -> None:
         self.draft_list.focus()
         self.reload()
+        if self.context is not None:
+            self.context.outbox.changed.subscribe(self, self._outbox_changed)
+
+    def _outbox_changed(self, change: OutboxChange) -> None:
+        if change.kind != "queued":
+            self.reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="drafts")
     def reload(self) -> None:
         """Read every draft (readable or not) in a worker."""
         try:
-            items = self.outbox() if self.outbox is not None else []
+            items = self.context.store.outbox() if self.context is not None else []
             self.post_message(self.Listed(sorted(self.store.list(), key=_newest_first), "", items))
         except DraftError as error:
             self.post_message(self.Listed([], error.message))
@@ -190,14 +199,14 @@ class DraftsScreen(Screen[DraftChoice | None]):
         draft = self._editable_or_warn()
         if draft is None:
             return
-        identity = reply_identity(self.app, draft)
+        identity = reply_identity(self.context.config if self.context else None, draft)
         if not draft.text.strip() or not identity.complete:
             text = "Resume the draft first: it has no text or no sender (name and email)."
             self.notify(text, severity="warning", markup=False)
             return
 
         def answered(yes: bool | None) -> None:
-            if yes is True:
+            if yes:
                 self.dismiss(DraftChoice("send", draft))
 
         summary = send_summary(draft, identity)
@@ -213,12 +222,11 @@ class DraftsScreen(Screen[DraftChoice | None]):
         """Store a blog password (Application Password) for the draft's blog."""
         from blogtui.ui.screens.credentials import CredentialsScreen
 
-        places = getattr(self.app, "places", None)
-        if places is None:
+        if self.context is None:
             return
         entry = self.current
         site = entry.article_url if isinstance(entry, Draft) else ""
-        self.app.push_screen(CredentialsScreen(places.secrets_dir, site))
+        self.app.push_screen(CredentialsScreen(self.context.places.secrets_dir, site))
 
     def action_open_article(self) -> None:
         """Open the article the draft under the cursor replies to."""
@@ -250,7 +258,7 @@ class DraftsScreen(Screen[DraftChoice | None]):
             question = f"Delete this draft?\n{draft_target(entry)}\n\n{entry.text[:400]}"
 
         def answered(yes: bool | None) -> None:
-            if yes is True:
+            if yes:
                 self._delete(entry.id)
 
         self.app.push_screen(ConfirmScreen("Delete draft", question, yes="Delete"), answered)

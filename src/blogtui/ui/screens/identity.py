@@ -18,7 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from blogtui.core.config import Config, Identity, save_config, with_identity
 from blogtui.core.drafts.store import validate_identity
 from blogtui.ui.display import display, display_text
-from blogtui.ui.screens.dialogs import Dialog
+from blogtui.ui.screens.dialogs import NoAnswerDialog
 
 FIELDS = (
     ("name", "Name (shown with your reply)", "Ada Lovelace"),
@@ -27,7 +27,7 @@ FIELDS = (
 )
 
 
-class IdentityScreen(Dialog):
+class IdentityScreen(NoAnswerDialog[Identity]):
     """Name, email and website for replies; dismisses with an Identity or None."""
 
     def __init__(self, identity: Identity, host: str = "") -> None:
@@ -44,8 +44,8 @@ class IdentityScreen(Dialog):
                 value = getattr(self.identity, field)
                 yield Input(value, placeholder=placeholder, id=f"identity-{field}")
             if self.host:
-                label = Text(f"Use only on {display(self.host, limit=80)} (else: for every blog)")
-                yield Checkbox(label, value=False, id="identity-this-blog")
+                only_here = f"Use only on {display(self.host, limit=80)} (else: for every blog)"
+                yield Checkbox(Text(only_here), value=False, id="identity-this-blog")
             yield Static("", id="identity-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Text("Save"), id="identity-save", variant="primary")

@@ -1,108 +1,94 @@
-"""The three-pane main screen: feeds | articles | reader. It starts workers and owns state.
+"""The three-pane main screen: feeds | articles | reader, with the refresh row under them.
 
-Workers run in threads, call the store or the core, and only post messages (ui/messages.py);
-the handlers here change the widgets. Below 100 columns only the active pane shows and the
-same keys (tab/shift-tab, h/l, q) move between panes.
+The screen composes the widgets that own the behaviour (the feed list its feeds, the articles
+pane its list, the reader reading and comment threads, the refresh bar refreshes, the reply
+desk replies) and routes what one of them says to another. The app's outbox tells it of sent
+replies. Below 100 columns only the active pane shows and the same keys (tab/shift-tab, h/l,
+q) move between panes.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
-from textual import getters, on, work
+from textual import getters, on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, ProgressBar, Static, Tree
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.widgets import Footer, Tree
+from textual.worker import Worker
 
 from blogtui.ui import messages
-from blogtui.ui.collector import keep_out_of_collector
 from blogtui.ui.display import display
 from blogtui.ui.keys import MAIN_BINDINGS
-from blogtui.ui.screens.feed_actions import FeedActions
-from blogtui.ui.screens.reading import Reading
-from blogtui.ui.screens.replying import Replying
-from blogtui.ui.screens.sending import Sending
-from blogtui.ui.screens.thread import Threads
+from blogtui.ui.screens import browser_offer
+from blogtui.ui.screens.outbox_text import BROWSER_STATES, toast
 from blogtui.ui.styles import screen_stylesheets
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.article_view import ArticleView
+from blogtui.ui.widgets.articles_pane import ArticlesPane
+from blogtui.ui.widgets.comment_thread import CommentThread
 from blogtui.ui.widgets.feed_list import FeedEntry, FeedList
+from blogtui.ui.widgets.refresh_bar import RefreshBar, refresh_summary
+from blogtui.ui.widgets.reply_desk import ReplyDesk
+from blogtui.ui.widgets.row_list import RowList
 
 if TYPE_CHECKING:
-    from blogtui.ui.app import BlogtuiApp
+    from textual.notifications import SeverityLevel
+
+    from blogtui.core.models import Comment
+    from blogtui.ui.context import AppContext
+    from blogtui.ui.services.outbox import OutboxChange
 
 PANE_IDS = ("feeds", "articles", "reader")
 """The panes in tab order."""
 PANE_CONTAINERS = {"feeds": "feeds", "articles": "articles-pane", "reader": "reader"}
 """Each pane's outermost widget id (the one narrow layouts show or hide)."""
-INDEX_DELAY = 2.0
-"""Seconds after start before articles that refreshes left unindexed are indexed for search."""
-FIRST_PAGE = 200
-"""Rows of a big article list shown before the whole list is read (the list opens at once)."""
-PAINT_WAIT = 0.5
-"""Longest wait (seconds) for the first page to be painted before the full list is read."""
 
 
-class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None]):
+class MainScreen(Screen[None]):
     """Feeds, the article list and the reader."""
 
-    BINDINGS = MAIN_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
     CSS_PATH = screen_stylesheets()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     feed_list = getters.query_one("#feeds", FeedList)
+    articles = getters.query_one("#articles-pane", ArticlesPane)
     article_list = getters.query_one("#articles", ArticleList)
     reader = getters.query_one("#reader", ArticleView)
-    filter_input = getters.query_one("#filter", Input)
+    refresh_bar = getters.query_one("#progress-row", RefreshBar)
+    reply_desk = getters.query_one(ReplyDesk)
 
-    def __init__(self) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self.scope: FeedEntry = FeedEntry("all", None)
-        """What the article list shows: all feeds, a folder or one feed."""
-        self.unread_only = False
-        """Show unread articles only."""
-        self.title_filter = ""
-        """Show only titles containing this (case-insensitive)."""
-        self.search_text = ""
-        """When set, the list shows full-text search results over all feeds."""
+        self.context = context
         self.active_pane = "feeds"
         """The pane with focus; in narrow layouts the only one shown."""
-        self._welcomed = False
-        self._list_partial = False
-        """The article list shows only its first page; the full list is on its way."""
-        self._started = False
-        """Whether the first full article list has been shown."""
-
-    @property
-    def blogtui(self) -> BlogtuiApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        store = self.blogtui.store
+        context = self.context
         with Horizontal(id="panes"):
-            yield FeedList(id="feeds").add_class("pane", "-active")
-            with Vertical(id="articles-pane", classes="pane"):
-                yield Static("", id="list-status")
-                yield Input(placeholder="Filter titles…", id="filter")
-                yield ArticleList(store.article_summaries, id="articles")
-            yield ArticleView(id="reader").add_class("pane")
-        with Horizontal(id="progress-row"):
-            yield Static(Text("Refreshing"), id="progress-label")
-            yield ProgressBar(id="progress", show_eta=False)
+            yield FeedList(context, id="feeds").add_class("pane", "-active")
+            yield ArticlesPane(context, id="articles-pane").add_class("pane")
+            yield ArticleView(context, id="reader").add_class("pane")
+        yield RefreshBar(context, id="progress-row")
+        yield ReplyDesk(context)
         yield Footer()
 
     def on_mount(self) -> None:
         self.feed_list.focus()
-        self.load_feeds()
-        self.list_articles()
-        self.set_timer(INDEX_DELAY, self.index_for_search)
+        self.feed_list.load()
+        self.articles.list_articles()
+        self.context.outbox.changed.subscribe(self, self._outbox_changed)
+
+    @property
+    def scope(self) -> FeedEntry:
+        """What the article list shows: all feeds, a folder or one feed."""
+        return self.articles.scope
 
     # -- panes ------------------------------------------------------------------------------
 
@@ -131,7 +117,8 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
 
     def action_focus_pane(self, step: int) -> None:
         """Move to the next (1) or previous (-1) pane, wrapping around."""
-        if self.step_into_thread(step):  # the reader's comment thread is a stop of its own
+        # The reader's comment thread is a stop of its own.
+        if self.reader.step_into_thread(step, self.focused):
             return
         index = PANE_IDS.index(self.active_pane)
         self.focus_pane(PANE_IDS[(index + step) % len(PANE_IDS)])
@@ -143,10 +130,8 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
 
     def action_back_or_quit(self) -> None:
         """Clear a search or filter, else go back a pane (narrow), else quit."""
-        if self.search_text or self.title_filter:
-            self.search_text = ""
-            self.clear_filter()
-            self.list_articles(keep_cursor_on=self.article_list.cursor_id)
+        if self.articles.narrowed:
+            self.articles.clear_search()
         elif self.narrow and self.active_pane != "feeds":
             self.action_focus_pane(-1)
         else:
@@ -154,180 +139,232 @@ class MainScreen(FeedActions, Reading, Threads, Replying, Sending, Screen[None])
 
     # -- feeds ------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="feeds")
-    def load_feeds(self) -> None:
-        """Read the feed list (with counts) from the store."""
-        self.post_message(messages.FeedsLoaded(self.blogtui.store.list_feeds()))
-
-    @on(messages.FeedsLoaded)
-    def _feeds_loaded(self, message: messages.FeedsLoaded) -> None:
-        self.feed_list.show_feeds(message.feeds)
-        if message.relist:
-            self.list_articles(keep_cursor_on=self.article_list.cursor_id)
-        if not message.feeds and not self._welcomed:
-            self._welcomed = True
-            self.app.push_screen("welcome", self._welcome_closed)
-
-    def _welcome_closed(self, add_feed: bool | None) -> None:
-        if add_feed:
-            self.action_add_feed()
-
     @on(Tree.NodeHighlighted, "#feeds")
     def _feed_highlighted(self, event: Tree.NodeHighlighted[FeedEntry]) -> None:
         entry = event.node.data
         if entry is not None and entry.key != self.scope.key:
-            self.scope = entry
-            self.search_text = ""
-            self.list_articles()
+            self.articles.show_scope(entry)
 
     @on(Tree.NodeSelected, "#feeds")
     def _feed_selected(self, event: Tree.NodeSelected[FeedEntry]) -> None:
         if event.node.data is not None and not event.node.allow_expand:
             self.focus_pane("articles")
 
+    @on(FeedList.Rewritten)
+    def _feeds_rewritten(self) -> None:
+        self.articles.relist()
+
+    @on(FeedList.Subscribed)
+    def _subscribed(self, message: FeedList.Subscribed) -> None:
+        self.refresh_bar.start([message.feed])
+
+    def action_add_feed(self) -> None:
+        """Ask for a URL, find its feed, subscribe and fetch it."""
+        self.feed_list.add_feed()
+
+    def action_remove_feed(self) -> None:
+        """Unsubscribe from the feed under the cursor, after confirming."""
+        self.feed_list.remove_feed()
+
+    def action_rename_feed(self) -> None:
+        """Give the feed under the cursor a title of your own (empty restores its own)."""
+        self.feed_list.rename_feed()
+
+    def action_feed_details(self) -> None:
+        """Show the fetch state of the feed under the cursor, its last error included."""
+        self.feed_list.show_details()
+
+    def action_mark_feed_read(self) -> None:
+        """Mark every article of the selected feed (or folder, or all) read."""
+        self.feed_list.mark_read(self.scope.feed_ids)
+
+    # -- refresh ----------------------------------------------------------------------------
+
+    def action_refresh_all(self) -> None:
+        """Fetch every feed in the background."""
+        self.refresh_bar.start(list(self.feed_list.feeds))
+
+    def action_refresh_feed(self) -> None:
+        """Fetch the selected feed (or the feeds of the selected folder)."""
+        ids = self.scope.feed_ids
+        self.refresh_bar.start([f for f in self.feed_list.feeds if ids is None or f.id in ids])
+
+    @on(RefreshBar.Finished)
+    def _refresh_finished(self, message: RefreshBar.Finished) -> None:
+        self.feed_list.show_feeds(message.feeds)
+        self.articles.relist()
+        severity: SeverityLevel = "warning" if message.summary.failed else "information"
+        text = refresh_summary(message.summary)
+        self.notify(text, title="Refresh done", severity=severity, markup=False)
+        self.context.replies_watch.check(fetch=True)
+
     # -- the article list -------------------------------------------------------------------
-
-    def list_articles(self, keep_cursor_on: int | None = None) -> None:
-        """Reload the article list for the current scope, filter and search."""
-        self._update_list_status(None)
-        self._list_articles(
-            self.scope.feed_ids, self.unread_only, self.title_filter, self.search_text,
-            keep_cursor_on,
-        )  # fmt: skip
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="list")
-    def _list_articles(
-        self,
-        feed_ids: tuple[int, ...] | None,
-        unread_only: bool,
-        title_filter: str,
-        search_text: str,
-        keep_cursor_on: int | None,
-    ) -> None:
-        store = self.blogtui.store
-        worker = get_current_worker()
-        if search_text:
-            ids = store.search(search_text)
-            if unread_only:
-                unread = set(store.article_ids(None, unread_only=True))
-                ids = [i for i in ids if i in unread]
-        else:
-            scope = None if feed_ids is None else list(feed_ids)
-            if scope == []:
-                ids = []
-            elif title_filter:
-                ids = store.article_ids(scope, unread_only=unread_only)
-            else:
-                # The first page shows at once; reading (and sorting) every id takes longer.
-                first = store.article_ids(scope, unread_only=unread_only, limit=FIRST_PAGE)
-                if len(first) < FIRST_PAGE:
-                    ids = first
-                else:
-                    if not worker.is_cancelled and keep_cursor_on in (None, *first):
-                        total = store.article_count(scope, unread_only=unread_only)
-                        painted = threading.Event()
-                        self.post_message(
-                            messages.ArticlesListed(first, keep_cursor_on, True, total, painted)
-                        )
-                        # Sorting every id competes with painting the first page: wait for it.
-                        painted.wait(PAINT_WAIT)
-                    ids = store.article_ids(scope, unread_only=unread_only)
-        if title_filter:
-            needle = title_filter.casefold()
-            ids = [row.id for row in store.article_summaries(ids) if needle in row.title.casefold()]
-        if not worker.is_cancelled:
-            self.post_message(messages.ArticlesListed(ids, keep_cursor_on))
-
-    @on(messages.ArticlesListed)
-    def _articles_listed(self, message: messages.ArticlesListed) -> None:
-        keep_cursor_on = message.keep_cursor_on
-        shown = self.article_list.ids
-        if (
-            self._list_partial
-            and not message.partial
-            and list(message.ids[: len(shown)]) == list(shown)
-        ):
-            # The rest of the list the first page came from: the cursor stays where it is now
-            # (the user may have moved it); the rows on show were just read.
-            keep_cursor_on = self.article_list.cursor_id
-        else:
-            self.article_list.refresh_rows()
-        self._list_partial = message.partial
-        self.article_list.set_rows(message.ids, keep_cursor_on=keep_cursor_on)
-        if message.painted is not None:
-            self.call_after_refresh(message.painted.set)
-        self._update_list_status(message.total if message.partial else len(message.ids))
-        if not message.partial and not self._started:
-            self._started = True
-            self.call_after_refresh(keep_out_of_collector)
-
-    def _update_list_status(self, count: int | None) -> None:
-        """The line above the list: what it shows and how many."""
-        if self.search_text:
-            where = f"Search: {display(self.search_text, limit=60)}"
-        elif self.scope.feed is not None:
-            where = display(self.scope.feed.display_title, limit=60)
-        elif self.scope.key.startswith("folder:"):
-            where = display(self.scope.key.removeprefix("folder:"), limit=60)
-        else:
-            where = "All articles"
-        parts = [where, "…" if count is None else str(count)]
-        if self.unread_only:
-            parts.append("unread only")
-        if self.title_filter:
-            parts.append(f"filter: {display(self.title_filter, limit=40)}")
-        self.query_one("#list-status", Static).update(Text(" · ".join(parts)))
 
     def action_unread_only(self) -> None:
         """Toggle showing unread articles only."""
-        self.unread_only = not self.unread_only
-        self.list_articles(keep_cursor_on=self.article_list.cursor_id)
+        self.articles.toggle_unread_only()
 
     def action_filter(self) -> None:
         """Show the title filter and focus it."""
-        self.query_one("#articles-pane").add_class("-filtering")
-        self.filter_input.focus()
-
-    def clear_filter(self) -> None:
-        """Hide and empty the title filter."""
-        self.title_filter = ""
-        with self.filter_input.prevent(Input.Changed):
-            self.filter_input.value = ""
-        self.query_one("#articles-pane").remove_class("-filtering")
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.title_filter = event.value.strip()
-        self.list_articles(keep_cursor_on=self.article_list.cursor_id)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        if not self.title_filter:
-            self.clear_filter()
-        self.article_list.focus()
+        self.articles.show_filter()
 
     def action_search(self) -> None:
         """Ask for words and list the articles of every feed that contain them."""
         from blogtui.ui.screens.dialogs import PromptScreen
 
-        def search(text: object) -> None:
-            if isinstance(text, str) and text:
-                self.search_text = text
-                self.list_articles()
+        def search(text: str | None) -> None:
+            if text:
+                self.articles.search(text)
                 self.focus_pane("articles")
 
-        self.app.push_screen(PromptScreen("Search all articles", self.search_text), search)
+        prompt = PromptScreen("Search all articles", self.articles.search_text)
+        self.app.push_screen(prompt, search)
+
+    def action_next_unread(self, step: int) -> None:
+        """Open the next (1) or previous (-1) unread article, moving on to other feeds."""
+        scope = self.scope.feed_ids or ()
+        self.articles.find_unread(
+            step, [f.id for f in self.feed_list.feeds if f.unread or f.id in scope]
+        )
+
+    @on(ArticlesPane.UnreadFound)
+    def _unread_found(self, message: ArticlesPane.UnreadFound) -> None:
+        if message.feed_id >= 0 and self.feed_list.select_key(f"feed:{message.feed_id}"):
+            entry = self.feed_list.current
+            if entry is not None:
+                self.articles.scope = entry
+            self.articles.list_articles(keep_cursor_on=message.article_id)
+        else:
+            self.article_list.set_rows(self.article_list.ids, keep_cursor_on=message.article_id)
+        self.open_article(message.article_id)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @on(RowList.Selected, "#articles")
+    def _article_selected(self, event: RowList.Selected) -> None:
+        self.open_article(event.row_id)
+
+    def open_article(self, article_id: int, *, select: str | None = None) -> None:
+        """Open the article in the reader (`select`: a comment to put the cursor on)."""
+        row = self.article_list.get_row(article_id)
+        self.reader.open(article_id, row.title if row is not None else "", select=select)
+        if self.narrow:
+            self.focus_pane("reader")
+
+    @on(messages.ReadStateChanged)
+    def _read_state_changed(self, message: messages.ReadStateChanged) -> None:
+        self.feed_list.show_feeds(message.feeds)
+        self.article_list.refresh_rows(message.article_ids)
+
+    @on(ArticleView.RowChanged)
+    def _row_changed(self, message: ArticleView.RowChanged) -> None:
+        self.article_list.refresh_rows([message.article_id])
+        if message.thread_refreshed:
+            self.context.replies_watch.check()
+
+    def action_toggle_read(self) -> None:
+        """Mark the article under the cursor read, or unread again."""
+        self.articles.toggle_read()
+
+    def action_open_link(self) -> None:
+        """Offer to open the open article's own link in the browser."""
+        article = self.reader.article
+        if article is None or not article.link:
+            self.notify("No article with a link is open.", severity="warning", markup=False)
+            return
+        browser_offer.confirm_browser(self, article.link)
+
+    def action_follow_link(self) -> None:
+        """Ask for a link number of the open article, then offer to open it."""
+        browser_offer.follow_link(self, self.reader.links)
+
+    def action_refresh_thread(self) -> None:
+        """Fetch the open article's thread again, keeping the cursor where it is."""
+        if not self.reader.refresh_thread():
+            self.notify("No article is open.", severity="warning", markup=False)
+
+    def action_thread_only(self) -> None:
+        """Let the thread fill the reader pane, or put the article back above it."""
+        self.reader.toggle_thread_only(self.focused)
+
+    def action_focus_thread(self) -> None:
+        """Move the focus into the open article's comment thread."""
+        if not self.reader.focus_thread():
+            self.notify("Open an article first.", severity="warning", markup=False)
+
+    # -- replying ---------------------------------------------------------------------------
+
+    def action_reply(self) -> None:
+        """Reply to the post open in the reader, else to the article under the cursor."""
+        article = self.reader.article
+        if self.active_pane == "reader" and article is not None:
+            self.reply_desk.reply_to(article.id)
+        elif self.article_list.cursor_id is not None:
+            self.reply_desk.reply_to(self.article_list.cursor_id)
+        else:
+            self.notify("Pick an article to reply to first.", severity="warning", markup=False)
+
+    @on(CommentThread.ReplyRequested)
+    def _comment_reply(self, event: CommentThread.ReplyRequested) -> None:
+        event.stop()
+        self.reply_desk.reply_to(event.comment.article_id, event.comment)
+
+    def action_drafts(self) -> None:
+        """List every draft."""
+        self.reply_desk.show_drafts()
+
+    @on(ReplyDesk.OpenArticle)
+    def _open_from_drafts(self, message: ReplyDesk.OpenArticle) -> None:
+        self.open_article(message.article_id)
+        self.focus_pane("reader")
+
+    @on(ReplyDesk.DraftsChanged)
+    def _drafts_changed(self) -> None:
+        self.articles.mark_drafts()
+
+    def _outbox_changed(self, change: OutboxChange) -> None:
+        """A posted reply shows in its open thread; where blogtui cannot post, the browser is
+        offered (once a pass)."""
+        if change.kind == "sending":
+            return
+        self.articles.mark_drafts()
+        offered = False
+        for report in change.reports:
+            state = report.result.state
+            if state in ("posted", "held") and report.article_id is not None:
+                self.reader.show_posted(report.article_id, report.result.remote_id)
+                self.article_list.refresh_rows([report.article_id])
+            elif state in BROWSER_STATES and not offered and report.article_url:
+                reason = toast(report)[0]
+                offered = browser_offer.offer_comments(self, report.article_url, reason)
+
+    def action_replies(self) -> None:
+        """List replies to your comments; enter opens one in its thread."""
+        from blogtui.ui.screens.replies_screen import RepliesScreen
+
+        def chosen(comment: Comment | None) -> None:
+            if comment is not None:
+                self.open_article(comment.article_id, select=comment.key)
+                self.focus_pane("reader")
+
+        self.app.push_screen(RepliesScreen(self.context), chosen)
+
+    def action_store_password(self) -> None:
+        """Store an Application Password for the blog of the open (or highlighted) article."""
+        from blogtui.ui.screens.credentials import CredentialsScreen
+
+        article = self.reader.article
+        site = article.link if article is not None else ""
+        if not site and self.article_list.cursor_row is not None:
+            site = getattr(self.article_list.cursor_row, "link", "")
+        self.app.push_screen(CredentialsScreen(self.context.places.secrets_dir, site))
 
     # -- errors -----------------------------------------------------------------------------
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "refresh" and event.worker.is_finished:
-            self.query_one("#progress-row").remove_class("-running")
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
-            text = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-            self.notify(display(text, limit=500), title="Error", severity="error", markup=False)
+        if (failed := messages.worker_failed(event)) is not None:
+            self._work_failed(failed)
 
     @on(messages.WorkFailed)
     def _work_failed(self, message: messages.WorkFailed) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from blogtui.core.config import Identity
+from blogtui.core.config import Config, Identity
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from blogtui.core.drafts.store import Draft
     from blogtui.core.posting import SendResult
 
@@ -53,11 +55,10 @@ class SentReply:
     article_url: str
 
 
-def reply_identity(app: Any, draft: Draft) -> Identity:
+def reply_identity(config: Config | None, draft: Draft) -> Identity:
     """Who `draft` goes out as: its own identity, else the configured one for its blog."""
     if draft.identity.complete:
         return draft.identity
-    config = getattr(app, "config", None)
     return config.identity_for(draft.blog) if config is not None else draft.identity
 
 
@@ -97,7 +98,7 @@ def state_line(state: str, message: str = "", next_attempt: float | None = None)
     return text
 
 
-def toast(report: SentReply) -> tuple[str, str]:
+def toast(report: SentReply) -> tuple[str, SeverityLevel]:
     """(text, severity) of the notification about one sent (or not sent) reply."""
     result, title = report.result, f"“{report.title}”"
     if result.state == "posted":

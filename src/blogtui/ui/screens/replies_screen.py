@@ -7,11 +7,12 @@ dismisses with the reply's Comment (the main screen opens its article with the c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -26,12 +27,16 @@ from blogtui.ui.display import display_text, glyph
 from blogtui.ui.keys import REPLIES_BINDINGS
 from blogtui.ui.widgets.article_view import format_date
 
+if TYPE_CHECKING:
+    from blogtui.core.store import Store
+    from blogtui.ui.context import AppContext
+
 WATCHED_THREADS = 20
 """How many threads (those of your newest comments) a check reloads."""
 EXCERPT = 160
 
 
-def watched_articles(store: Any, limit: int = WATCHED_THREADS) -> list[Article]:
+def watched_articles(store: Store, limit: int = WATCHED_THREADS) -> list[Article]:
     """The articles of your newest comments, newest first, at most `limit`."""
     ids: list[int] = []
     for comment in reversed(my_comments(store)):
@@ -41,7 +46,7 @@ def watched_articles(store: Any, limit: int = WATCHED_THREADS) -> list[Article]:
     return [article for article in found if article is not None]
 
 
-def refresh_watched(app: Any) -> int:
+def refresh_watched(app: AppContext) -> int:
     """Reload the threads of `watched_articles` from their blogs; how many failed.
 
     Call from a thread worker (each load runs its own event loop)."""
@@ -71,7 +76,7 @@ def reply_prompt(comment: Comment, title: str) -> Text:
 class RepliesScreen(Screen[Comment | None]):
     """The replies to your comments; dismisses with the chosen one or None."""
 
-    BINDINGS = REPLIES_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*REPLIES_BINDINGS]
 
     reply_list = getters.query_one("#replies-list", OptionList)
 
@@ -83,8 +88,9 @@ class RepliesScreen(Screen[Comment | None]):
             self.replies = replies
             self.note = note
 
-    def __init__(self) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
+        self.context = context
         self.replies: dict[str, Comment] = {}
 
     def compose(self) -> ComposeResult:
@@ -101,9 +107,8 @@ class RepliesScreen(Screen[Comment | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="replies")
     def reload(self, fetch: bool = False) -> None:
         """List the stored replies (after reloading the watched threads with `fetch`)."""
-        app: Any = self.app
-        failed = refresh_watched(app) if fetch else 0
-        store = app.store
+        failed = refresh_watched(self.context) if fetch else 0
+        store = self.context.store
         found = list(reversed(replies_to_me(store, include_seen=True)))
         titles: dict[int, str] = {}
         for comment in found:

@@ -1,5 +1,10 @@
 """The reader pane: an article's header, its body as text with numbered links, then comments.
 
+The reader owns reading: `open` renders an article in a worker (opening marks it read), then
+shows its stored comment thread at once while a worker refreshes it from the blog; the result
+replaces it in place (cursor and scroll kept). A failed refresh keeps the stored thread; the
+thread shows why as a notice. The screen hears `messages.ReadStateChanged` and `RowChanged`.
+
 The body is a `TextView`: drawn line by line and wrapped off the event loop, so a huge article
 never stalls the UI. The pane itself scrolls (header, body and the thread slot below them).
 """
@@ -7,22 +12,30 @@ never stalls the UI. The pane itself scrolls (header, body and the thread slot b
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import events
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from blogtui.core.models import Article, Comment, ThreadState
-from blogtui.core.text.html import RenderedText
-from blogtui.ui.display import display_text
+from blogtui.core.text.html import RenderedText, html_to_text
+from blogtui.ui import messages
+from blogtui.ui.display import display, display_text
 from blogtui.ui.keys import READER_BINDINGS, THREAD_BINDINGS
+from blogtui.ui.widgets.comment_layout import no_comments_found
 from blogtui.ui.widgets.comment_thread import CommentThread
 from blogtui.ui.widgets.text_view import TextView
+
+if TYPE_CHECKING:
+    from blogtui.ui.context import AppContext
 
 COMMENTS_SLOT_ID = "comments-slot"
 """The container below the body where the comment thread widget is mounted."""
@@ -36,6 +49,16 @@ def format_date(timestamp: float | None, pattern: str = "%Y-%m-%d %H:%M") -> str
         return time.strftime(pattern, time.localtime(timestamp))
     except (OverflowError, OSError, ValueError):
         return ""
+
+
+def thread_status(count: int, *, refreshing: bool = False, failed: bool = False) -> str:
+    """The line above the thread: how many comments, and whether a refresh runs or failed."""
+    text = f"Comments ({count})"
+    if refreshing:
+        text += " · refreshing…"
+    elif failed:
+        text += " · refresh failed"
+    return text
 
 
 def article_header(article: Article) -> Text:
@@ -64,7 +87,7 @@ class ReaderThread(CommentThread):
         """The user asked for a fresh copy of the thread (key r)."""
 
     def action_refresh_thread(self) -> None:
-        """Ask the screen to fetch the thread again."""
+        """Ask the reader to fetch the thread again."""
         self.post_message(self.RefreshRequested())
 
 
@@ -77,14 +100,25 @@ class ArticleView(VerticalScroll):
     `-thread-only` class the header and body are hidden and the thread fills the pane.
     """
 
-    BINDINGS = READER_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*READER_BINDINGS]
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    @dataclass
+    class RowChanged(Message):
+        """The article's list row changed: new comments arrived or were seen."""
+
+        article_id: int
+        thread_refreshed: bool = False
+        """The thread was just fetched from the blog."""
+
+    def __init__(self, context: AppContext, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes="-no-thread")
+        self.context = context
         self.article: Article | None = None
         """The article shown (or loading)."""
         self.links: list[str] = []
         """Its links, numbered from 1."""
+        self._select: tuple[int, str] | None = None
+        """(article id, comment key) to put the thread cursor on once that thread shows."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article open. Pick one and press enter."), id="reader-header")
@@ -118,6 +152,33 @@ class ArticleView(VerticalScroll):
         self.set_class(only, "-thread-only")
         if only:
             self.scroll_home(animate=False, immediate=True)
+
+    def toggle_thread_only(self, focused: Widget | None) -> None:
+        """Let the thread fill the pane, or put the article back above it (`focused`: the
+        screen's focused widget)."""
+        only = not self.thread_only
+        self.set_thread_only(only)
+        if only:
+            self.thread.focus()
+        elif focused is self.thread:
+            self.scroll_to_widget(self.comments_slot, top=True, animate=False)
+
+    def focus_thread(self) -> bool:
+        """Focus the open article's thread; False when no article is open."""
+        if self.article is None:
+            return False
+        self.thread.focus()
+        return True
+
+    def step_into_thread(self, step: int, focused: Widget | None) -> bool:
+        """tab/l from the article enter its thread, shift+tab/h leave it; True if it moved."""
+        if step > 0 and focused is self and self.article is not None:
+            self.thread.focus()
+            return True
+        if step < 0 and focused is self.thread and not self.thread_only:
+            self.focus()
+            return True
+        return False
 
     def show_thread(
         self,
@@ -171,3 +232,139 @@ class ArticleView(VerticalScroll):
         self.body.set_text(rendered.text or "(no content)", keep_position=keep_position)
         if not keep_position:
             self.scroll_home(animate=False)
+
+    # -- opening an article ------------------------------------------------------------------
+
+    def open(self, article_id: int, title: str = "", *, select: str | None = None) -> None:
+        """Show "Loading…" (with `title`) and render the article in a worker; opening marks it
+        read. `select`: the comment key to put the thread cursor on once the thread shows.
+
+        Opening the article already shown keeps it on screen (and its scroll position) until
+        the fresh rendering replaces it.
+        """
+        if select is not None:
+            self._select = (article_id, select)
+        if self.article is None or self.article.id != article_id:
+            self.show_loading(title)
+        self._load_article(article_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="article")
+    def _load_article(self, article_id: int) -> None:
+        store = self.context.store
+        article = store.get_article(article_id)
+        if article is None:
+            self.post_message(messages.WorkFailed("Article gone", "That article no longer exists."))
+            return
+        if not article.read:
+            store.set_read([article_id], True)
+            self.post_message(messages.ReadStateChanged([article_id], True, store.list_feeds()))
+        rendered = html_to_text(article.content, article.link)
+        shown = RenderedText(display(rendered.text, multiline=True), rendered.links)
+        self.post_message(messages.ArticleLoaded(article, shown))
+
+    @on(messages.ArticleLoaded)
+    def _article_loaded(self, message: messages.ArticleLoaded) -> None:
+        message.stop()
+        same = self.article is not None and self.article.id == message.article.id
+        self.show_article(message.article, message.rendered, keep_position=same)
+        self.set_thread_status(thread_status(0, refreshing=True))
+        self._fetch_thread(message.article, opening=True)
+
+    # -- its comment thread ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="thread")
+    def _fetch_thread(self, article: Article, opening: bool) -> None:
+        """Post the stored thread (when opening), then fetch, store and post the fresh one.
+
+        The visit is recorded after the state is read, so comments stored since the last
+        visit show as new; on a first visit only after the fetch, so nothing counts as new.
+        """
+        context = self.context
+        store = context.store
+        first_visit = False
+        if opening:
+            before = store.thread_state(article.id)
+            comments = store.comments_for(article.id)
+            self.post_message(messages.ThreadLoaded(article.id, comments, before, False))
+            first_visit = before.last_visit is None
+            if not first_visit:
+                store.visit_thread(article.id)
+        try:
+            result = context.thread_loader(
+                store, article,
+                deadline=context.config.fetch_timeout, client_factory=context.make_client,
+            )  # fmt: skip
+            comments = result.comments
+            state = store.thread_state(article.id)
+        except Exception as error:  # noqa: BLE001 - any failure: keep the stored thread
+            comments = store.comments_for(article.id)
+            state = replace(store.thread_state(article.id), error=f"{error}" or repr(error))
+        finally:
+            if first_visit:
+                store.visit_thread(article.id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(messages.ThreadLoaded(article.id, comments, state, True))
+
+    @work(thread=True, exit_on_error=False, group="stored-thread")
+    def _stored_thread(self, article_id: int) -> None:
+        store = self.context.store
+        comments, state = store.comments_for(article_id), store.thread_state(article_id)
+        self.post_message(messages.ThreadLoaded(article_id, comments, state, True))
+
+    @on(messages.ThreadLoaded)
+    def _thread_loaded(self, message: messages.ThreadLoaded) -> None:
+        message.stop()
+        article = self.article
+        if article is None or article.id != message.article_id:
+            return  # a late answer for an article no longer open
+        self.show_thread(
+            message.comments,
+            message.state,
+            post_author=article.author,
+            keep_position=message.refreshed,
+        )
+        failed = bool(message.state.error) and not no_comments_found(message.state.error)
+        self.set_thread_status(
+            thread_status(len(message.comments), refreshing=not message.refreshed, failed=failed)
+        )
+        wanted = self._select
+        if wanted is not None and wanted[0] == message.article_id:
+            if self.thread.select(wanted[1]):
+                self.thread.focus()
+            if message.refreshed:
+                self._select = None
+        if message.refreshed:
+            self.post_message(self.RowChanged(message.article_id, thread_refreshed=True))
+
+    @on(ReaderThread.RefreshRequested)
+    def _refresh_requested(self, event: ReaderThread.RefreshRequested) -> None:
+        event.stop()
+        self.refresh_thread()
+
+    def refresh_thread(self) -> bool:
+        """Fetch the open article's thread again, keeping the cursor; False: none is open."""
+        if self.article is None:
+            return False
+        count = len(self.thread.thread_layout.entries)
+        self.set_thread_status(thread_status(count, refreshing=True))
+        self._fetch_thread(self.article, opening=False)
+        return True
+
+    def show_posted(self, article_id: int, key: str) -> None:
+        """Reload the open article's thread from the store, cursor on the reply `key`."""
+        if self.article is not None and self.article.id == article_id:
+            self._select = (article_id, key)
+            self._stored_thread(article_id)
+
+    # -- seen marks --------------------------------------------------------------------------
+
+    @on(CommentThread.SeenComments)
+    def _comments_shown(self, event: CommentThread.SeenComments) -> None:
+        event.stop()
+        if self.article is not None and event.ids:
+            self._mark_seen(self.article.id, list(event.ids))
+
+    @work(thread=True, exit_on_error=False, group="seen")
+    def _mark_seen(self, article_id: int, comment_ids: list[int]) -> None:
+        self.context.store.mark_seen(comment_ids)
+        self.post_message(self.RowChanged(article_id))

@@ -28,12 +28,6 @@ MAX_COMMENT_HTML = 200_000
 MIN_TEXT_WIDTH = 12
 """Text never wraps narrower than this, however deep the comment."""
 
-_BLOCK_TAG = re.compile(
-    r"<\s*/?\s*(?:br|p|div|li|ul|ol|blockquote|h[1-6]|pre|hr|tr|dd|dt)\b[^>]{0,2000}>",
-    re.IGNORECASE,
-)
-
-
 _SENTINEL = "\ue000"
 """Separates comments in one batched `plain_text` call (removed from the comments first)."""
 _BATCH = 800_000
@@ -41,8 +35,9 @@ _BATCH = 800_000
 
 
 def _prepare(html: str) -> str:
-    """Block tags as line breaks; a dangling "<" escaped so no tag match crosses comments."""
-    snippet = _BLOCK_TAG.sub("\n", (html or "")[:MAX_COMMENT_HTML].replace(_SENTINEL, ""))
+    """A comment's HTML for one batched `plain_text` call (which turns block tags into line
+    breaks); a dangling "<" escaped so no tag crosses comments."""
+    snippet = (html or "")[:MAX_COMMENT_HTML].replace(_SENTINEL, "")
     last = snippet.rfind("<")
     if last >= 0 and snippet.find(">", last) < 0:
         snippet = f"{snippet[:last]}&lt;{snippet[last + 1 :]}"

@@ -23,7 +23,7 @@ COMMENT_BINDINGS: list[BindingType] = [
     _bind("K", "sibling(-1)", "Previous sibling", "previous_sibling"),
     _bind("p", "parent", "Parent", "parent"),
     _bind("n", "next_new", "Next new comment", "next_new", show=True),
-    _bind("space", "toggle", "Fold/unfold replies", "toggle", show=True),
+    _bind("space", "toggle_fold", "Fold/unfold replies", "toggle", show=True),
     _bind("z", "fold_all", "Fold all", "fold_all"),
     _bind("Z", "unfold_all", "Unfold all", "unfold_all"),
     _bind("g,home", "first", "First comment", "first"),
@@ -46,6 +46,14 @@ class CommentNavigation:
         def _move_to(self, index: int) -> None: ...
 
         def _refold(self, folded: set[int]) -> None: ...
+
+    def select(self, key: str) -> bool:
+        """Put the cursor on the comment with `key`; False when the thread has none."""
+        keys = [entry.comment.key for entry in self.thread_layout.entries]
+        if key not in keys:
+            return False
+        self._move_to(keys.index(key))
+        return True
 
     def action_move(self, step: int) -> None:
         """Next (1) or previous (-1) shown comment."""
@@ -81,7 +89,7 @@ class CommentNavigation:
                 return
         self.app.bell()
 
-    def action_toggle(self) -> None:
+    def action_toggle_fold(self) -> None:
         """Fold or unfold the replies below the cursor comment."""
         if self._cursor >= 0 and self.thread_layout.entries[self._cursor].children:
             self._refold(self.thread_layout.folded ^ {self._cursor})

@@ -384,7 +384,7 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         """Click a comment: put the cursor on it (nothing else: no text is ever a link)."""
         offset = event.get_content_offset(self)
         if offset is None:

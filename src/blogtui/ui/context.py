@@ -1,0 +1,53 @@
+"""What screens and widgets get from the app: the services, typed (the App provides them).
+
+Screens and widgets take an `AppContext` in their constructor instead of reaching for
+`self.app`, so they never import the App (no import cycle) and their types are checked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import httpx
+
+    from blogtui.core.comments import ThreadResult
+    from blogtui.core.config import Config
+    from blogtui.core.paths import Places
+    from blogtui.core.store import Store
+    from blogtui.ui.services.outbox import Outbox
+    from blogtui.ui.services.replies_watch import RepliesWatch
+
+
+class AppContext(Protocol):
+    """The app's services, as screens and widgets see them."""
+
+    @property
+    def store(self) -> Store:
+        """The database (one connection per thread)."""
+
+    @property
+    def config(self) -> Config:
+        """The settings as they are now."""
+
+    @property
+    def places(self) -> Places:
+        """Where blogtui keeps its files."""
+
+    @property
+    def outbox(self) -> Outbox:
+        """The reply sender."""
+
+    @property
+    def replies_watch(self) -> RepliesWatch:
+        """The replies-to-you announcer."""
+
+    @property
+    def thread_loader(self) -> Callable[..., ThreadResult]:
+        """Fetches and stores an article's comment thread, from a thread worker:
+        `(store, article, *, deadline, client_factory) -> ThreadResult`."""
+
+    def make_client(self) -> httpx.AsyncClient:
+        """A new HTTP client for one job (the caller closes it)."""

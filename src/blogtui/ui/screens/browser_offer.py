@@ -1,0 +1,82 @@
+"""Offering a link in the web browser: the full URL is shown, it opens only when confirmed,
+and anything not allowed (`ui.browser.checked_url`) is refused with the reason."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from blogtui.ui.browser import RefusedLink, checked_url, open_in_browser
+from blogtui.ui.display import display
+from blogtui.ui.messages import WorkFailed
+from blogtui.ui.screens.outbox_text import comments_url
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+
+def _open(node: Widget, url: str) -> None:
+    """Start the browser (a thread worker); tell `node` when none could be started."""
+    if not open_in_browser(url):
+        node.post_message(WorkFailed("No browser", "No web browser could be started."))
+
+
+def _confirm(node: Widget, title: str, question: str, url: str, yes: str) -> None:
+    from blogtui.ui.screens.dialogs import ConfirmScreen
+
+    def answered(confirmed: bool | None) -> None:
+        if confirmed:
+            node.run_worker(
+                partial(_open, node, url), thread=True, exit_on_error=False, group="browser"
+            )
+
+    node.app.push_screen(ConfirmScreen(title, question, yes=yes), answered)
+
+
+def _checked(node: Widget, url: str) -> str | None:
+    try:
+        return checked_url(url)
+    except RefusedLink as refusal:
+        node.notify(str(refusal), title="Link refused", severity="error", markup=False)
+        return None
+
+
+def confirm_browser(node: Widget, url: str) -> None:
+    """Show the full URL and open it only when confirmed; refuse anything not allowed."""
+    safe = _checked(node, url)
+    if safe is not None:
+        _confirm(node, "Open in the browser?", safe, safe, "Open")
+
+
+def follow_link(node: Widget, links: list[str]) -> None:
+    """Ask for the number of one of `links` (1 is the first), then offer to open it."""
+    from blogtui.ui.screens.dialogs import PromptScreen
+
+    if not links:
+        node.notify("The open article has no numbered links.", severity="warning", markup=False)
+        return
+
+    def follow(answer: str | None) -> None:
+        if not answer:
+            return
+        digits = answer.strip().strip("[]")
+        number = int(digits) if digits.isascii() and digits.isdigit() else 0
+        if not 1 <= number <= len(links):
+            node.notify(f"There is no link [{display(answer, limit=20)}].", markup=False)
+            return
+        confirm_browser(node, links[number - 1])
+
+    prompt = PromptScreen(f"Follow link number (1-{len(links)})", placeholder="1")
+    node.app.push_screen(prompt, follow)
+
+
+def offer_comments(node: Widget, article_url: str, reason: str) -> bool:
+    """Say plainly why blogtui cannot post, and offer the article's comments in the browser;
+    only while `node`'s screen is the one shown (not over the editor or a dialog: there `b` on
+    the drafts screen offers it). True when offered."""
+    safe = _checked(node, comments_url(article_url))
+    if safe is None or node.app.screen is not node.screen:
+        return False
+    question = f"{reason}\n\nComment in the web browser instead? This opens:\n{safe}"
+    _confirm(node, "Cannot post from blogtui", question, safe, "Open in browser")
+    return True
