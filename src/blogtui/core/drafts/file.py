@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,6 +72,23 @@ class DraftLocked(DraftError):
     title = "Draft in use"
 
 
+class DraftState(StrEnum):
+    """The `State:` of a draft file (a hand-edited file may hold any other word: it is kept)."""
+
+    DRAFT = "draft"
+    """Being written."""
+    QUEUED = "queued"
+    """In the outbox."""
+    SENDING = "sending"
+    """Being sent."""
+    SENT = "sent"
+    """On the blog (the file is in sent/)."""
+    FAILED = "failed"
+    """It cannot be posted from blogtui."""
+    REJECTED = "rejected"
+    """The blog refused it; it can be edited and sent again."""
+
+
 @dataclass(frozen=True)
 class Draft:
     """A reply being written: where it goes, who it is from, and its text."""
@@ -89,8 +107,8 @@ class Draft:
     website: str = ""
     created: float = 0.0
     updated: float = 0.0
-    state: str = "draft"
-    """"draft", "queued", "sending", "sent", "failed" or "rejected"."""
+    state: str = DraftState.DRAFT
+    """One of DraftState's values, normally."""
     text: str = ""
     remote_id: str = ""
     """The published comment's id, once sent."""
@@ -115,7 +133,7 @@ class Draft:
             if f.type == "str" and f.name not in ("id", "text")
         }
         values["parent_excerpt"] = clean(self.parent_excerpt, limit=EXCERPT_LIMIT)
-        values["state"] = values["state"].lower() or "draft"
+        values["state"] = values["state"].lower() or DraftState.DRAFT
         return replace(self, **values)
 
 

@@ -44,6 +44,7 @@ from blogtui.core.drafts.file import (
     DraftLocked,
     DraftNotFound,
     DraftSaveError,
+    DraftState,
     format_draft,
     parse_draft,
     quote,
@@ -67,7 +68,7 @@ __all__ = [
 ]
 
 SENT_DIR = "sent"
-BUSY_STATES = frozenset({"queued", "sending", "sent"})
+BUSY_STATES = frozenset({DraftState.QUEUED, DraftState.SENDING, DraftState.SENT})
 """States in which a draft is no longer edited (find_for skips them)."""
 
 
@@ -270,7 +271,9 @@ class DraftStore:
     def archive(self, draft_id: str, remote_id: str, remote_url: str) -> Draft:
         """Mark draft `draft_id` sent (with where it was published) and move it into `sent/`."""
         draft = self.load(draft_id)
-        sent = replace(draft, state="sent", remote_id=remote_id, remote_url=remote_url).cleaned()
+        sent = replace(
+            draft, state=DraftState.SENT, remote_id=remote_id, remote_url=remote_url
+        ).cleaned()
         sent = replace(sent, updated=_now())
         path = self.path_of(draft_id)
         self._write_atomic(path, format_draft(sent).encode("utf-8"))

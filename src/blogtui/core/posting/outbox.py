@@ -29,7 +29,7 @@ import httpx
 
 from blogtui.core.config import Identity
 from blogtui.core.drafts.atomic import acquire_lock, release_lock
-from blogtui.core.drafts.file import Draft, DraftError, DraftNotFound
+from blogtui.core.drafts.file import Draft, DraftError, DraftNotFound, DraftState
 from blogtui.core.drafts.store import DraftStore
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.models import Article, CommentData, OutboxItem
@@ -111,7 +111,7 @@ def queue_reply(
     store: Store, drafts: DraftStore, draft: Draft, article_id: int | None
 ) -> OutboxItem:
     """Queue a saved draft for sending (marks the draft file "queued")."""
-    drafts.save(replace(draft, state="queued"))
+    drafts.save(replace(draft, state=DraftState.QUEUED))
     return store.enqueue_reply(draft.id, article_id, draft.parent_id)
 
 
@@ -279,7 +279,8 @@ class _Sender:
         state = ReplyState.FAILED if unavailable else ReplyState(outcome.state)
         if state is ReplyState.CLOSED and job.article is not None:
             self.store.set_comments_open(job.article.id, False)
-        self._mark_draft(job.draft, "failed" if state is ReplyState.FAILED else "rejected")
+        failed = state is ReplyState.FAILED
+        self._mark_draft(job.draft, DraftState.FAILED if failed else DraftState.REJECTED)
         return self._set(job.item, state, outcome.message or state)
 
     def _stored(self, job: _Job, outcome: PostOutcome, found: CommentData | None) -> SendResult:
@@ -313,7 +314,7 @@ class _Sender:
         self.store.update_reply(item.draft_id, state=state, last_error=message, next_attempt=None)
         return SendResult(item.draft_id, state, message)
 
-    def _mark_draft(self, draft: Draft, state: str) -> None:
+    def _mark_draft(self, draft: Draft, state: DraftState) -> None:
         try:
             self.drafts.save(replace(draft, state=state))
         except DraftError:
