@@ -124,7 +124,7 @@ async def test_not_sent_after_a_redirect(recorder, caplog):
     poster = RestPoster(Credential("anna", Secret(PASSWORD)))
     caplog.set_level(logging.DEBUG)
     async with httpx.AsyncClient() as client:
-        outcome = await poster._check(client, f"{base}/redirect/")
+        outcome = await poster.check_credential(client, f"{base}/redirect/")
     assert outcome is not None and outcome.message == REDIRECTED
     assert [path for path, _ in handler.seen] == ["/redirect/wp/v2/users/me"]
     assert handler.seen[0][1].startswith("Basic ")
@@ -138,7 +138,7 @@ async def test_never_sent_over_plain_http_to_a_remote_host():
     async with httpx.AsyncClient(transport=transport) as client:
         for url in ("http://blog.example/wp-json/", "https://a:b@blog.example/wp-json/"):
             with pytest.raises(CredentialError) as caught:
-                await poster._send(client, "GET", url)
+                await poster.request(client, "GET", url)
             assert PASSWORD not in str(caught.value)
     assert seen == []
 
@@ -147,7 +147,7 @@ async def test_wrong_password_message(recorder):
     base, handler = recorder
     poster = RestPoster(Credential("anna", Secret(PASSWORD)))
     async with httpx.AsyncClient() as client:
-        outcome = await poster._check(client, f"{base}/wp-json/")
+        outcome = await poster.check_credential(client, f"{base}/wp-json/")
     assert outcome is not None and outcome.state == "rejected"
     assert "application passwords unavailable" in outcome.message
     assert PASSWORD not in repr(outcome)

@@ -121,22 +121,22 @@ class RestPoster(Poster):
             check_destination(root)
         except CredentialError as error:
             return PostOutcome(Outcome.UNAVAILABLE, message=error.message)
-        checked = await self._check(client, root)
+        checked = await self.check_credential(client, root)
         if checked is not None:
             return checked
         body = {"post": int(post_id), "content": reply.text}
         if reply.parent_key:
             body["parent"] = int(reply.parent_key)
         try:
-            response = await self._send(client, "POST", route(root, "wp/v2/comments"), body)
+            response = await self.request(client, "POST", route(root, "wp/v2/comments"), body)
         except httpx.HTTPError as error:
             return network_outcome(error, sent=True)
         return outcome_of(response)
 
-    async def _check(self, client: httpx.AsyncClient, root: str) -> PostOutcome | None:
+    async def check_credential(self, client: httpx.AsyncClient, root: str) -> PostOutcome | None:
         """None when `users/me` accepts the credential, else the outcome to report."""
         try:
-            response = await self._send(client, "GET", route(root, "wp/v2/users/me"))
+            response = await self.request(client, "GET", route(root, "wp/v2/users/me"))
         except httpx.HTTPError as error:
             return network_outcome(error, sent=False)
         if response.status_code == 200:
@@ -153,9 +153,11 @@ class RestPoster(Poster):
             Outcome.UNAVAILABLE, message=f"users/me answered HTTP {response.status_code}"
         )
 
-    async def _send(
+    async def request(
         self, client: httpx.AsyncClient, method: str, url: str, body: Any = None
     ) -> httpx.Response:
+        """One request with the credential, never redirected; raises CredentialError for a
+        destination the credential must not go to (plain http to a remote host)."""
         check_destination(url)
         headers = {"Authorization": self.credential.authorization(), "Accept": "application/json"}
         content = None
