@@ -275,3 +275,12 @@ def test_untitled_item_keeps_its_hash_identity():
     assert entry.title == "Just text" and entry.key.startswith("sha1:")
     again = only(rss(item.replace("Just text", "Other text")))
     assert again.key == entry.key  # the hash is of the feed's own (empty) title and date
+
+
+def test_content_location_is_the_documents_base_but_not_its_identity():
+    item = "<item><link>/relative/uri</link><description>&lt;a href='x'&gt;x&lt;/a&gt;</description></item>"
+    headers = {"Content-Location": "http://example.com/feeds/"}
+    entry = only(rss(item), url="http://blog.example/rss", headers=headers)
+    assert entry.link == "http://example.com/relative/uri"  # RFC 3986 §5.1.2
+    assert 'href="http://example.com/feeds/x"' in entry.content
+    assert entry.key == "http://blog.example/relative/uri"  # identity as before

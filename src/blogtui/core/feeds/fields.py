@@ -29,7 +29,9 @@ HTML_TYPES = frozenset({"html", "text/html", "xhtml", "application/xhtml+xml"})
 _BLOCK_TAG = re.compile(
     r"<(?:br|p|div|li|tr|td|th|h[1-6]|blockquote|pre|hr|dt|dd)\b[^<>]{0,2000}>", re.IGNORECASE
 )
-_DROPPED = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_DROPPED = re.compile(
+    r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<![^<>]{0,4000}>", re.IGNORECASE | re.DOTALL
+)
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,2000}>")
 _KNOWN_ELEMENTS = (
     "a|abbr|acronym|address|article|aside|audio|b|bdi|bdo|big|blockquote|br|caption|center|cite"

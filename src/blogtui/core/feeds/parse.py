@@ -237,8 +237,11 @@ def _people(holder: Any) -> list[dict[str, object]]:
 class _Document:
     """One feedparser result and what every entry needs from it."""
 
-    def __init__(self, run: _Run, url: str) -> None:
+    def __init__(self, run: _Run, url: str, base: str) -> None:
         self.url = url
+        """Where the document was fetched from (after redirects): identities use it."""
+        self.base = base
+        """The document's base URI: its Content-Location, else `url`."""
         self.guard = run.guard
         version = str(run.result.get("version") or "")
         self.atom = version.startswith("atom")
@@ -266,7 +269,7 @@ class _Document:
         kind = str(detail.get("type") or "")
         value = fields.body_html(value, kind, guess=not self.atom)
         # xml:base in scope as feedparser tracked it, resolved against the document's URL.
-        base = fields.absolute(self.url, str(detail.get("base") or "")) or self.url
+        base = fields.absolute(self.base, str(detail.get("base") or "")) or self.base
         return fields.resolve_links(value, base)
 
     def entry(self, entry: Any) -> EntryData:
@@ -274,7 +277,8 @@ class _Document:
         guid = _text(dict.get(entry, "id"))
         raw_title = self.guard.restore(_text(dict.get(entry, "title")))
         title_type = dict.get(dict.get(entry, "title_detail") or {}, "type") or "text"
-        link = fields.absolute(self.url, _text(dict.get(entry, "link")))
+        raw_link = _text(dict.get(entry, "link"))
+        link = fields.absolute(self.base, raw_link)
         content = self.body(entry)
         published = _epoch(dict.get(entry, "published_parsed"))
         updated = _epoch(dict.get(entry, "updated_parsed"))
@@ -284,7 +288,7 @@ class _Document:
         date = str(_first(entry, "published", "updated") or "")
         title = fields.plain_title(raw_title, str(title_type))
         return EntryData(
-            key=fields.entry_key(guid, link, raw_title, date),
+            key=fields.entry_key(guid, fields.absolute(self.url, raw_link), raw_title, date),
             title=title or fields.fallback_title(content, link),
             author=author,
             author_email=author_email,
@@ -294,10 +298,20 @@ class _Document:
             content=content,
             guid=guid,
             comment_count=_count(_first(entry, "slash_comments", "thr_total")),
-            comments_url=fields.absolute(self.url, comments),
-            comment_feed=fields.absolute(self.url, comment_feed),
-            replies_feed=_replies_feed(entry, self.url),
+            comments_url=fields.absolute(self.base, comments),
+            comment_feed=fields.absolute(self.base, comment_feed),
+            replies_feed=_replies_feed(entry, self.base),
         )
+
+
+def document_base(url: str, headers: dict[str, str]) -> str:
+    """The base URI of a fetched document: its Content-Location resolved against `url`, else
+    `url` (RFC 3986 §5.1.2-5.1.3: the encapsulating entity's base, else the retrieval URI)."""
+    location = headers.get("content-location", "").strip()
+    if not location or len(location) > 4000:
+        return url
+    resolved = fields.absolute(url, location)
+    return resolved if resolved.lower().startswith(("http://", "https://")) else url
 
 
 def api_root(headers: dict[str, str], url: str) -> str:
@@ -331,11 +345,12 @@ def parse_feed(
         raise FeedError(f"not a feed: {reason}" if reason else "not a feed")
     if not entries and not result.get("version"):
         raise FeedError(f"not a feed: {reason}" if reason else "not a feed (unknown format)")
-    document = _Document(run, url)
+    base = document_base(url, headers)
+    document = _Document(run, url, base)
     title_type = dict.get(dict.get(info, "title_detail") or {}, "type") or "text"
     return ParsedFeed(
         title=fields.plain_title(run.guard.restore(_text(dict.get(info, "title"))), title_type),
-        site_url=fields.absolute(url, _text(dict.get(info, "link"))),
+        site_url=fields.absolute(base, _text(dict.get(info, "link"))),
         entries=[document.entry(entry) for entry in entries[:MAX_ENTRIES]],
         malformed=reason or run.decoded.note,
         api_root=api_root(headers, url),
