@@ -278,7 +278,10 @@ def test_untitled_item_keeps_its_hash_identity():
 
 
 def test_content_location_is_the_documents_base_but_not_its_identity():
-    item = "<item><link>/relative/uri</link><description>&lt;a href='x'&gt;x&lt;/a&gt;</description></item>"
+    item = (
+        "<item><link>/relative/uri</link>"
+        "<description>&lt;a href='x'&gt;x&lt;/a&gt;</description></item>"
+    )
     headers = {"Content-Location": "http://example.com/feeds/"}
     entry = only(rss(item), url="http://blog.example/rss", headers=headers)
     assert entry.link == "http://example.com/relative/uri"  # RFC 3986 §5.1.2
