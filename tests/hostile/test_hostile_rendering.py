@@ -26,6 +26,7 @@ from blogtui.core.text.clip import cell_width, clip, grapheme_clusters
 from blogtui.core.text.html import html_to_text, plain_text
 from blogtui.core.text.markup import strip_tags
 from blogtui.core.text.sanitize import clean
+from blogtui.ui.widgets.comment_layout import comment_text, comment_texts
 
 HIDDEN = {
     "template": "<p>vorher</p><template><p>GEHEIM</p><img alt=GEHEIM></template><p>nachher",
@@ -38,6 +39,7 @@ RENDERERS = {
     "html_to_text": lambda html: html_to_text(html).text,
     "plain_text": plain_text,
     "strip_tags": strip_tags,
+    "comment_text": comment_text,  # the thread's path: batched plain_text
 }
 
 
@@ -60,7 +62,7 @@ BREAKS = {
 }
 
 
-@pytest.mark.parametrize("renderer", ["html_to_text", "plain_text"])
+@pytest.mark.parametrize("renderer", ["html_to_text", "plain_text", "comment_text"])
 @pytest.mark.parametrize("case", list(BREAKS))
 def test_runs_of_breaks_collapse(case: str, renderer: str) -> None:
     text = RENDERERS[renderer](BREAKS[case])
@@ -68,6 +70,11 @@ def test_runs_of_breaks_collapse(case: str, renderer: str) -> None:
     assert "Anfang" in lines[0] and "Ende" in lines[-1]
     assert len(lines) <= 3, lines[:10]
     assert "<br" not in text.lower()
+
+
+def test_markup_left_open_in_one_comment_hides_nothing_of_the_next() -> None:
+    texts = comment_texts(["<p>eins</p><script>x", "<p>zwei</p>", "a <!-- b", "<p>drei</p>"])
+    assert texts == ["eins", "zwei", "a", "drei"]
 
 
 def test_one_literal_break_tag_in_prose_stays() -> None:

@@ -36,12 +36,9 @@ _BATCH = 800_000
 
 def _prepare(html: str) -> str:
     """A comment's HTML for one batched `plain_text` call (which turns block tags into line
-    breaks); a dangling "<" escaped so no tag crosses comments."""
-    snippet = (html or "")[:MAX_COMMENT_HTML].replace(_SENTINEL, "")
-    last = snippet.rfind("<")
-    if last >= 0 and snippet.find(">", last) < 0:
-        snippet = f"{snippet[:last]}&lt;{snippet[last + 1 :]}"
-    return snippet
+    breaks). Markup a comment leaves open (a comment, a script) swallows the separators after it;
+    `comment_texts` notices the count and renders that batch one comment at a time."""
+    return (html or "")[:MAX_COMMENT_HTML].replace(_SENTINEL, "")
 
 
 def comment_texts(htmls: Sequence[str]) -> list[str]:
@@ -52,7 +49,7 @@ def comment_texts(htmls: Sequence[str]) -> list[str]:
     for html in [*htmls, None]:
         if html is None or (batch and size + len(html) > _BATCH):
             texts = plain_text(f"\n{_SENTINEL}\n".join(batch)).split(_SENTINEL)
-            if len(texts) != len(batch):  # cannot happen; stay correct anyway
+            if len(texts) != len(batch):  # markup left open swallowed a separator
                 texts = [plain_text(one) for one in batch]
             out.extend(text.strip("\n ") for text in texts)
             batch, size = [], 0
