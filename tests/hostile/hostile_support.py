@@ -180,10 +180,3 @@ def comment_feed(payload: str) -> bytes:
         "pubDate": "Tue, 14 Nov 2023 23:30:00 GMT",
     }
     return rss(f"Kommentare zu {payload}", [item])
-
-
-async def settle(pilot: object) -> None:
-    """Let the app's workers finish and their messages be handled."""
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.app.workers.wait_for_complete()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]

@@ -8,7 +8,8 @@ import time
 
 import pytest
 from feedserver import FeedServer
-from hostile_support import config, peak_rss_mb, refresh, rss, screen_dump, settle
+from hostile_support import config, peak_rss_mb, refresh, rss, screen_dump
+from support.app import running, settle
 
 from blogtui.core.paths import Places
 from blogtui.core.store import Store
@@ -93,8 +94,7 @@ async def test_keys_answered_while_a_huge_article_loads(
     feed, _ = store.add_feed(feed_server.url("/feed"))
     await refresh(store, [feed], BIG)
     app = build_app(home, config=BIG, store=store)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, (120, 40)) as pilot:
         await pilot.press("tab")
         await pilot.press("enter")  # rendering starts in a worker
         slowest, presses, give_up = 0.0, 0, time.monotonic() + 90

@@ -19,8 +19,8 @@ from hostile_support import (
     load_case,
     refresh,
     screen_dump,
-    settle,
 )
+from support.app import running, settle
 from textual.pilot import OutOfBounds, Pilot
 
 from blogtui.core.paths import Places
@@ -72,8 +72,7 @@ async def test_every_field_reaches_the_screen_harmless(
     feed_server.route("/comments", Response(200, comment_feed(article.title[8:])))
 
     app = build_app(home, config=config(), store=store)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await settle(pilot)
+    async with running(app, (200, 50)) as pilot:
         await pilot.press("tab")
         await pilot.press("enter")
         await settle(pilot)
