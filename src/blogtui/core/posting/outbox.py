@@ -23,7 +23,7 @@ import html
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -143,13 +143,21 @@ async def send_pending(
         release_lock(lock)
 
 
-def send_sync(store: Store, drafts: DraftStore, **options: Any) -> list[SendResult]:
+def send_sync(
+    store: Store,
+    drafts: DraftStore,
+    *,
+    identity_for: IdentityFor | None = None,
+    poster_for: PosterFor | None = None,
+) -> list[SendResult]:
     """`send_pending` for callers without an event loop, with a client of its own."""
     from blogtui.core.feeds.fetch import make_client
 
     async def run() -> list[SendResult]:
         async with make_client(4) as client:
-            return await send_pending(store, drafts, client, **options)
+            return await send_pending(
+                store, drafts, client, identity_for=identity_for, poster_for=poster_for
+            )
 
     return asyncio.run(run())
 
