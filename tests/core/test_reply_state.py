@@ -58,3 +58,16 @@ def test_reply_identity():
     assert reply_identity(config, draft(Identity("No email"))) == there
     assert reply_identity(config, draft(url="", blog="named.blog")) == there
     assert reply_identity(config, draft(url="https://elsewhere.example/")) == mine
+
+
+def test_the_cli_words_states_as_the_tui_does():
+    from blogtui.cli.posting import describe
+    from blogtui.core.posting.outbox import SendResult
+
+    retry = time.mktime((2026, 1, 2, 12, 3, 4, 0, 0, -1))
+    queued = SendResult("d1", ReplyState.QUEUED, "too quickly", next_attempt=retry)
+    assert describe(queued) == "d1 " + state_line(ReplyState.QUEUED, "too quickly", retry)
+    held = SendResult("d2", ReplyState.HELD, "awaiting moderation", "7", "https://b.example/#c7")
+    assert describe(held) == "d2 posted, awaiting moderation: https://b.example/#c7"
+    failed = SendResult("d3", ReplyState.FAILED, "no comment form")
+    assert describe(failed) == "d3 cannot be posted from blogtui: no comment form"
