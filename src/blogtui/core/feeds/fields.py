@@ -43,11 +43,14 @@ _HTML_HINT = re.compile(
     rf"</?(?:{_KNOWN_ELEMENTS})(?:\s[^<>]{{0,2000}})?/?>|&(?:#\d{{1,7}}|#x[0-9a-f]{{1,6}}|[a-z][a-z0-9]{{1,31}});",
     re.IGNORECASE,
 )
-_OPEN_TAG = re.compile(r"<[A-Za-z][^<>]{0,4000}>")
-_URL_ATTRIBUTE = re.compile(
-    r"""(\s(?:href|src|poster|cite|longdesc|background)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'<>`=]+))""",
-    re.IGNORECASE,
+_NOT_RELATIVE = r"(?![A-Za-z][A-Za-z0-9+.-]*:|#)"
+_RELATIVE_VALUE = re.compile(
+    rf'(=\s*)(?:"{_NOT_RELATIVE}([^"<>]+)"|\'{_NOT_RELATIVE}([^\'<>]+)\'|{_NOT_RELATIVE}([^\s"\'<>`=]+))'
 )
+"""An attribute value that is neither absolute (has a scheme) nor a fragment (scanning for "="
+first is several times faster than for the attribute names)."""
+_URL_NAME = re.compile(r"\s(?:href|src|poster|cite|longdesc|background)\s*$", re.IGNORECASE)
+"""The names of the attributes that hold URLs, right before a "="."""
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n\s*")
 
@@ -109,26 +112,29 @@ def absolute(base: str, url: str) -> str:
         return url
 
 
-def _resolve_attribute(base: str, match: re.Match[str]) -> str:
-    quoted = match.group(2) if match.group(2) is not None else match.group(3)
-    value = quoted if quoted is not None else match.group(4)
-    if not value or value.startswith("#") or _SCHEME.match(value.strip()):
-        return match.group(0)
-    resolved = html.escape(absolute(base, html.unescape(value.strip())))
-    return f'{match.group(1)}"{resolved}"'
-
-
 def resolve_links(body: str, base: str) -> str:
     """`body` with relative href/src/poster/cite/longdesc/background URLs made absolute against
-    `base` (the xml:base in scope, else the document's URL: RFC 3986 §5.1, XML Base §4.2).
-    Fragment-only links stay as they are."""
+    `base` (the xml:base in scope, else the document's base: RFC 3986 §5.1, XML Base §4.2).
+    Absolute URLs and fragment-only links stay as they are; only attributes inside a tag
+    (after its "<", before any ">") are touched."""
     if not body or not base.lower().startswith(("http://", "https://")) or "=" not in body:
         return body
+    resolved: dict[str, str] = {}
 
-    def tag(match: re.Match[str]) -> str:
-        return _URL_ATTRIBUTE.sub(lambda m: _resolve_attribute(base, m), match.group(0))
+    def attribute(match: re.Match[str]) -> str:
+        start = match.start()
+        if not _URL_NAME.search(body, max(0, start - 40), start):
+            return match.group(0)
+        if body.rfind("<", 0, start) <= body.rfind(">", 0, start):
+            return match.group(0)  # text that looks like an attribute, outside any tag
+        value = next((group for group in match.groups()[1:] if group is not None), "")
+        if not value.strip():
+            return match.group(0)
+        if value not in resolved:
+            resolved[value] = html.escape(absolute(base, html.unescape(value.strip())))
+        return f'{match.group(1)}"{resolved[value]}"'
 
-    return _OPEN_TAG.sub(tag, body)
+    return _RELATIVE_VALUE.sub(attribute, body)
 
 
 def authors(people: Iterable[Mapping[str, object]]) -> tuple[str, str]:
