@@ -15,10 +15,19 @@ from __future__ import annotations
 
 import re
 
-from blogtui.core.text.sanitize import NONCHARACTERS
-
-_NOT_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff{NONCHARACTERS}]+")
+# Candidates, in one cheap character class: C0 controls but tab, LF and CR; surrogates; the BMP
+# noncharacters; and every code point from U+1FFFE on (planes 2-16 are rare; the noncharacters
+# among them are told apart in Python). A class listing the 32 astral noncharacters one by one
+# makes `re` ten times slower on every article.
+_CLASS = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]"
+_CANDIDATE = re.compile(_CLASS)  # searching for one is three times faster than for a run
+_CANDIDATES = re.compile(f"{_CLASS}+")
 _SURROGATES = re.compile("[\ud800-\udfff]+")
+
+
+def _is_not_text(char: str) -> bool:
+    code = ord(char)
+    return code <= 0xFFFF or code & 0xFFFE == 0xFFFE
 
 
 def _join_surrogates(match: re.Match[str]) -> str:
@@ -26,9 +35,17 @@ def _join_surrogates(match: re.Match[str]) -> str:
     return match.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+def _keep_text(match: re.Match[str]) -> str:
+    return "".join(char for char in match.group() if not _is_not_text(char))
+
+
 def storable(text: str) -> str:
     """`text` without the characters that are not text (see the module docstring); idempotent."""
-    if _NOT_TEXT.search(text) is None:
+    for match in _CANDIDATE.finditer(text):
+        if _is_not_text(match.group()):
+            break
+    else:
         return text
-    text = _SURROGATES.sub(_join_surrogates, text)
-    return _NOT_TEXT.sub("", text)
+    if _SURROGATES.search(text):
+        text = _SURROGATES.sub(_join_surrogates, text)
+    return _CANDIDATES.sub(_keep_text, text)
