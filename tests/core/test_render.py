@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from blogtui.core.text.html import html_to_text, plain_text
+from blogtui.core.text.markup import strip_tags
 
 
 def test_german_entities_survive():
@@ -59,3 +62,29 @@ def test_huge_body_is_capped():
 
 def test_plain_text_fallback():
     assert plain_text("<p>Gr&uuml;&szlig;e</p><p>zwei</p>") == "Grüße\n\nzwei"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("a < b and c > d", "a < b and c > d"),  # a "<" that starts no tag is text
+        ("1 <3 you", "1 <3 you"),
+        ("<b>fett</b> &amp; <i>kursiv</i>", " fett  &  kursiv "),
+        ("eins<br>zwei<p>drei</p>", "eins\nzwei\ndrei\n"),
+        ("<P CLASS=x>Groß</P>", "\nGroß\n"),
+        ("x<script>alert('<p>')</script>y", "x y"),
+        ("x<SCRIPT type=module>a</Script >y", "x y"),
+        ("x<svg/>y<style/>z", "x y z"),
+        ("x<!-- a -- b -->y", "x y"),
+        ("x<!---->y<!-- offen", "x y "),
+        ("x<a href='" + "y" * 5000 + "'>z", "x<a href='" + "y" * 5000 + "'>z"),  # too long a tag
+        ("&lt;script&gt;", "<script>"),  # decoded text is never parsed again
+        ("", ""),
+    ],
+)
+def test_strip_tags(html, expected):
+    assert strip_tags(html) == expected
+
+
+def test_strip_tags_reads_at_most_its_limit():
+    assert strip_tags("abc<p>def", limit=5) == "abc<p"
