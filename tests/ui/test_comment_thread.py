@@ -9,11 +9,11 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.message import Message
 
+from blogtui.core.comments.loading import load_thread_sync
 from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.models import Comment, ThreadState
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
-from blogtui.ui.comment_loading import load_thread_sync
 from blogtui.ui.widgets.comment_thread import CommentThread
 
 SIZE = (100, 40)

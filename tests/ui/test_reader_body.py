@@ -10,7 +10,7 @@ import pytest
 from support.app import main_screen, press, running, settle
 from textual.pilot import Pilot
 
-from blogtui.core.comments import ThreadResult
+from blogtui.core.comments.loading import ThreadResult
 from blogtui.core.config import Config
 from blogtui.core.models import Article, EntryData, ThreadState
 from blogtui.core.store import Store

@@ -12,14 +12,15 @@ from support.app import main_screen, press, running, settle, wait_for
 from textual.pilot import Pilot
 from ui_helpers import DemoSite
 
+from blogtui.core.comments.loading import load_thread_sync
 from blogtui.core.config import Config
 from blogtui.core.feeds.refresh import refresh_sync
 from blogtui.core.models import Article
 from blogtui.core.paths import Places
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
-from blogtui.ui import comment_loading
-from blogtui.ui.app import BlogtuiApp, ThreadLoader, build_app, load_thread
+from blogtui.ui.app import BlogtuiApp, build_app
+from blogtui.ui.context import ThreadLoader
 from blogtui.ui.screens.main import MainScreen
 from blogtui.ui.widgets.article_view import ReaderThread
 
@@ -122,14 +123,14 @@ async def test_stored_thread_first_then_refresh_keeps_the_cursor(
 ) -> None:
     article = demo.article(GERMAN_POST)
     # an earlier visit stored the thread
-    await asyncio.to_thread(comment_loading.load_thread_sync, demo.store, article)
+    await asyncio.to_thread(load_thread_sync, demo.store, article)
     demo.store.visit_thread(article.id)
     demo.comment(GERMAN_POST, "Neu seit dem letzten Besuch!")
     gate = threading.Event()
 
     def gated(*args: Any, **kwargs: Any) -> Any:
         assert gate.wait(10)
-        return load_thread(*args, **kwargs)
+        return load_thread_sync(*args, **kwargs)
 
     app = demo.app(thread_loader=gated)
     async with running(app, SIZE) as pilot:
@@ -211,7 +212,7 @@ async def test_r_in_the_thread_refreshes_it(demo: Demo) -> None:
 
 async def test_server_error_keeps_the_stored_thread_and_shows_a_notice(demo: Demo) -> None:
     article = demo.article(GERMAN_POST)
-    await asyncio.to_thread(comment_loading.load_thread_sync, demo.store, article)
+    await asyncio.to_thread(load_thread_sync, demo.store, article)
     demo.blog.fail_next(count=50, status=500)
     app = demo.app()
     async with running(app, SIZE) as pilot:

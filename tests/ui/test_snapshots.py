@@ -12,7 +12,7 @@ import pytest
 from support.app import press, settle
 from textual.pilot import Pilot
 
-from blogtui.core.comments import ThreadResult
+from blogtui.core.comments.loading import ThreadResult
 from blogtui.core.models import Article
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp

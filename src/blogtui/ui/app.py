@@ -28,19 +28,17 @@ if TYPE_CHECKING:
     import httpx
     from textual.worker import Worker
 
-    from blogtui.core.comments import ThreadResult
+    from blogtui.core.comments.loading import ThreadResult
     from blogtui.core.config import Config
     from blogtui.core.models import Article
     from blogtui.core.paths import Places
     from blogtui.core.store import Store
+    from blogtui.ui.context import ThreadLoader
     from blogtui.ui.services.outbox import Outbox
     from blogtui.ui.services.replies_watch import RepliesWatch
 
 ClientFactory = Callable[[], "httpx.AsyncClient"]
 """Makes the HTTP client a worker uses (and closes) for one job."""
-ThreadLoader = Callable[..., "ThreadResult"]
-"""Fetches and stores an article's comment thread from a thread worker:
-`(store, article, *, deadline, client_factory) -> ThreadResult`."""
 
 START_PANES = ("Feeds", "Articles", "Reader")
 """The panes the first frame shows, empty, while the main screen loads."""
@@ -51,7 +49,7 @@ def load_thread(
 ) -> ThreadResult:
     """The comment loader the app uses unless one is injected (imported on first use: it pulls
     in httpx and the comment providers)."""
-    from blogtui.ui.comment_loading import load_thread_sync
+    from blogtui.core.comments.loading import load_thread_sync
 
     return load_thread_sync(store, article, deadline=deadline, client_factory=client_factory)
 
@@ -177,9 +175,10 @@ class BlogtuiApp(App[None]):
         self._replies_watch = RepliesWatch(self, store, self._refresh_watched)
 
     def _refresh_watched(self) -> int:
-        from blogtui.ui.screens.replies_screen import refresh_watched
+        from blogtui.core.comments.replies import refresh_watched
 
-        return refresh_watched(self)
+        deadline = self.config.fetch_timeout
+        return refresh_watched(self.store, deadline=deadline, client_factory=self.make_client)
 
     # The services' workers post here; each message goes to its service. (Handlers by name, so
     # the services are imported only when the main screen opens.)

@@ -13,12 +13,28 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from blogtui.core.comments import ThreadResult
+    from blogtui.core.comments.loading import ThreadResult
     from blogtui.core.config import Config
+    from blogtui.core.models import Article
     from blogtui.core.paths import Places
     from blogtui.core.store import Store
     from blogtui.ui.services.outbox import Outbox
     from blogtui.ui.services.replies_watch import RepliesWatch
+
+
+class ThreadLoader(Protocol):
+    """Fetches and stores an article's comment thread, from a thread worker (the app's is
+    core.comments.loading.load_thread_sync; tests give their own through `build_app`)."""
+
+    def __call__(
+        self,
+        store: Store,
+        article: Article,
+        *,
+        deadline: float,
+        client_factory: Callable[[], httpx.AsyncClient],
+    ) -> ThreadResult:
+        """The thread as stored after the fetch; its `error` says why a fetch failed."""
 
 
 class AppContext(Protocol):
@@ -45,9 +61,8 @@ class AppContext(Protocol):
         """The replies-to-you announcer."""
 
     @property
-    def thread_loader(self) -> Callable[..., ThreadResult]:
-        """Fetches and stores an article's comment thread, from a thread worker:
-        `(store, article, *, deadline, client_factory) -> ThreadResult`."""
+    def thread_loader(self) -> ThreadLoader:
+        """Fetches and stores an article's comment thread, from a thread worker."""
 
     def make_client(self) -> httpx.AsyncClient:
         """A new HTTP client for one job (the caller closes it)."""

@@ -54,7 +54,7 @@ MAIN_BINDINGS: list[Binding] = [
     _bind("D", "drafts", "Drafts", "drafts"),
     _bind("W", "replies", "Replies to you", "replies", show=False),
     _bind("P", "store_password", "Blog password", "store-password", show=False),
-    # comment thread (ui/screens/thread.py)
+    # the comment thread (its loading is the reader's: ui/widgets/article_view.py)
     _bind("C", "thread_only", "Comments only", "thread-only", show=False),
     _bind("t", "focus_thread", "Go to comments", "focus-thread", show=False),
 ]

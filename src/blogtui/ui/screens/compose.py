@@ -37,11 +37,12 @@ from blogtui.core.drafts.store import (
     DraftStore,
     quote,
 )
+from blogtui.core.posting.identity import reply_identity
 from blogtui.ui.display import display, display_text
 from blogtui.ui.editor import edit_text, editor_command
 from blogtui.ui.keys import COMPOSE_BINDINGS
 from blogtui.ui.screens.dialogs import ConfirmScreen
-from blogtui.ui.screens.outbox_text import SendRequest, reply_identity, send_summary
+from blogtui.ui.screens.outbox_text import SendRequest, send_summary
 from blogtui.ui.widgets.article_view import format_date
 
 AUTOSAVE_DELAY = 0.5
@@ -107,7 +108,7 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
         error: DraftError
 
     def __init__(
-        self, store: DraftStore, target: ReplyTarget, draft: Draft, config: Config | None = None
+        self, store: DraftStore, target: ReplyTarget, draft: Draft, config: Config
     ) -> None:
         super().__init__()
         self.store = store

@@ -35,9 +35,11 @@ from blogtui.core.drafts.store import (
     Unreadable,
 )
 from blogtui.core.models import OutboxItem
+from blogtui.core.posting.identity import reply_identity
+from blogtui.core.posting.state import state_line
 from blogtui.ui.display import display, display_text, glyph
 from blogtui.ui.keys import DRAFTS_BINDINGS
-from blogtui.ui.screens.outbox_text import PENDING, reply_identity, send_summary, state_line
+from blogtui.ui.screens.outbox_text import send_summary
 
 if TYPE_CHECKING:
     from blogtui.ui.context import AppContext
@@ -68,7 +70,8 @@ def draft_prompt(entry: DraftListing, now: float, item: OutboxItem | None = None
     prompt.append_text(display_text(f"\n   {entry.first_line or '(empty)'}", limit=160))
     if item is not None:
         line = state_line(item.state, item.last_error, item.next_attempt)
-        style = "bold red" if item.state in ("closed", "rejected", "failed") else "italic"
+        refused = item.state.final and not item.state.posted
+        style = "bold red" if refused else "italic"
         prompt.append_text(display_text(f"\n   {glyph('➤', '>')} outbox: {line}", style, limit=300))
     return prompt
 
@@ -99,11 +102,11 @@ class DraftsScreen(Screen[DraftChoice | None]):
             self.error = error
             self.items = items or []
 
-    def __init__(self, store: DraftStore, context: AppContext | None = None) -> None:
+    def __init__(self, store: DraftStore, context: AppContext) -> None:
         super().__init__()
         self.store = store
         self.context = context
-        """The app's services: outbox states are shown and followed; None: drafts only."""
+        """The app's services (the outbox states are shown and followed)."""
         self.entries: dict[str, DraftListing] = {}
         """The listed drafts by option id."""
         self.items: dict[str, OutboxItem] = {}
@@ -119,8 +122,7 @@ class DraftsScreen(Screen[DraftChoice | None]):
     def on_mount(self) -> None:
         self.draft_list.focus()
         self.reload()
-        if self.context is not None:
-            self.context.outbox.changed.subscribe(self, self._outbox_changed)
+        self.context.outbox.changed.subscribe(self, self._outbox_changed)
 
     def _outbox_changed(self, change: OutboxChange) -> None:
         if change.kind != "queued":
@@ -130,7 +132,7 @@ class DraftsScreen(Screen[DraftChoice | None]):
     def reload(self) -> None:
         """Read every draft (readable or not) in a worker."""
         try:
-            items = self.context.store.outbox() if self.context is not None else []
+            items = self.context.store.outbox()
             self.post_message(self.Listed(sorted(self.store.list(), key=_newest_first), "", items))
         except DraftError as error:
             self.post_message(self.Listed([], error.message))
@@ -180,7 +182,7 @@ class DraftsScreen(Screen[DraftChoice | None]):
         """The readable draft under the cursor, unless the outbox is working on it."""
         draft = self._readable_or_warn()
         item = self.items.get(draft.id) if draft is not None else None
-        if item is not None and item.state in PENDING:
+        if item is not None and item.state.pending:
             text = f"This reply is in the outbox ({state_line(item.state)}); it cannot change now."
             self.notify(text, severity="warning", markup=False)
             return None
@@ -199,7 +201,7 @@ class DraftsScreen(Screen[DraftChoice | None]):
         draft = self._editable_or_warn()
         if draft is None:
             return
-        identity = reply_identity(self.context.config if self.context else None, draft)
+        identity = reply_identity(self.context.config, draft)
         if not draft.text.strip() or not identity.complete:
             text = "Resume the draft first: it has no text or no sender (name and email)."
             self.notify(text, severity="warning", markup=False)
@@ -222,8 +224,6 @@ class DraftsScreen(Screen[DraftChoice | None]):
         """Store a blog password (Application Password) for the draft's blog."""
         from blogtui.ui.screens.credentials import CredentialsScreen
 
-        if self.context is None:
-            return
         entry = self.current
         site = entry.article_url if isinstance(entry, Draft) else ""
         self.app.push_screen(CredentialsScreen(self.context.places.secrets_dir, site))

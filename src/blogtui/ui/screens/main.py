@@ -25,7 +25,7 @@ from blogtui.ui import messages
 from blogtui.ui.display import display
 from blogtui.ui.keys import MAIN_BINDINGS
 from blogtui.ui.screens import browser_offer
-from blogtui.ui.screens.outbox_text import BROWSER_STATES, toast
+from blogtui.ui.screens.outbox_text import toast
 from blogtui.ui.styles import screen_stylesheets
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.article_view import ArticleView
@@ -331,10 +331,10 @@ class MainScreen(Screen[None]):
         offered = False
         for report in change.reports:
             state = report.result.state
-            if state in ("posted", "held") and report.article_id is not None:
+            if state.posted and report.article_id is not None:
                 self.reader.show_posted(report.article_id, report.result.remote_id)
                 self.article_list.refresh_rows([report.article_id])
-            elif state in BROWSER_STATES and not offered and report.article_url:
+            elif state.needs_browser and not offered and report.article_url:
                 reason = toast(report)[0]
                 offered = browser_offer.offer_comments(self, report.article_url, reason)
 

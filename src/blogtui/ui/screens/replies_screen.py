@@ -19,46 +19,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-from blogtui.core.models import Article, Comment
+from blogtui.core.models import Comment
 from blogtui.core.text.html import html_to_text
-from blogtui.core.watch import my_comments, replies_to_me
-from blogtui.ui.comment_loading import load_thread_sync
 from blogtui.ui.display import display_text, glyph
 from blogtui.ui.keys import REPLIES_BINDINGS
 from blogtui.ui.widgets.article_view import format_date
 
 if TYPE_CHECKING:
-    from blogtui.core.store import Store
     from blogtui.ui.context import AppContext
 
-WATCHED_THREADS = 20
-"""How many threads (those of your newest comments) a check reloads."""
 EXCERPT = 160
-
-
-def watched_articles(store: Store, limit: int = WATCHED_THREADS) -> list[Article]:
-    """The articles of your newest comments, newest first, at most `limit`."""
-    ids: list[int] = []
-    for comment in reversed(my_comments(store)):
-        if comment.article_id not in ids:
-            ids.append(comment.article_id)
-    found = (store.get_article(article_id) for article_id in ids[:limit])
-    return [article for article in found if article is not None]
-
-
-def refresh_watched(app: AppContext) -> int:
-    """Reload the threads of `watched_articles` from their blogs; how many failed.
-
-    Call from a thread worker (each load runs its own event loop)."""
-    failed = 0
-    for article in watched_articles(app.store):
-        try:
-            result = load_thread_sync(app.store, article, deadline=app.config.fetch_timeout,
-                                      client_factory=app.make_client)  # fmt: skip
-            failed += 0 if result.ok else 1
-        except Exception:  # noqa: BLE001 - one unreachable blog must not stop the rest
-            failed += 1
-    return failed
 
 
 def reply_prompt(comment: Comment, title: str) -> Text:
@@ -107,9 +77,15 @@ class RepliesScreen(Screen[Comment | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="replies")
     def reload(self, fetch: bool = False) -> None:
         """List the stored replies (after reloading the watched threads with `fetch`)."""
-        failed = refresh_watched(self.context) if fetch else 0
+        from blogtui.core.comments.replies import refresh_watched
+
         store = self.context.store
-        found = list(reversed(replies_to_me(store, include_seen=True)))
+        deadline = self.context.config.fetch_timeout
+        make_client = self.context.make_client
+        failed = (
+            refresh_watched(store, deadline=deadline, client_factory=make_client) if fetch else 0
+        )
+        found = list(reversed(store.replies_to_me(include_seen=True)))
         titles: dict[int, str] = {}
         for comment in found:
             if comment.article_id not in titles:

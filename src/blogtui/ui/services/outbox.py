@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
 
 from textual.message import Message
 from textual.signal import Signal
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.timer import Timer
 
-    from blogtui.core.config import Config, Identity
+    from blogtui.core.config import Config
     from blogtui.core.drafts.store import Draft, DraftStore
     from blogtui.core.posting import SendResult
     from blogtui.core.store import Store
@@ -51,13 +50,6 @@ class OutboxChange:
 
     kind: Literal["queued", "sending", "sent"]
     reports: tuple[SentReply, ...] = ()
-
-
-def sender_identity(config: Config, draft: Draft) -> Identity:
-    """The draft's identity, or the configured one for its blog when the draft has none."""
-    if draft.identity.complete:
-        return draft.identity
-    return config.identity_for(urlsplit(draft.article_url).hostname or draft.blog)
 
 
 class Outbox:
@@ -124,6 +116,7 @@ class Outbox:
     def _queue(self, draft: Draft, article_id: int | None) -> None:
         from blogtui.core.drafts.store import DraftError
         from blogtui.core.posting import queue_reply
+        from blogtui.core.posting.state import ReplyState
 
         store = self.store
         title = draft.article_title or draft.article_url
@@ -132,8 +125,10 @@ class Outbox:
         try:
             before = store.outbox_item(draft.id)
             queue_reply(store, self.drafts, draft, article_id)
-            if before is not None and before.state == "closed":  # comments may be open again
-                store.update_reply(draft.id, state="queued", last_error="", next_attempt=None)
+            if before is not None and before.state is ReplyState.CLOSED:  # may be open again
+                store.update_reply(
+                    draft.id, state=ReplyState.QUEUED, last_error="", next_attempt=None
+                )
         except DraftError as error:
             self.app.post_message(self.Queued(draft.id, title, error.message))
             return
@@ -190,6 +185,7 @@ class Outbox:
 
     async def _send_all(self) -> list[SendResult]:
         from blogtui.core.posting import poster_chooser, send_pending
+        from blogtui.core.posting.identity import reply_identity
         from blogtui.core.posting.outbox import FLOOD_DELAY
 
         config = self.config()
@@ -197,7 +193,7 @@ class Outbox:
         async with self.make_client() as client:
             return await send_pending(
                 self.store, self.drafts, client,
-                identity_for=partial(sender_identity, config),
+                identity_for=partial(reply_identity, config),
                 poster_for=poster_chooser(self.store, self.secrets_dir), flood_delay=flood_wait,
             )  # fmt: skip
 

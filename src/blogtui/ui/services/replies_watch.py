@@ -56,11 +56,9 @@ class RepliesWatch:
         )
 
     def _check(self, fetch: bool) -> None:
-        from blogtui.core.watch import replies_to_me
-
         if fetch:
             self.refresh_watched()
-        self.app.post_message(self.Checked(replies_to_me(self.store)))
+        self.app.post_message(self.Checked(self.store.replies_to_me()))
 
     def checked(self, message: Checked) -> None:
         """Announce the replies not announced yet."""
