@@ -1,10 +1,13 @@
 """Parsing a fetched feed body into EntryData with feedparser, after a few safety checks.
 
 feedparser only ever sees a BytesIO (never a str, which it may treat as a URL or a file name).
-Documents declaring XML entities are refused before parsing. HTML sanitising and relative-URI
-resolution are off (blogtui renders and sanitises text itself), which halves feedparser's time;
-large CDATA blocks of article HTML are also kept out of feedparser's per-character work (see
-core/feeds/shield.py) and put back afterwards.
+Documents declaring XML entities are refused before parsing; the character encoding is decided
+first (core/feeds/charset.py, RFC 7303 §3). feedparser's HTML sanitising and relative-URI
+resolution are off (blogtui renders and sanitises text itself, and resolves links in bodies
+with core/feeds/fields.py), which halves feedparser's time; large CDATA blocks of article HTML
+are also kept out of feedparser's per-character work (see core/feeds/shield.py) and put back
+afterwards. Field rules (titles, authors, text bodies, links) live in core/feeds/fields.py; JSON
+Feed documents go to core/feeds/jsonfeed.py.
 """
 
 from __future__ import annotations
