@@ -302,3 +302,10 @@ async def test_opml_import_refresh_and_export_of_a_json_feed(feed_server, store)
     assert parse_opml(exported.encode()) == [
         OpmlFeed(url, "JSON Blog", "Tech", "https://blog.example/")
     ]
+
+
+def test_control_characters_never_reach_titles_or_authors():
+    item = {"id": "1", "title": "\x1b[31mred\u202e", "authors": [{"name": "A\x07nn\x1b]0;x\x07"}]}
+    (entry,) = parse(document(item)).entries
+    assert "\x1b" not in entry.title + entry.author and "\u202e" not in entry.title
+    assert entry.title.endswith("red")
