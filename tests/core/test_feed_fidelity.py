@@ -287,3 +287,11 @@ def test_content_location_is_the_documents_base_but_not_its_identity():
     assert entry.link == "http://example.com/relative/uri"  # RFC 3986 §5.1.2
     assert 'href="http://example.com/feeds/x"' in entry.content
     assert entry.key == "http://blog.example/relative/uri"  # identity as before
+
+
+def test_out_of_line_atom_content_falls_back_to_the_summary():
+    entry = (
+        "<entry><id>1</id><title>t</title><summary>Short text</summary>"
+        '<content type="text/html" src="http://blog.example/full.html"/></entry>'
+    )
+    assert html_to_text(only(atom(entry)).content).text == "Short text"

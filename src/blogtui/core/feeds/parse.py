@@ -261,13 +261,15 @@ class _Document:
 
     def body(self, entry: Any) -> str:
         """The entry's content (else its summary) as HTML with its links made absolute."""
+        # The first content with a value (an Atom content with src= has none), else the summary.
         contents = [c for c in dict.get(entry, "content") or [] if isinstance(c, dict)]
-        detail = contents[0] if contents else dict.get(entry, "summary_detail") or {}
+        filled = [c for c in contents if isinstance(c.get("value"), str) and c["value"].strip()]
+        detail = filled[0] if filled else dict.get(entry, "summary_detail") or {}
         if not isinstance(detail, dict):
             detail = {}
         value = detail.get("value")
         if not isinstance(value, str):
-            value = dict.get(entry, "summary") if not contents else ""
+            value = dict.get(entry, "summary")
         value = self.guard.restore(value if isinstance(value, str) else "")
         kind = str(detail.get("type") or "")
         value = fields.body_html(value, kind, guess=not self.atom)
