@@ -295,3 +295,9 @@ def test_out_of_line_atom_content_falls_back_to_the_summary():
         '<content type="text/html" src="http://blog.example/full.html"/></entry>'
     )
     assert html_to_text(only(atom(entry)).content).text == "Short text"
+
+
+def test_utf16_header_without_bom_takes_the_byte_order_of_the_first_bytes():
+    body = LATIN.replace("iso-8859-1", "utf-16").encode("utf-16-be")
+    parsed = parse_feed(body, URL, {"content-type": "application/xml; charset=utf-16"})
+    assert parsed.title == "Grüße" and parsed.encoding == "utf-16-be (HTTP charset)"

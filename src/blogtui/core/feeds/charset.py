@@ -103,6 +103,8 @@ def _candidates(body: bytes, http_charset: str) -> tuple[list[tuple[str, str]], 
     eight_bit = not family or family == "utf-8"
     declared = _codec(_declared(body[skip:], family if family != "utf-8" else ""))
     header = _codec(http_charset) if http_charset else ""
+    if header in ("utf-16", "utf-32") and family.startswith(header):
+        header = family  # "utf-16" without a byte order: the one the first bytes show
     ordered: list[tuple[str, str]] = []
     if bom:
         ordered.append((bom, "byte order mark"))
