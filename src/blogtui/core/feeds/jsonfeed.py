@@ -20,12 +20,10 @@ from urllib.parse import urlsplit
 
 from blogtui.core.errors import FeedError
 from blogtui.core.feeds import charset, fields
-from blogtui.core.feeds.parsed import ParsedFeed
+from blogtui.core.feeds.parsed import MAX_ENTRIES, ParsedFeed
 from blogtui.core.models import EntryData
 from blogtui.core.text.sanitize import clean
 
-MAX_ENTRIES = 2000
-"""At most this many items are kept (the same cap as parse.MAX_ENTRIES)."""
 MAX_CONTENT = 2_000_000
 """Characters of content_html / content_text kept (what the reader renders at most)."""
 MAX_URL = 4000

@@ -25,14 +25,11 @@ import feedparser
 from blogtui.core.errors import FeedError
 from blogtui.core.feeds import charset, fields
 from blogtui.core.feeds.jsonfeed import looks_like_json, parse_json_feed
-from blogtui.core.feeds.parsed import ParsedFeed
+from blogtui.core.feeds.parsed import MAX_ENTRIES, ParsedFeed
 from blogtui.core.feeds.shield import Shield
 from blogtui.core.models import EntryData
 
 __all__ = ["MAX_ENTRIES", "ParsedFeed", "api_root", "parse_feed", "scan_prolog"]
-
-MAX_ENTRIES = 2000
-"""At most this many entries are kept from one feed (the first ones, newest in practice)."""
 
 _NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
 _ENTITY = re.compile(r"<!\s*ENTITY", re.IGNORECASE)

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 from blogtui.core.models import EntryData
 
+MAX_ENTRIES = 2000
+"""At most this many entries are kept from one feed, whatever its format (the first ones,
+newest in practice)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
