@@ -4,6 +4,7 @@
     pane = tmux.launch(home, log=tmp_path / "raw.log")   # 120x36, logged from the first byte
     pane.wait_for("All articles · 3")
     pane.press("Tab")                    # returns once the screen has answered the key
+    pane.wait_still()                    # returns once the screen has stopped changing
     pane.type("Kim")                     # literal text, returns once it shows
     pane.screen(), pane.screen(escapes=True), pane.title(), pane.running()
     pane.quit("q"); pane.output()        # every byte it wrote, once the log stops growing
@@ -239,6 +240,20 @@ class Pane:
         return self.wait_screen(
             lambda screen: any(t in screen for t in texts), f"none of {texts!r} appeared"
         )
+
+    def wait_still(self, quiet: float = 0.5) -> str:
+        """The screen, once it has not changed for `quiet` seconds (loading done, counts and
+        marks updated): what a reader would see."""
+        seen, since = self.screen(), time.monotonic()
+
+        def still() -> str | None:
+            nonlocal seen, since
+            screen = self.screen()
+            if screen != seen:
+                seen, since = screen, time.monotonic()
+            return screen if time.monotonic() - since >= quiet else None
+
+        return wait_until(still, failure=lambda: f"the screen kept changing:\n{self.screen()}")
 
     # --- typing ----------------------------------------------------------------------------------
 
