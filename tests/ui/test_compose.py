@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import errno
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from support.app import main_screen, press, running, settle
+from support.app import main_screen, press, running, settle, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -45,17 +43,6 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.pause()
 
 
-async def wait_until(pilot: Pilot[None], check: Callable[[], bool], seconds: float) -> float:
-    """Poll `check` (autosave runs on a real timer); the seconds it took, or fail."""
-    start = time.monotonic()
-    while not check():
-        if time.monotonic() - start > seconds:
-            pytest.fail(f"not true within {seconds} s")
-        await asyncio.sleep(0.02)
-        await pilot.pause()
-    return time.monotonic() - start
-
-
 def saved_texts(home: Places) -> list[str]:
     """The texts of the drafts on disk."""
     return [d.text for d in DraftStore(home.drafts_dir).list() if isinstance(d, Draft)]
@@ -88,7 +75,7 @@ async def test_first_reply_asks_identity_then_autosaves_within_a_second(
         assert load_config(home.config_file).identity == Identity("Ada", "ada@example.org")
 
         await type_text(pilot, "Hello there")
-        took = await wait_until(pilot, lambda: saved_texts(home) == ["Hello there"], 1.0)
+        took = await wait_for(pilot, lambda: saved_texts(home) == ["Hello there"], 1.0)
         assert took <= 1.0
         assert "saved " in str(screen.status.render())
 
@@ -113,7 +100,7 @@ async def test_empty_draft_is_not_kept(make_app: Callable[..., BlogtuiApp], home
             screen.query_one("#compose-identity").render()
         )
         await type_text(pilot, "x")
-        await wait_until(pilot, lambda: saved_texts(home) == ["x"], 1.0)
+        await wait_for(pilot, lambda: saved_texts(home) == ["x"], 1.0)
         await press(pilot, "backspace", "escape")
         main_screen(app)
         assert saved_texts(home) == []
@@ -183,7 +170,7 @@ async def test_save_failure_is_shown_retried_and_text_kept(
         monkeypatch.setattr(drafts_module, "write_atomic", disk_full)
         await type_text(pilot, "precious words")
         status = lambda: str(screen.status.render())  # noqa: E731
-        await wait_until(pilot, lambda: status().startswith("NOT SAVED"), 1.5)
+        await wait_for(pilot, lambda: status().startswith("NOT SAVED"), 1.5)
         assert "No space left on device" in status()
         assert "your text is safe in the editor" in status()
         assert screen.editor.text == "precious words"
@@ -194,8 +181,8 @@ async def test_save_failure_is_shown_retried_and_text_kept(
         assert compose_screen(app).editor.text == "precious words"
 
         monkeypatch.setattr(drafts_module, "write_atomic", real_write)
-        await wait_until(pilot, lambda: saved_texts(home) == ["precious words"], 2.0)
-        await wait_until(pilot, lambda: status().startswith("saved "), 1.0)
+        await wait_for(pilot, lambda: saved_texts(home) == ["precious words"], 2.0)
+        await wait_for(pilot, lambda: status().startswith("saved "), 1.0)
         await press(pilot, "escape")
         main_screen(app)
 
@@ -225,7 +212,7 @@ async def test_external_editor_edits_a_copy_and_the_text_comes_back(
         await press(pilot, "ctrl+e")  # priority: the TextArea's own ctrl+e is line-end
         assert getattr(app, "suspended", False)
         assert screen.editor.text == "typed here\nfrom the editor"
-        await wait_until(pilot, lambda: saved_texts(home) == [screen.editor.text], 1.0)
+        await wait_for(pilot, lambda: saved_texts(home) == [screen.editor.text], 1.0)
         assert not [p for p in home.drafts_dir.iterdir() if ".editing-" in p.name]
         await press(pilot, "ctrl+z")
         assert screen.editor.text == "typed here"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from support.app import main_screen, press, running, settle
+from support.app import main_screen, press, running, settle, wait_for
 from textual.pilot import Pilot
 
 from blogtui.core.comments.loading import ThreadResult
@@ -53,12 +53,7 @@ async def open_article(pilot: Pilot[None], article_id: int) -> MainScreen:
     screen.article_list.focus()
     await press(pilot, "enter")
     assert screen.reader.article is not None and screen.reader.article.id == article_id
-    for _ in range(100):
-        if not screen.reader.body.wrapping:
-            break
-        await pilot.pause(0.02)
-    await settle(pilot)
-    assert not screen.reader.body.wrapping
+    await wait_for(pilot, lambda: not screen.reader.body.wrapping)
     return screen
 
 
@@ -127,12 +122,7 @@ async def test_resize_rewraps_and_keeps_the_paragraph_on_top(
         before = top_body_line(screen).split(":")[0]
         old_width = body.size.width
         await pilot.resize_terminal(160, 36)
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if body.size.width != old_width and not body.wrapping:
-                break
-        await settle(pilot)
-        assert body.size.width != old_width
+        await wait_for(pilot, lambda: body.size.width != old_width and not body.wrapping)
         assert all(len(line) <= body.size.width for line in body.lines[:100])
         assert top_body_line(screen).split(":")[0] == before
 

@@ -23,7 +23,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from blogtui.core.models import Article, Comment, ThreadState
 from blogtui.core.text.html import RenderedText, html_to_text
@@ -232,6 +232,11 @@ class ArticleView(VerticalScroll):
         self.body.set_text(rendered.text or "(no content)", keep_position=keep_position)
         if not keep_position:
             self.scroll_home(animate=False)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if (failed := messages.worker_failed(event)) is not None:
+            self.post_message(failed)
 
     # -- opening an article ------------------------------------------------------------------
 

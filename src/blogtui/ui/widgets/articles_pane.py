@@ -67,8 +67,8 @@ class ArticlesPane(Vertical):
         """When set, the list shows full-text search results over all feeds."""
         self.partial = False
         """The list shows only its first page; the full list is on its way."""
-        self._started = False
-        """Whether the first full article list has been shown."""
+        self.started = False
+        """Whether the first full article list has been shown (start-up is over)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="list-status")
@@ -151,8 +151,8 @@ class ArticlesPane(Vertical):
         self._update_status(message.total if message.partial else len(message.ids))
         if not message.partial:
             self.mark_drafts()
-            if not self._started:
-                self._started = True
+            if not self.started:
+                self.started = True
                 self.call_after_refresh(keep_out_of_collector)
 
     def _update_status(self, count: int | None) -> None:
