@@ -118,6 +118,10 @@ class BlogtuiApp(App[None]):
             raise RuntimeError("the replies watch starts with the main screen")
         return self._replies_watch
 
+    def use_config(self, config: Config) -> None:
+        """Use `config` from now on (saving it is the caller's)."""
+        self.config = config
+
     def make_client(self) -> httpx.AsyncClient:
         """A new HTTP client for one job, from the injected factory or core.fetch."""
         if self.client_factory is not None:

@@ -64,5 +64,8 @@ class AppContext(Protocol):
     def thread_loader(self) -> ThreadLoader:
         """Fetches and stores an article's comment thread, from a thread worker."""
 
+    def use_config(self, config: Config) -> None:
+        """Use `config` from now on (saving it is the caller's)."""
+
     def make_client(self) -> httpx.AsyncClient:
         """A new HTTP client for one job (the caller closes it)."""

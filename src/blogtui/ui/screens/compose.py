@@ -15,7 +15,7 @@ import subprocess
 import time
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import getters, on
@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from blogtui.core.config import Config, Identity
+from blogtui.core.config import Identity
 from blogtui.core.drafts.store import (
     Autosaver,
     Draft,
@@ -44,6 +44,9 @@ from blogtui.ui.keys import COMPOSE_BINDINGS
 from blogtui.ui.screens.dialogs import ConfirmScreen
 from blogtui.ui.screens.outbox_text import SendRequest, send_summary
 from blogtui.ui.widgets.article_view import format_date
+
+if TYPE_CHECKING:
+    from blogtui.ui.context import AppContext
 
 AUTOSAVE_DELAY = 0.5
 """Seconds from a change to its save (the promise is: on disk within 1 s)."""
@@ -108,12 +111,12 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
         error: DraftError
 
     def __init__(
-        self, store: DraftStore, target: ReplyTarget, draft: Draft, config: Config
+        self, store: DraftStore, target: ReplyTarget, draft: Draft, context: AppContext
     ) -> None:
         super().__init__()
         self.store = store
-        self.config = config
-        """The settings (who a draft without its own identity goes out as)."""
+        self.context = context
+        """The app's services (the settings say who a draft without an identity is from)."""
         self.target = target
         self.draft = draft
         """The draft as opened; `autosaver.draft` is the newest."""
@@ -261,7 +264,9 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
                 self.query_one("#compose-identity", Static).update(self._identity_line(identity))
 
         host = self.target.blog
-        self.app.push_screen(IdentityScreen(self.autosaver.draft.identity, host), chosen)
+        self.app.push_screen(
+            IdentityScreen(self.context, self.autosaver.draft.identity, host), chosen
+        )
 
     def action_external_editor(self) -> None:
         """Edit the text in $VISUAL/$EDITOR on a temporary copy; the TUI is suspended meanwhile."""
@@ -328,7 +333,7 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
         elif saver is not None and not saver.flush():
             problem = "The draft cannot be saved, so it is not sent."
         draft = saver.saved or saver.draft if saver is not None else self.draft
-        identity = reply_identity(self.config, draft)
+        identity = reply_identity(self.context.config, draft)
         if not problem and not identity.complete:
             problem = "Say who the reply is from first (ctrl+o)."
         if problem:

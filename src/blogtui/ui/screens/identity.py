@@ -7,7 +7,7 @@ Identity, or None when cancelled.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -15,10 +15,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from blogtui.core.config import Config, Identity, save_config, with_identity
+from blogtui.core.config import Identity, save_config, with_identity
 from blogtui.core.drafts.store import validate_identity
 from blogtui.ui.display import display, display_text
 from blogtui.ui.screens.dialogs import NoAnswerDialog
+
+if TYPE_CHECKING:
+    from blogtui.ui.context import AppContext
 
 FIELDS = (
     ("name", "Name (shown with your reply)", "Ada Lovelace"),
@@ -30,8 +33,9 @@ FIELDS = (
 class IdentityScreen(NoAnswerDialog[Identity]):
     """Name, email and website for replies; dismisses with an Identity or None."""
 
-    def __init__(self, identity: Identity, host: str = "") -> None:
+    def __init__(self, context: AppContext, identity: Identity, host: str = "") -> None:
         super().__init__()
+        self.context = context
         self.identity = identity
         self.host = host.lower()
         """The blog the reply goes to ("" when unknown: then only the default is offered)."""
@@ -90,12 +94,10 @@ class IdentityScreen(NoAnswerDialog[Identity]):
 
     def _remember(self, identity: Identity) -> None:
         """Use `identity` from now on and write it to config.toml (a failure is only shown)."""
-        config: Config | None = getattr(self.app, "config", None)
-        config_file: Path | None = getattr(getattr(self.app, "places", None), "config_file", None)
-        if config is None or config_file is None:
-            return
-        updated = with_identity(config, identity, self.host if self.this_blog_only else "")
-        self.app.config = updated  # type: ignore[attr-defined]
+        config_file = self.context.places.config_file
+        host = self.host if self.this_blog_only else ""
+        updated = with_identity(self.context.config, identity, host)
+        self.context.use_config(updated)
         try:
             save_config(config_file, updated)
         except OSError as error:

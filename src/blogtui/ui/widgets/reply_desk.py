@@ -133,7 +133,7 @@ class ReplyDesk(Widget):
             if identity is not None:
                 self._new_draft(message.target, identity)
 
-        self.app.push_screen(IdentityScreen(identity, message.target.blog), chosen)
+        self.app.push_screen(IdentityScreen(self.context, identity, message.target.blog), chosen)
 
     def _new_draft(self, target: ReplyTarget, identity: Identity) -> None:
         draft = self.drafts.new(
@@ -159,7 +159,7 @@ class ReplyDesk(Widget):
                 self.notify("Draft kept (D lists drafts).", markup=False)
             self.post_message(self.DraftsChanged())
 
-        self.app.push_screen(ComposeScreen(self.drafts, target, draft, self.context.config), closed)
+        self.app.push_screen(ComposeScreen(self.drafts, target, draft, self.context), closed)
 
     # -- the drafts screen -------------------------------------------------------------------
 
