@@ -98,6 +98,15 @@ async def test_tree_order_indentation_and_guides() -> None:
         assert "    Text of comment 4." in lines
 
 
+async def test_select_puts_the_cursor_on_a_comment_by_key() -> None:
+    async with ThreadApp().run_test(size=SIZE) as pilot:
+        widget = await show(pilot, sample())
+        assert widget.select("4")
+        assert cursor(widget) == "4"
+        assert not widget.select("no-such-key")
+        assert cursor(widget) == "4"
+
+
 async def test_navigation_keys() -> None:
     async with ThreadApp().run_test(size=SIZE) as pilot:
         widget = await show(pilot, sample())

@@ -353,10 +353,10 @@ class MainScreen(Screen[None]):
         """Store an Application Password for the blog of the open (or highlighted) article."""
         from blogtui.ui.screens.credentials import CredentialsScreen
 
-        article = self.reader.article
+        article, row = self.reader.article, self.article_list.cursor_row
         site = article.link if article is not None else ""
-        if not site and self.article_list.cursor_row is not None:
-            site = getattr(self.article_list.cursor_row, "link", "")
+        if not site and row is not None:
+            site = row.link
         self.app.push_screen(CredentialsScreen(self.context.places.secrets_dir, site))
 
     # -- errors -----------------------------------------------------------------------------
