@@ -15,7 +15,7 @@ import pytest
 
 from blogtui.core.comments import PROVIDERS, Hints, Target, find_thread, load_thread
 from blogtui.core.comments.base import FetchedThread
-from blogtui.core.comments.wordpress import MAX_PAGES, WordPressProvider
+from blogtui.core.comments.wordpress import FIELDS, MAX_PAGES, WordPressProvider
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.feeds.fetch import make_client
 from blogtui.core.feeds.parse import parse_feed
@@ -28,6 +28,7 @@ HTML = "text/html; charset=UTF-8"
 RSS = "application/rss+xml; charset=UTF-8"
 ATOM = "application/atom+xml; charset=UTF-8"
 Route = tuple[int, dict[str, str], bytes, float]
+WP_FIELDS = "&_fields=" + FIELDS.replace(",", "%2C")
 
 
 @dataclass
@@ -204,8 +205,7 @@ async def test_rest_reads_every_page(site: Site, client) -> None:
     for page in (1, 2, 3):
         items, headers = rest_page(range(page * 100 - 99, page * 100 + 1), 3)
         site.add(f"/wp-json/wp/v2/comments?post=7&per_page=100&page={page}&orderby=id&order=asc"
-                 "&_fields=id%2Cparent%2Cauthor_name%2Cauthor_url%2Cdate_gmt%2Ccontent%2Clink"
-                 "%2Cstatus", items, headers=headers)  # fmt: skip
+                 + WP_FIELDS, items, headers=headers)  # fmt: skip
     site.add("/wp-json/wp/v2/posts/7", {"comment_status": "closed"})
     thread = await WordPressProvider().fetch(client, wp_target(site))
     assert len(thread.comments) == 300 and not thread.partial
@@ -227,8 +227,7 @@ async def test_a_failing_later_page_marks_partial(site: Site, client) -> None:
     items, headers = rest_page(range(1, 101), 2)
     site.add("/wp-json/wp/v2/comments", items, headers=headers)
     path = [r for r in site.routes][0]
-    site.routes[path + "?post=7&per_page=100&page=2&orderby=id&order=asc&_fields=id%2Cparent%2C"
-                "author_name%2Cauthor_url%2Cdate_gmt%2Ccontent%2Clink%2Cstatus"] = (
+    site.routes[path + "?post=7&per_page=100&page=2&orderby=id&order=asc" + WP_FIELDS] = (
         500, {"Content-Type": HTML}, b"oops", 0.0)  # fmt: skip
     thread = await WordPressProvider().fetch(client, wp_target(site))
     assert thread.partial and len(thread.comments) == 100

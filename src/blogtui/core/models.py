@@ -111,6 +111,8 @@ class Comment:
     status: str = "approved"
     mine: bool = False
     link: str = ""
+    author_key: str = ""
+    """Who wrote it as the provider says (`core.comments.identity`), "" when it gives no one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,8 @@ class CommentData:
     author_url: str = ""
     link: str = ""
     status: str = "approved"
+    author_key: str = ""
+    """Who wrote it as the provider says (`core.comments.identity`), "" when it gives no one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +142,8 @@ class ThreadState:
     error: str = ""
     last_visit: float | None = None
     comments_open: bool | None = None
+    post_author_key: str = ""
+    """The post author's identity key as the thread's provider gives it, "" when it gives none."""
 
 
 @dataclass(frozen=True, slots=True)

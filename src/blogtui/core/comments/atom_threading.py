@@ -3,7 +3,8 @@
 Each comment entry names its parent with `<thr:in-reply-to ref="…">` (feedparser exposes the
 last one as `entry["thr_in-reply-to"]`). A ref equal to the post's own id (or link) means top
 level. WordPress's comment ids look like `<post guid>#comment-N`; those become key "N", the
-same keys its REST API and RSS comment feeds give.
+same keys its REST API and RSS comment feeds give. Authors as in `comment_feed.entry_author`:
+an `<email>` becomes a hashed identity key, never a name.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from blogtui.core.comments.comment_feed import (
     FEED_LIMIT,
     MAX_ITEMS,
     comment_number,
+    entry_author,
     entry_content,
     entry_key,
     entry_published,
@@ -124,11 +126,13 @@ def _comment(entry: Any, resolver: Resolver, base: str) -> CommentData:
     if parent and reply_parent != parent:
         html = entry_content(entry)  # keep the text whole unless the prefix named this parent
     link = entry_text(entry, "link")
+    author, author_key = entry_author(entry)
     return CommentData(
         key=entry_key(entry),
         parent_key=parent,
-        author=entry_text(entry, "author"),
+        author=author,
         content=html if parent else entry_content(entry),
         published=entry_published(entry),
         link=urljoin(base, link) if link else "",
+        author_key=author_key,
     )

@@ -37,11 +37,15 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class FetchedThread:
-    """A thread as a provider read it; `partial` when the source could not give all of it."""
+    """A thread as a provider read it; `partial` when the source could not give all of it.
+
+    `post_author_key` is who wrote the post as the provider says (`core.comments.identity`),
+    "" when it does not say."""
 
     comments: list[CommentData]
     partial: bool = False
     comments_open: bool | None = None
+    post_author_key: str = ""
 
 
 class Hints:

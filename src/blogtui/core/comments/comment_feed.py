@@ -4,6 +4,11 @@ RSS has no parent element. WordPress starts every reply in its comment feeds wit
 `In reply to <a href="…#comment-N">Name</a>.` (the sentence is translated, the link is not), so
 the parent is read from that link and the sentence is dropped. WordPress's comment feeds hold
 only the newest 10 comments and cannot be paged: such a thread is marked partial.
+
+Identity: an item's author address (RSS `<author>jo@example.org (Jo)</author>`, Atom
+`<author><email>`) becomes a hashed key (`core.comments.identity.email_key`); the address itself
+is neither stored nor shown, and a commenter known only by an address stays nameless. An author
+`<uri>` is the website a commenter typed, not an identity. WordPress's feeds give no addresses.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import httpx
 
 from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
 from blogtui.core.comments.fetching import get
+from blogtui.core.comments.identity import email_key
 from blogtui.core.comments.page import Page
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.feeds.parse import scan_prolog
@@ -67,6 +73,17 @@ def entry_text(entry: Any, name: str) -> str:
     """A string field of a feedparser entry, stripped; "" when absent or not a string."""
     value = entry.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def entry_author(entry: Any) -> tuple[str, str]:
+    """(name, identity key) of the entry's author; the address never appears in the name."""
+    detail = entry.get("author_detail")
+    if isinstance(detail, dict) and (detail.get("name") or detail.get("email")):
+        name, email = detail.get("name"), detail.get("email")
+        return (name.strip() if isinstance(name, str) else ""), email_key(email)
+    author = entry_text(entry, "author")
+    key = email_key(author) if "@" in author else ""
+    return ("" if key else author), key
 
 
 def entry_content(entry: Any) -> str:
@@ -146,11 +163,13 @@ class CommentFeedProvider(CommentProvider):
 def _comment(entry: Any, base: str) -> CommentData:
     parent, html = split_reply(entry_content(entry))
     link = entry_text(entry, "link")
+    author, author_key = entry_author(entry)
     return CommentData(
         key=entry_key(entry),
         parent_key=parent,
-        author=entry_text(entry, "author"),
+        author=author,
         content=html,
         published=entry_published(entry),
         link=urljoin(base, link) if link else "",
+        author_key=author_key,
     )

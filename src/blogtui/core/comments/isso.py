@@ -3,7 +3,12 @@
 The article page loads Isso with `<script data-isso="https://comments.example/" …>` (or from
 `…/js/embed.min.js`); the thread is `<section id="isso-thread" data-isso-id="…">`'s id, else the
 page's path. `GET {server}/?uri=PATH` answers `{"replies": [{id, parent, author, website,
-created, text, mode, replies: […]}], "total_replies": N, …}`; nested replies are flattened.
+created, text, mode, hash, replies: […]}], "total_replies": N, …}`; nested replies are
+flattened.
+
+Identity: `hash` (Isso's hash of the email the commenter gave, else of their address) becomes
+the comment's key (`core.comments.identity.isso_key`). Isso has no accounts and no notion of a
+post author, so an Isso thread has no post author key and no comment is marked "(author)".
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import httpx
 
 from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
 from blogtui.core.comments.fetching import StatusUnavailable, get, json_of
+from blogtui.core.comments.identity import isso_key
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.models import Article, CommentData
 
@@ -55,6 +61,7 @@ def comment_of(item: dict[str, Any]) -> CommentData | None:
         published=published,
         author_url=_string(item.get("website")),
         status=_MODES.get(mode, "approved") if isinstance(mode, int) else "approved",
+        author_key=isso_key(item.get("hash")),
     )
 
 

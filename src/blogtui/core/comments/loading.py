@@ -151,7 +151,11 @@ def _keep(store: Store, article: Article, site: str, found: Found) -> ThreadResu
     """Store what a provider read and remember that it worked for the blog."""
     thread = found.thread
     new = store.store_thread(
-        article.id, thread.comments, provider=found.provider, partial=thread.partial
+        article.id,
+        thread.comments,
+        provider=found.provider,
+        partial=thread.partial,
+        post_author_key=thread.post_author_key,
     )
     if thread.comments_open is not None:
         store.set_comments_open(article.id, thread.comments_open)

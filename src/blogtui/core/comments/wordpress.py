@@ -4,6 +4,11 @@ The API root comes from the feed (its `Link: rel="https://api.w.org/"` header), 
 page's Link header or `<link rel="https://api.w.org/">`. When pretty permalinks are off,
 `/wp-json/` is a 404 and the `?rest_route=` form is used instead. The post id comes from the
 guid (`?p=ID`), the page's shortlink or JSON alternate link, or a `posts?slug=` lookup.
+
+Identity (`core.comments.identity`): without a login, WordPress still gives every comment's
+`author` (the commenter's user id, 0 for a guest) and, when the blog shows avatars,
+`author_avatar_urls` (Gravatar URLs carrying a hash of the email); the post's `author` is its
+author's user id, read with `comment_status` in the one `posts/ID` request.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import httpx
 
 from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
 from blogtui.core.comments.fetching import get, json_of
+from blogtui.core.comments.identity import gravatar_key, wordpress_user_key
 from blogtui.core.comments.page import Page
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.models import Article, CommentData
@@ -25,7 +31,7 @@ API_REL = "https://api.w.org/"
 PER_PAGE = 100
 MAX_PAGES = 50
 """At most this many pages (5,000 comments) are read; a longer thread is marked partial."""
-FIELDS = "id,parent,author_name,author_url,date_gmt,content,link,status"
+FIELDS = "id,parent,author,author_name,author_url,author_avatar_urls,date_gmt,content,link,status"
 WHAT = "WordPress REST API"
 
 
@@ -113,7 +119,13 @@ def comment_of(item: Any) -> CommentData | None:
         author_url=_text(item.get("author_url")),
         link=_text(item.get("link")),
         status=_text(item.get("status")) or "approved",
+        author_key=author_key(item),
     )
+
+
+def author_key(item: dict[str, Any]) -> str:
+    """The commenter's identity: their user id, else (a guest) their avatar's email hash."""
+    return wordpress_user_key(item.get("author")) or gravatar_key(item.get("author_avatar_urls"))
 
 
 def _text(value: object) -> str:
@@ -177,9 +189,10 @@ class WordPressProvider(CommentProvider):
         return ""
 
     async def fetch(self, client: httpx.AsyncClient, target: Target) -> FetchedThread:
-        """Every page of the post's comments, plus whether comments are still open."""
+        """Every page of the post's comments, whether comments are still open, the post's
+        author."""
         root, first = await self._first_page(client, target)
-        opened = asyncio.create_task(self._comments_open(client, root, target.ident))
+        opened = asyncio.create_task(self._post_facts(client, root, target.ident))
         try:
             comments = comments_of(json_of(first, WHAT))
             pages = total_pages(first.headers)
@@ -189,7 +202,8 @@ class WordPressProvider(CommentProvider):
             raise
         unique = {c.key: c for c in [*comments, *rest]}
         partial = failed or pages > MAX_PAGES
-        return FetchedThread(list(unique.values()), partial, await opened)
+        comments_open, post_author = await opened
+        return FetchedThread(list(unique.values()), partial, comments_open, post_author)
 
     async def _first_page(self, client: httpx.AsyncClient, target: Target) -> tuple[str, Any]:
         """Page 1 and the root that answered (the `?rest_route=` form when `/wp-json/` fails)."""
@@ -236,12 +250,18 @@ class WordPressProvider(CommentProvider):
                 found.extend(result)
         return found, failed
 
-    async def _comments_open(self, client: httpx.AsyncClient, root: str, post: str) -> bool | None:
-        """Whether the post accepts comments, or None when the API does not say."""
-        url = route(root, f"wp/v2/posts/{post}", {"_fields": "comment_status"})
+    async def _post_facts(
+        self, client: httpx.AsyncClient, root: str, post: str
+    ) -> tuple[bool | None, str]:
+        """Whether the post accepts comments (None when the API does not say) and its author's
+        identity key ("" when unknown)."""
+        url = route(root, f"wp/v2/posts/{post}", {"_fields": "comment_status,author"})
         try:
             data = json_of(await get(client, url, WHAT), WHAT)
         except CommentsUnavailable:
-            return None
-        status = data.get("comment_status") if isinstance(data, dict) else None
-        return {"open": True, "closed": False}.get(status) if isinstance(status, str) else None
+            return None, ""
+        if not isinstance(data, dict):
+            return None, ""
+        status = data.get("comment_status")
+        opened = {"open": True, "closed": False}.get(status) if isinstance(status, str) else None
+        return opened, wordpress_user_key(data.get("author"))

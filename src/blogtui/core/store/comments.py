@@ -11,7 +11,7 @@ from blogtui.core.store.base import StoreBase
 
 COMMENT_COLUMNS = (
     "id, article_id, key, parent_key, author, author_url, published, content, first_seen, seen,"
-    " status, mine, link"
+    " status, mine, link, author_key"
 )
 _JOINED_COLUMNS = ", ".join(f"c.{name.strip()}" for name in COMMENT_COLUMNS.split(","))
 """COMMENT_COLUMNS of the comment `c` in a self-join."""
@@ -23,7 +23,7 @@ def comment_from_row(row: Sequence[Any]) -> Comment:
     # Positional: the fastest way to build one (a long thread makes thousands).
     return Comment(
         row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]),
-        row[10], bool(row[11]), row[12],
+        row[10], bool(row[11]), row[12], row[13],
     )  # fmt: skip
 
 
@@ -66,10 +66,12 @@ class CommentsMixin(StoreBase):
         provider: str,
         partial: bool = False,
         error: str = "",
+        post_author_key: str = "",
     ) -> int:
         """Upsert a fetched thread; returns how many comments are new.
 
         A complete (not partial) thread also marks comments the server no longer has as deleted.
+        `post_author_key` is who wrote the post as the provider says (kept with the thread).
         """
         now = time.time()
         unique = list({comment.key: comment for comment in comments}.values())
@@ -80,13 +82,15 @@ class CommentsMixin(StoreBase):
             for c in unique:
                 db.execute(
                     "INSERT INTO comments (article_id, key, parent_key, author, author_url,"
-                    " published, content, link, status, first_seen) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                    " published, content, link, status, first_seen, author_key)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)"
                     " ON CONFLICT (article_id, key) DO UPDATE SET parent_key = excluded.parent_key,"
                     " author = excluded.author, author_url = excluded.author_url,"
                     " published = excluded.published, content = excluded.content,"
-                    " link = excluded.link, status = excluded.status, deleted = 0",
+                    " link = excluded.link, status = excluded.status,"
+                    " author_key = excluded.author_key, deleted = 0",
                     (article_id, c.key, c.parent_key, c.author, c.author_url, c.published,
-                     c.content, c.link, c.status, now),
+                     c.content, c.link, c.status, now, c.author_key),
                 )  # fmt: skip
             if not partial and not error:
                 keys = [c.key for c in unique]
@@ -96,11 +100,12 @@ class CommentsMixin(StoreBase):
                     (article_id, *keys),
                 )
             db.execute(
-                "INSERT INTO threads (article_id, provider, fetched, partial, error)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
-                " provider = excluded.provider, fetched = excluded.fetched,"
-                " partial = excluded.partial, error = excluded.error",
-                (article_id, provider, now, int(partial), error),
+                "INSERT INTO threads (article_id, provider, fetched, partial, error,"
+                " post_author_key) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE"
+                " SET provider = excluded.provider, fetched = excluded.fetched,"
+                " partial = excluded.partial, error = excluded.error,"
+                " post_author_key = excluded.post_author_key",
+                (article_id, provider, now, int(partial), error, post_author_key),
             )
             count = db.execute(
                 "SELECT count(*) FROM comments WHERE article_id = ? AND deleted = 0",
@@ -127,14 +132,16 @@ class CommentsMixin(StoreBase):
     def thread_state(self, article_id: int) -> ThreadState:
         """What is known about an article's thread."""
         row = self.db.execute(
-            "SELECT provider, fetched, partial, error, last_visit, comments_open"
-            " FROM threads WHERE article_id = ?",
+            "SELECT provider, fetched, partial, error, last_visit, comments_open,"
+            " post_author_key FROM threads WHERE article_id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
             return ThreadState(article_id)
         open_flag = None if row[5] is None else bool(row[5])
-        return ThreadState(article_id, row[0], row[1], bool(row[2]), row[3], row[4], open_flag)
+        return ThreadState(
+            article_id, row[0], row[1], bool(row[2]), row[3], row[4], open_flag, row[6]
+        )
 
     def set_comments_open(self, article_id: int, is_open: bool) -> None:
         """Record whether the blog accepts comments on an article."""

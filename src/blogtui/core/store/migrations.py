@@ -197,6 +197,17 @@ def keep_author_addresses_and_encodings(db: sqlite3.Connection) -> None:
     )
 
 
+def keep_comment_author_identity(db: sqlite3.Connection) -> None:
+    """Who wrote a comment and the post as the provider says (`core.comments.identity`)."""
+    run_script(
+        db,
+        """
+        ALTER TABLE comments ADD COLUMN author_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE threads ADD COLUMN post_author_key TEXT NOT NULL DEFAULT '';
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_feeds_and_articles,
     create_comments,
@@ -205,5 +216,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     index_article_links,
     defer_search_indexing,
     keep_author_addresses_and_encodings,
+    keep_comment_author_identity,
 ]
 """Applied in order; a database's `user_version` is the number applied so far."""
