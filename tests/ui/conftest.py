@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import threading
 import webbrowser
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from support.app import record_toasts
+from support.app import record_toasts, running
+from textual.pilot import Pilot
 from ui_helpers import HOSTILE_TITLE
 
 from blogtui.core.config import Config
@@ -252,3 +253,10 @@ def blog_site() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+async def pilot(make_app: Callable[..., BlogtuiApp]) -> AsyncIterator[Pilot[None]]:
+    """The app on the seeded store, running headless at 120x36 and settled (its `pilot.app`)."""
+    async with running(make_app()) as running_pilot:
+        yield running_pilot

@@ -55,40 +55,39 @@ async def start_reply(pilot: Pilot[None]) -> None:
 
 
 async def test_first_reply_asks_identity_then_autosaves_within_a_second(
-    make_app: Callable[..., BlogtuiApp], home: Places
+    pilot: Pilot[None], home: Places
 ) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        await start_reply(pilot)
-        assert isinstance(app.screen, IdentityScreen)
-        await type_text(pilot, "Ada")
-        await press(pilot, "tab")
-        await type_text(pilot, "not-an-email")
-        await press(pilot, "enter")
-        error = app.screen.query_one("#identity-error", Static)
-        assert "email" in str(error.render())
-        app.screen.query_one("#identity-email").value = "ada@example.org"  # type: ignore[attr-defined]
-        await press(pilot, "enter")
-        screen = compose_screen(app)
-        assert "Ada <ada@example.org>" in str(screen.query_one("#compose-identity").render())
-        assert "Grüße aus dem „Süden“" in str(screen.query_one("#compose-heading").render())
-        assert load_config(home.config_file).identity == Identity("Ada", "ada@example.org")
+    app = pilot.app
+    await start_reply(pilot)
+    assert isinstance(app.screen, IdentityScreen)
+    await type_text(pilot, "Ada")
+    await press(pilot, "tab")
+    await type_text(pilot, "not-an-email")
+    await press(pilot, "enter")
+    error = app.screen.query_one("#identity-error", Static)
+    assert "email" in str(error.render())
+    app.screen.query_one("#identity-email").value = "ada@example.org"  # type: ignore[attr-defined]
+    await press(pilot, "enter")
+    screen = compose_screen(app)
+    assert "Ada <ada@example.org>" in str(screen.query_one("#compose-identity").render())
+    assert "Grüße aus dem „Süden“" in str(screen.query_one("#compose-heading").render())
+    assert load_config(home.config_file).identity == Identity("Ada", "ada@example.org")
 
-        await type_text(pilot, "Hello there")
-        took = await wait_for(pilot, lambda: saved_texts(home) == ["Hello there"], 1.0)
-        assert took <= 1.0
-        assert "saved " in str(screen.status.render())
+    await type_text(pilot, "Hello there")
+    took = await wait_for(pilot, lambda: saved_texts(home) == ["Hello there"], 1.0)
+    assert took <= 1.0
+    assert "saved " in str(screen.status.render())
 
-        await press(pilot, "escape")
-        main = main_screen(app)
-        assert saved_texts(home) == ["Hello there"]
-        assert main.article_list.cursor_id in main.article_list.draft_ids
+    await press(pilot, "escape")
+    main = main_screen(app)
+    assert saved_texts(home) == ["Hello there"]
+    assert main.article_list.cursor_id in main.article_list.draft_ids
 
-        await press(pilot, "c")  # resumes the draft, no identity question
-        screen = compose_screen(app)
-        assert screen.editor.text == "Hello there"
-        await press(pilot, "escape")
-        assert len(saved_texts(home)) == 1
+    await press(pilot, "c")  # resumes the draft, no identity question
+    screen = compose_screen(app)
+    assert screen.editor.text == "Hello there"
+    await press(pilot, "escape")
+    assert len(saved_texts(home)) == 1
 
 
 async def test_empty_draft_is_not_kept(make_app: Callable[..., BlogtuiApp], home: Places) -> None:

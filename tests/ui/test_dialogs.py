@@ -22,73 +22,66 @@ async def on_feed(pilot: Pilot[None], feed_id: int) -> None:
 
 
 async def test_d_removes_a_feed_after_confirming(
-    make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
+    pilot: Pilot[None], store: Store, feed_ids: dict[str, int]
 ) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        await on_feed(pilot, feed_ids["plain"])
-        await press(pilot, "d")
-        assert isinstance(app.screen, ConfirmScreen)
-        await press(pilot, "n")
-        assert store.get_feed(feed_ids["plain"]) is not None
-        await press(pilot, "d", "y")
-        assert store.get_feed(feed_ids["plain"]) is None
-        assert len(main_screen(app).article_list.ids) == 3
+    app = pilot.app
+    await on_feed(pilot, feed_ids["plain"])
+    await press(pilot, "d")
+    assert isinstance(app.screen, ConfirmScreen)
+    await press(pilot, "n")
+    assert store.get_feed(feed_ids["plain"]) is not None
+    await press(pilot, "d", "y")
+    assert store.get_feed(feed_ids["plain"]) is None
+    assert len(main_screen(app).article_list.ids) == 3
 
 
-async def test_e_renames_a_feed(
-    make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
-) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        await on_feed(pilot, feed_ids["plain"])
-        await press(pilot, "e", "ctrl+u")
-        await pilot.press(*"Schön")
-        await press(pilot, "enter")
-        assert store.get_feed(feed_ids["plain"]).title == "Schön"  # type: ignore[union-attr]
-        assert main_screen(app).feed_list.current_feed.title == "Schön"  # type: ignore[union-attr]
+async def test_e_renames_a_feed(pilot: Pilot[None], store: Store, feed_ids: dict[str, int]) -> None:
+    app = pilot.app
+    await on_feed(pilot, feed_ids["plain"])
+    await press(pilot, "e", "ctrl+u")
+    await pilot.press(*"Schön")
+    await press(pilot, "enter")
+    assert store.get_feed(feed_ids["plain"]).title == "Schön"  # type: ignore[union-attr]
+    assert main_screen(app).feed_list.current_feed.title == "Schön"  # type: ignore[union-attr]
 
 
 async def test_i_shows_details_with_the_error_literally(
-    make_app: Callable[..., BlogtuiApp], feed_ids: dict[str, int]
+    pilot: Pilot[None], feed_ids: dict[str, int]
 ) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        await on_feed(pilot, feed_ids["hostile"])
-        await press(pilot, "i")
-        assert isinstance(app.screen, FeedDetailsScreen)
-        shown = str(app.screen.query_one("#feed-details").render())
-        assert "HTTP 500 [b]Internal[/b] Server Error" in shown
-        assert "https://evil.example/feed" in shown
-        await press(pilot, "escape")
-        main_screen(app)
+    app = pilot.app
+    await on_feed(pilot, feed_ids["hostile"])
+    await press(pilot, "i")
+    assert isinstance(app.screen, FeedDetailsScreen)
+    shown = str(app.screen.query_one("#feed-details").render())
+    assert "HTTP 500 [b]Internal[/b] Server Error" in shown
+    assert "https://evil.example/feed" in shown
+    await press(pilot, "escape")
+    main_screen(app)
 
 
 async def test_A_marks_the_feed_read(
-    make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
+    pilot: Pilot[None], store: Store, feed_ids: dict[str, int]
 ) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        await on_feed(pilot, feed_ids["plain"])
-        await press(pilot, "A")
-        assert store.get_feed(feed_ids["plain"]).unread == 0  # type: ignore[union-attr]
-        feed = main_screen(app).feed_list.current_feed
-        assert feed is not None and feed.unread == 0
+    app = pilot.app
+    await on_feed(pilot, feed_ids["plain"])
+    await press(pilot, "A")
+    assert store.get_feed(feed_ids["plain"]).unread == 0  # type: ignore[union-attr]
+    feed = main_screen(app).feed_list.current_feed
+    assert feed is not None and feed.unread == 0
 
 
 async def test_o_shows_the_url_then_opens_it(
-    make_app: Callable[..., BlogtuiApp], keep_machine_out: list[str]
+    pilot: Pilot[None], keep_machine_out: list[str]
 ) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        await press(pilot, "tab", "enter", "o")
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "https://blog.example.de/gruesse" in str(
-            app.screen.query_one(".dialog-message").render()
-        )
-        assert keep_machine_out == []
-        await press(pilot, "y")
-        assert keep_machine_out == ["https://blog.example.de/gruesse"]
+    app = pilot.app
+    await press(pilot, "tab", "enter", "o")
+    assert isinstance(app.screen, ConfirmScreen)
+    assert "https://blog.example.de/gruesse" in str(
+        app.screen.query_one(".dialog-message").render()
+    )
+    assert keep_machine_out == []
+    await press(pilot, "y")
+    assert keep_machine_out == ["https://blog.example.de/gruesse"]
 
 
 async def test_f_follows_numbered_links_and_refuses_other_schemes(
@@ -110,23 +103,22 @@ async def test_f_follows_numbered_links_and_refuses_other_schemes(
         assert keep_machine_out == ["https://blog.example.de/x"]
 
 
-async def test_help_lists_every_binding(make_app: Callable[..., BlogtuiApp]) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        await press(pilot, "question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        described = [row for _, rows in app.help_sections() for row in rows]
-        assert all(keys and description for keys, description in described)
-        descriptions = {description for _, description in described}
-        assert {
-            "Refresh all",
-            "Add feed",
-            "Search",
-            "Toggle read",
-            "Follow link [n]",
-        } <= descriptions
-        await press(pilot, "escape")
-        main_screen(app)
+async def test_help_lists_every_binding(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    await press(pilot, "question_mark")
+    assert isinstance(app.screen, HelpScreen)
+    described = [row for _, rows in app.help_sections() for row in rows]
+    assert all(keys and description for keys, description in described)
+    descriptions = {description for _, description in described}
+    assert {
+        "Refresh all",
+        "Add feed",
+        "Search",
+        "Toggle read",
+        "Follow link [n]",
+    } <= descriptions
+    await press(pilot, "escape")
+    main_screen(app)
 
 
 def test_every_binding_has_an_id_and_a_description(make_app: Callable[..., BlogtuiApp]) -> None:
@@ -137,11 +129,10 @@ def test_every_binding_has_an_id_and_a_description(make_app: Callable[..., Blogt
     assert all(ids) and len(ids) == len(set(ids))
 
 
-async def test_palette_offers_every_main_action(make_app: Callable[..., BlogtuiApp]) -> None:
-    app = make_app()
-    async with running(app):
-        titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Refresh all", "Add feed", "Remove feed", "Next unread", "Theme"} <= titles
+async def test_palette_offers_every_main_action(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    titles = {command.title for command in app.get_system_commands(app.screen)}
+    assert {"Refresh all", "Add feed", "Remove feed", "Next unread", "Theme"} <= titles
 
 
 async def test_keys_remap_through_config(

@@ -5,94 +5,89 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from support.app import main_screen, press, running, settle
+from textual.pilot import Pilot
 from ui_helpers import HOSTILE_TITLE
 
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
 
 
-async def test_three_panes_show_feeds_and_articles(make_app: Callable[..., BlogtuiApp]) -> None:
-    app = make_app()
-    async with running(app):
-        screen = main_screen(app)
-        labels = list(screen.feed_list.labels().values())
-        assert "All articles 43" in labels
-        assert any(HOSTILE_TITLE in label for label in labels)
-        assert len(screen.article_list.ids) == 43
-        assert screen.focused is screen.feed_list
+async def test_three_panes_show_feeds_and_articles(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    screen = main_screen(app)
+    labels = list(screen.feed_list.labels().values())
+    assert "All articles 43" in labels
+    assert any(HOSTILE_TITLE in label for label in labels)
+    assert len(screen.article_list.ids) == 43
+    assert screen.focused is screen.feed_list
 
 
 async def test_hostile_markup_is_literal_and_clicking_it_does_nothing(
-    make_app: Callable[..., BlogtuiApp], feed_ids: dict[str, int]
+    pilot: Pilot[None], feed_ids: dict[str, int]
 ) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        screen = main_screen(app)
-        assert screen.feed_list.select_key(f"feed:{feed_ids['hostile']}")
-        node = screen.feed_list.cursor_node
-        assert node is not None
-        await pilot.click("#feeds", offset=(4, node.line + 1))
-        await settle(pilot)
-        assert app.is_running
-        row = screen.article_list.cursor_row
-        assert row is not None and row.title.startswith("[/]")
+    app = pilot.app
+    screen = main_screen(app)
+    assert screen.feed_list.select_key(f"feed:{feed_ids['hostile']}")
+    node = screen.feed_list.cursor_node
+    assert node is not None
+    await pilot.click("#feeds", offset=(4, node.line + 1))
+    await settle(pilot)
+    assert app.is_running
+    row = screen.article_list.cursor_row
+    assert row is not None and row.title.startswith("[/]")
 
 
 async def test_enter_opens_article_marks_it_read_and_counts_update(
-    make_app: Callable[..., BlogtuiApp], store: Store, feed_ids: dict[str, int]
+    pilot: Pilot[None], store: Store, feed_ids: dict[str, int]
 ) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        screen = main_screen(app)
-        await press(pilot, "tab", "enter")
-        article = screen.reader.article
-        assert article is not None and article.title == "Grüße aus dem „Süden“"
-        assert store.get_article(article.id).read  # type: ignore[union-attr]
-        german = next(f for f in screen.feed_list.feeds if f.id == feed_ids["german"])
-        assert german.unread == 1
-        assert screen.feed_list.labels()["all"] == "All articles 42"
-        assert screen.reader.links[0] == "https://blog.example.de/x"
+    app = pilot.app
+    screen = main_screen(app)
+    await press(pilot, "tab", "enter")
+    article = screen.reader.article
+    assert article is not None and article.title == "Grüße aus dem „Süden“"
+    assert store.get_article(article.id).read  # type: ignore[union-attr]
+    german = next(f for f in screen.feed_list.feeds if f.id == feed_ids["german"])
+    assert german.unread == 1
+    assert screen.feed_list.labels()["all"] == "All articles 42"
+    assert screen.reader.links[0] == "https://blog.example.de/x"
 
 
-async def test_m_toggles_read(make_app: Callable[..., BlogtuiApp], store: Store) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        screen = main_screen(app)
-        await press(pilot, "tab", "m")
-        first = screen.article_list.cursor_id
-        assert first is not None and store.get_article(first).read  # type: ignore[union-attr]
-        await press(pilot, "m")
-        assert not store.get_article(first).read  # type: ignore[union-attr]
+async def test_m_toggles_read(pilot: Pilot[None], store: Store) -> None:
+    app = pilot.app
+    screen = main_screen(app)
+    await press(pilot, "tab", "m")
+    first = screen.article_list.cursor_id
+    assert first is not None and store.get_article(first).read  # type: ignore[union-attr]
+    await press(pilot, "m")
+    assert not store.get_article(first).read  # type: ignore[union-attr]
 
 
-async def test_j_k_g_G_move_in_the_list(make_app: Callable[..., BlogtuiApp]) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        screen = main_screen(app)
-        await press(pilot, "l", "j", "j")
-        assert screen.article_list.cursor == 2
-        await press(pilot, "k", "G")
-        assert screen.article_list.cursor == 42
-        await press(pilot, "g")
-        assert screen.article_list.cursor == 0
+async def test_j_k_g_G_move_in_the_list(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    screen = main_screen(app)
+    await press(pilot, "l", "j", "j")
+    assert screen.article_list.cursor == 2
+    await press(pilot, "k", "G")
+    assert screen.article_list.cursor == 42
+    await press(pilot, "g")
+    assert screen.article_list.cursor == 0
 
 
 async def test_n_goes_to_next_unread_across_feeds(
-    make_app: Callable[..., BlogtuiApp], feed_ids: dict[str, int]
+    pilot: Pilot[None], feed_ids: dict[str, int]
 ) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        screen = main_screen(app)
-        screen.feed_list.select_key(f"feed:{feed_ids['plain']}")
-        await settle(pilot)
-        await press(pilot, "l", "G", "enter")
-        assert screen.reader.article is not None
-        last_plain = screen.reader.article.id
-        await press(pilot, "n")
-        assert screen.reader.article is not None
-        assert screen.reader.article.feed_id != feed_ids["plain"]
-        assert screen.reader.article.id != last_plain
-        assert screen.scope.feed_ids == (screen.reader.article.feed_id,)
+    app = pilot.app
+    screen = main_screen(app)
+    screen.feed_list.select_key(f"feed:{feed_ids['plain']}")
+    await settle(pilot)
+    await press(pilot, "l", "G", "enter")
+    assert screen.reader.article is not None
+    last_plain = screen.reader.article.id
+    await press(pilot, "n")
+    assert screen.reader.article is not None
+    assert screen.reader.article.feed_id != feed_ids["plain"]
+    assert screen.reader.article.id != last_plain
+    assert screen.scope.feed_ids == (screen.reader.article.feed_id,)
 
 
 async def test_u_shows_unread_only(make_app: Callable[..., BlogtuiApp], store: Store) -> None:
@@ -106,29 +101,27 @@ async def test_u_shows_unread_only(make_app: Callable[..., BlogtuiApp], store: S
         assert len(screen.article_list.ids) == 43
 
 
-async def test_slash_filters_titles_and_q_clears(make_app: Callable[..., BlogtuiApp]) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        screen = main_screen(app)
-        await press(pilot, "slash", "ä", "p", "f")
-        assert len(screen.article_list.ids) == 1
-        await press(pilot, "enter")
-        assert screen.focused is screen.article_list
-        await press(pilot, "q")
-        assert app.is_running
-        assert len(screen.article_list.ids) == 43
+async def test_slash_filters_titles_and_q_clears(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    screen = main_screen(app)
+    await press(pilot, "slash", "ä", "p", "f")
+    assert len(screen.article_list.ids) == 1
+    await press(pilot, "enter")
+    assert screen.focused is screen.article_list
+    await press(pilot, "q")
+    assert app.is_running
+    assert len(screen.article_list.ids) == 43
 
 
-async def test_s_searches_all_articles(make_app: Callable[..., BlogtuiApp]) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        screen = main_screen(app)
-        await press(pilot, "s")
-        await pilot.press(*"Birnen")
-        await press(pilot, "enter")
-        assert len(screen.article_list.ids) == 1
-        row = screen.article_list.cursor_row
-        assert row is not None and row.title == "Zweiter Beitrag über Äpfel"
+async def test_s_searches_all_articles(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    screen = main_screen(app)
+    await press(pilot, "s")
+    await pilot.press(*"Birnen")
+    await press(pilot, "enter")
+    assert len(screen.article_list.ids) == 1
+    row = screen.article_list.cursor_row
+    assert row is not None and row.title == "Zweiter Beitrag über Äpfel"
 
 
 async def test_narrow_layout_shows_one_pane_and_same_keys_move(
@@ -150,14 +143,13 @@ async def test_narrow_layout_shows_one_pane_and_same_keys_move(
         assert screen.active_pane == "feeds"
 
 
-async def test_mouse_click_opens_article(make_app: Callable[..., BlogtuiApp]) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        screen = main_screen(app)
-        await pilot.click("#articles", offset=(5, 1))
-        await settle(pilot)
-        assert screen.reader.article is not None
-        assert screen.reader.article.id == screen.article_list.ids[1]
+async def test_mouse_click_opens_article(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    screen = main_screen(app)
+    await pilot.click("#articles", offset=(5, 1))
+    await settle(pilot)
+    assert screen.reader.article is not None
+    assert screen.reader.article.id == screen.article_list.ids[1]
 
 
 async def test_a_big_list_shows_its_first_page_and_full_count_before_the_rest(

@@ -5,36 +5,31 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from support.app import main_screen, press, running, wait_for
+from textual.pilot import Pilot
 
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
 from blogtui.ui.screens.dialogs import AddFeedScreen
 
 
-async def test_a_discovers_and_subscribes(
-    make_app: Callable[..., BlogtuiApp], store: Store, blog_site: str
-) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        await press(pilot, "a")
-        assert isinstance(app.screen, AddFeedScreen)
-        await pilot.press(*f"{blog_site}/")
-        await press(pilot, "enter")
-        main_screen(app)
-        feed = store.feed_by_url(f"{blog_site}/feed.xml")
-        assert feed is not None and feed.title == "Served Blog"
+async def test_a_discovers_and_subscribes(pilot: Pilot[None], store: Store, blog_site: str) -> None:
+    app = pilot.app
+    await press(pilot, "a")
+    assert isinstance(app.screen, AddFeedScreen)
+    await pilot.press(*f"{blog_site}/")
+    await press(pilot, "enter")
+    main_screen(app)
+    feed = store.feed_by_url(f"{blog_site}/feed.xml")
+    assert feed is not None and feed.title == "Served Blog"
 
 
-async def test_a_shows_discovery_errors_in_the_dialog(
-    make_app: Callable[..., BlogtuiApp], blog_site: str
-) -> None:
-    app = make_app()
-    async with running(app) as pilot:
-        await press(pilot, "a")
-        await pilot.press(*f"{blog_site}/missing")
-        await press(pilot, "enter")
-        assert isinstance(app.screen, AddFeedScreen)
-        assert "404" in str(app.screen.query_one("#prompt-error").render())
+async def test_a_shows_discovery_errors_in_the_dialog(pilot: Pilot[None], blog_site: str) -> None:
+    app = pilot.app
+    await press(pilot, "a")
+    await pilot.press(*f"{blog_site}/missing")
+    await press(pilot, "enter")
+    assert isinstance(app.screen, AddFeedScreen)
+    assert "404" in str(app.screen.query_one("#prompt-error").render())
 
 
 async def test_R_refreshes_without_moving_the_selection(
