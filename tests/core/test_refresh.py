@@ -158,7 +158,8 @@ async def test_410_marks_gone_and_later_refreshes_skip_it(feed_server, store):
     assert gone.gone and gone.last_error == "gone (HTTP 410)" and summary.failed == 0
     assert summary.counts == {Outcome.GONE: 1} and summary.exit_status == 1
     skipped = await refresh(store, gone)
-    assert skipped.skipped == 1 and skipped.outcomes[0].skipped
+    assert skipped.outcomes[0].skipped and skipped.counts == {Outcome.GONE: 1}
+    assert skipped.exit_status == 1  # still gone: the user has to act, even when not fetched
     assert len(feed_server.requests_to("/feed")) == 2
     assert (await refresh(store, gone, force=True)).ok == 1 and not store.get_feed(feed.id).gone
     assert keys(store, feed.id) == ["http://blog.example/?p=1"]

@@ -38,6 +38,11 @@ def register(subparsers: Any) -> None:
     exp.set_defaults(run=cmd_export)
     refresh = subparsers.add_parser("refresh", help="fetch new articles")
     refresh.add_argument("feeds", nargs="*", metavar="FEED", help="numbers or URLs (default: all)")
+    refresh.add_argument(
+        "--force",
+        action="store_true",
+        help="also fetch feeds that are gone (HTTP 410) or waiting until a retry time",
+    )
     refresh.set_defaults(run=cmd_refresh)
 
 
@@ -54,11 +59,14 @@ def cmd_add(args: argparse.Namespace, where: Places, out: Output) -> int:
 
     found = asyncio.run(discover())
     store = open_store(where)
-    feed, created = store.add_feed(found.feed_url, found.title, found.site_url, args.folder)
+    feed, created = store.add_feed(
+        found.feed_url, found.title, found.site_url, args.folder, login=found.login
+    )
+    login = " (its login is kept in the credential store)" if found.login else ""
     if not created:
-        out.line(f"Already subscribed: {feed.display_title} <{feed.url}>")
+        out.line(f"Already subscribed: {feed.display_title} <{feed.url}>{login}")
         return 0
-    out.line(f"Added: {found.title or found.feed_url} <{found.feed_url}>")
+    out.line(f"Added: {found.title or found.feed_url} <{found.feed_url}>{login}")
     return _refresh(store, [feed], config, out)
 
 
@@ -80,14 +88,22 @@ def cmd_feeds(args: argparse.Namespace, where: Places, out: Output) -> int:
     if not feeds:
         out.line("No feeds yet. Add one with `blogtui add URL` or `blogtui import FILE.opml`.")
         return 0
+    logins = store.login_feed_ids()
     for feed in feeds:
         folder = f"{feed.folder}/" if feed.folder else ""
         out.line(f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {folder}{feed.display_title}")
-        out.line(f"      {feed.url}")
+        out.line(f"      {feed.url}" + ("  (with a login)" if feed.id in logins else ""))
         word, detail = feed_state(feed)
+        if word is Outcome.GONE:
+            detail = f"{detail}; {_remove_hint(feed.id)}"
         if word is not None and word not in (Outcome.OK, Outcome.UNCHANGED):
             out.line(f"      {word}: {detail}" if detail else f"      {word}")
     return 0
+
+
+def _remove_hint(feed_id: int) -> str:
+    """What to do about a gone feed."""
+    return f"not fetched again unless `refresh --force`; `blogtui remove {feed_id}` unsubscribes"
 
 
 def cmd_import(args: argparse.Namespace, where: Places, out: Output) -> int:
@@ -113,8 +129,9 @@ def cmd_export(args: argparse.Namespace, where: Places, out: Output) -> int:
     from blogtui.core.feeds.opml import OpmlFeed, write_opml
 
     store = open_store(where)
+    logins = store.login_feed_ids()
     document = write_opml(
-        OpmlFeed(url=f.url, title=f.title, folder=f.folder, site_url=f.site_url)
+        OpmlFeed(f.url, f.title, f.folder, f.site_url, needs_login=f.id in logins)
         for f in store.list_feeds()
     )
     if args.file is None:
@@ -137,12 +154,31 @@ def cmd_refresh(args: argparse.Namespace, where: Places, out: Output) -> int:
     if not feeds:
         out.line("No feeds to refresh. Add one with `blogtui add URL`.")
         return 0
-    return _refresh(store, feeds, config, out)
+    if args.force:
+        _say_forced(feeds, out)
+    return _refresh(store, feeds, config, out, force=args.force)
 
 
-def _refresh(store: Store, feeds: list[Feed], config: Config, out: Output) -> int:
+def _say_forced(feeds: list[Feed], out: Output) -> None:
+    import time
+
+    from blogtui.core.feeds.outcome import is_due
+
+    now = time.time()
+    held = [feed for feed in feeds if not is_due(feed, now)]
+    gone = sum(feed.gone for feed in held)
+    out.line(
+        f"--force: fetching every feed named, {len(held)} of them before their retry time"
+        f" or despite HTTP 410 ({gone} gone)."
+    )
+
+
+def _refresh(
+    store: Store, feeds: list[Feed], config: Config, out: Output, *, force: bool = False
+) -> int:
     """Refresh `feeds`: one line per feed (word: URL: detail), the totals, the exit status
-    (core/feeds/outcome.py has the table of words and statuses)."""
+    (core/feeds/outcome.py has the table of words and statuses). Feeds that are gone or
+    waiting are skipped unless `force`, by the reader's own rule (`is_due`)."""
     from blogtui.core.feeds.outcome import FeedOutcome, Outcome
     from blogtui.core.feeds.refresh import refresh_sync
 
@@ -156,10 +192,12 @@ def _refresh(store: Store, feeds: list[Feed], config: Config, out: Output) -> in
         if word not in quiet or not out.is_tty:
             out.end_progress()
             detail = outcome.detail
+            if word is Outcome.GONE:
+                detail = f"{detail}; {_remove_hint(outcome.feed_id)}"
             out.line(f"{word}: {outcome.url}: {detail}" if detail else f"{word}: {outcome.url}")
         out.progress(done, len(feeds), outcome.url)
 
-    summary = refresh_sync(store, feeds, config, on_progress=progress, force=True)
+    summary = refresh_sync(store, feeds, config, on_progress=progress, force=force)
     out.end_progress()
     out.line(f"Refreshed {len(feeds)} feed(s): {summary.describe()}.")
     return summary.exit_status

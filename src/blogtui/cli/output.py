@@ -1,5 +1,7 @@
 """Printing untrusted text safely: sanitised, and spelled readably on non-UTF-8 terminals.
 
+No line shows a URL's `user:password@`: a feed login belongs in the credential store only.
+
 The sanitiser (`core.text`) is imported on first print, not with this module: `blogtui` without a
 command opens the TUI, whose first frame waits for what `blogtui.cli` imports.
 """
@@ -19,8 +21,10 @@ class Output:
 
     @staticmethod
     def _safe(text: str, stream: TextIO, multiline: bool) -> str:
+        from blogtui.core.feeds.logins import redact
         from blogtui.core.text.sanitize import clean, transliterate
 
+        text = redact(text)
         lines = [clean(line) for line in text.split("\n")] if multiline else [clean(text)]
         safe = "\n".join(lines)
         encoding = getattr(stream, "encoding", None) or "utf-8"
@@ -32,10 +36,11 @@ class Output:
 
     def block(self, text: str) -> None:
         """Print sanitised multi-line text, keeping each line's indentation."""
+        from blogtui.core.feeds.logins import redact
         from blogtui.core.text.sanitize import clean, transliterate
 
         lines = []
-        for line in text.split("\n"):
+        for line in redact(text).split("\n"):
             body = line.lstrip(" ")
             lines.append(" " * (len(line) - len(body)) + clean(body))
         encoding = getattr(self.stdout, "encoding", None) or "utf-8"

@@ -3,7 +3,8 @@
 Order of search: the URL itself as a feed; the page's `<link rel="alternate">` feeds (posts
 feeds in document order before comment feeds); then `/feed/` and `/?feed=rss2` under the page's
 own path and under the site root. Every candidate must really parse as a feed.
-A URL without a scheme gets "https://" (as browsers do).
+A URL without a scheme gets "https://" (as browsers do). A `user:password@` in the URL becomes
+the `login` of what is found (core/feeds/logins.py): sent to that origin only, never kept in a URL.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -19,6 +20,15 @@ import httpx
 
 from blogtui.core.errors import DiscoveryError, FeedError
 from blogtui.core.feeds.fetch import FetchResult, HTTPStatusError, fetch
+from blogtui.core.feeds.logins import (
+    FeedLogin,
+    origin,
+    redact,
+    refusal,
+    split_login,
+    strip_userinfo,
+    transport_ok,
+)
 from blogtui.core.feeds.parse import parse_feed
 
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
@@ -44,6 +54,8 @@ class Discovered:
     feed_url: str
     title: str
     site_url: str
+    login: FeedLogin | None = None
+    """The login the URL typed carried, when the feed is on that same origin (else None)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +145,7 @@ def find_feed_links(html: str, page_url: str) -> list[FeedLink]:
     base = urljoin(page_url, finder.base) if finder.base else page_url
     links: list[FeedLink] = []
     for href, title, kind in finder.links:
-        url = urljoin(base, href)
+        url = strip_userinfo(urljoin(base, href))
         if urlsplit(url).scheme.lower() in ("http", "https"):
             links.append(FeedLink(url, title, kind))
     return links
@@ -216,10 +228,23 @@ async def discover_feed(
 
     Raises DiscoveryError with one line naming the cause.
     """
-    page_url = normalize_url(url)
-    clock = _Clock(page_url, deadline)
     try:
-        page = await _get(client, page_url, clock)
+        page_url, login = split_login(normalize_url(url))
+    except DiscoveryError as err:
+        raise DiscoveryError(redact(err.message)) from None
+    if login is not None and not transport_ok(page_url):
+        raise DiscoveryError(refusal(page_url))
+    found = await _discover(client, page_url, _Clock(page_url, deadline), login)
+    if login is None or origin(found.feed_url) != login.origin:
+        return found
+    return replace(found, login=login)
+
+
+async def _discover(
+    client: httpx.AsyncClient, page_url: str, clock: _Clock, login: FeedLogin | None
+) -> Discovered:
+    try:
+        page = await _get(client, page_url, clock, login)
     except FeedError as err:
         raise DiscoveryError(_failure(err, page_url)) from err
     found = _as_feed(page)
@@ -236,12 +261,14 @@ async def discover_feed(
         )
     base = page.final_url or page.url or page_url
     links = find_feed_links(_decode(page), base)
-    return await _search(client, page_url, base, links, clock)
+    return await _search(client, page_url, base, links, clock, login)
 
 
-async def _get(client: httpx.AsyncClient, url: str, clock: _Clock) -> FetchResult:
+async def _get(
+    client: httpx.AsyncClient, url: str, clock: _Clock, login: FeedLogin | None = None
+) -> FetchResult:
     """Fetch `url` within the time left; any answer but 2xx raises FeedError."""
-    result = await fetch(client, url, deadline=clock.left())
+    result = await fetch(client, url, deadline=clock.left(), login=login)
     if not 200 <= result.status < 300:
         raise HTTPStatusError(result.status)
     return result
@@ -278,7 +305,12 @@ def _candidates(page_url: str, base: str, links: list[FeedLink]) -> list[str]:
 
 
 async def _search(
-    client: httpx.AsyncClient, page_url: str, base: str, links: list[FeedLink], clock: _Clock
+    client: httpx.AsyncClient,
+    page_url: str,
+    base: str,
+    links: list[FeedLink],
+    clock: _Clock,
+    login: FeedLogin | None,
 ) -> Discovered:
     """Try the candidates in order; a comments feed is kept only when nothing better turns up."""
     advertised = {link.url for link in links if link.type != JSON_TYPE}
@@ -287,7 +319,7 @@ async def _search(
     for candidate in _candidates(page_url, base, links):
         named = "the page links to" if candidate in advertised else "blogtui tried"
         try:
-            result = await _get(client, candidate, clock)
+            result = await _get(client, candidate, clock, login)
         except FeedError as err:
             if not failure and (candidate in advertised or not isinstance(err, HTTPStatusError)):
                 failure = f"{named} {candidate}, which failed: {err.message}"

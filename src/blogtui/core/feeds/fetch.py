@@ -3,6 +3,9 @@
 The client never follows redirects or decodes bodies itself: `fetch` does both so that every hop
 is checked (http/https only, no loops, at most `max_hops`) and so that a compressed body is capped
 after decompression (a gzip bomb stops at `max_bytes`).
+
+No URL leaves `fetch` or goes on the wire with `user:password@` in it: a feed's login
+(core/feeds/logins.py) travels as an Authorization header, to its own origin only.
 """
 
 from __future__ import annotations
@@ -22,6 +25,17 @@ import httpx
 
 from blogtui import __version__
 from blogtui.core.errors import FeedError
+from blogtui.core.feeds.logins import (
+    FeedLogin,
+    origin,
+    redact,
+    refusal,
+    split_login,
+    strip_userinfo,
+    transport_ok,
+    unauthorized_hint,
+    with_login,
+)
 
 USER_AGENT = f"blogtui/{__version__} (+terminal feed reader)"
 ACCEPT = (
@@ -61,9 +75,10 @@ class FetchResult:
 class HTTPStatusError(FeedError):
     """The server answered with an error status; `status` says which."""
 
-    def __init__(self, status: int, reason: str = "") -> None:
-        phrase = reason or status_phrase(status)
-        super().__init__(f"HTTP {status} {phrase}".rstrip())
+    def __init__(self, status: int, reason: str = "", hint: str = "") -> None:
+        phrase = redact(reason or status_phrase(status))
+        text = f"HTTP {status} {phrase}".rstrip()
+        super().__init__(f"{text}: {hint}" if hint else text)
         self.status = status
 
 
@@ -240,7 +255,7 @@ def _next_hop(current: str, response: httpx.Response, seen: set[str], hops: int)
     location = response.headers.get("location", "").strip()
     if not location:
         raise FeedError(f"HTTP {response.status_code} redirect without a Location")
-    target = str(urljoin(current, str(location)))
+    target = strip_userinfo(str(urljoin(current, str(location))))
     scheme = urlsplit(target).scheme.lower()
     if scheme not in ("http", "https"):
         raise FeedError(f"redirect to unsupported scheme '{scheme}'")
@@ -287,14 +302,16 @@ async def _fetch(
     max_bytes: int,
     max_hops: int,
     timeout: httpx.Timeout,
+    login: FeedLogin | None,
 ) -> FetchResult:
     current, seen, permanent = url, {url}, True
     while True:
         scheme = urlsplit(current).scheme.lower()
         if scheme not in ("http", "https"):
             raise FeedError(f"unsupported URL scheme '{scheme}'")
+        sent = with_login(headers, login, current)
         try:
-            request = client.build_request("GET", current, headers=headers, timeout=timeout)
+            request = client.build_request("GET", current, headers=sent, timeout=timeout)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
             raise FeedError(f"invalid URL {current!r}: {_reason(error)}") from error
         response = await _send(client, request)
@@ -311,7 +328,8 @@ async def _fetch(
                 continue
             if status in (304, 410) or status in RETRY_STATUSES:
                 return _result(url, current, permanent, response)
-            raise HTTPStatusError(status, response.reason_phrase)
+            hint = unauthorized_hint(login, current) if status == 401 else ""
+            raise HTTPStatusError(status, response.reason_phrase, hint)
         finally:
             await response.aclose()
 
@@ -339,16 +357,23 @@ async def fetch(
     deadline: float = 30.0,
     max_bytes: int = 5 * 2**20,
     max_hops: int = 5,
+    login: FeedLogin | None = None,
 ) -> FetchResult:
     """GET `url` with validators, following at most `max_hops` redirects, within `deadline` s.
 
+    `login` (or a `user:password@` in `url`) goes only to its own origin over https or to a
+    loopback literal; a login for a plain-http URL of another host is refused before sending.
     Returns a FetchResult for 2xx, 304, 410, 429 and 503; raises FeedError for anything else.
     """
+    url, embedded = split_login(url)
+    login = login or embedded
+    if login is not None and origin(url) == login.origin and not transport_ok(url):
+        raise FeedError(refusal(url))
     headers = _request_headers(etag, last_modified)
     timeout = httpx.Timeout(deadline, connect=min(deadline, 15.0))
     try:
         async with asyncio.timeout(deadline):
-            return await _fetch(client, url, headers, max_bytes, max_hops, timeout)
+            return await _fetch(client, url, headers, max_bytes, max_hops, timeout, login)
     except (TimeoutError, httpx.TimeoutException) as error:
         raise FeedError(f"timed out after {deadline:g} s") from error
     except httpx.ConnectError as error:
@@ -358,5 +383,5 @@ async def fetch(
 
 
 def _reason(error: Exception) -> str:
-    text = str(error).strip() or type(error).__name__
+    text = redact(str(error).strip()) or type(error).__name__
     return text.splitlines()[0][:200]

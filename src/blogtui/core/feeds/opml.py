@@ -4,6 +4,9 @@ Reading is done with expat directly so that a document type declaration (and wit
 entity definition, internal or external) is refused before anything is expanded. OPML 1.0,
 2.0 and newsboat's export are accepted; outlines without `xmlUrl` are folders, and a feed's
 folder is the path of the folders around it joined with "/".
+
+An exported feed never carries a login: its URL is written without `user:password@`, and a
+feed that needs one is marked (`blogtui:login="required"` and a comment saying so).
 """
 
 from __future__ import annotations
@@ -16,10 +19,14 @@ from urllib.parse import urlsplit
 from xml.parsers import expat
 
 from blogtui.core.errors import BlogtuiError
+from blogtui.core.feeds.logins import strip_userinfo
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
 """The largest OPML file accepted (real subscription lists are a few hundred kilobytes)."""
 
+LOGIN_ATTRIBUTE = "{http://blogtui.invalid/opml}login"
+"""Marks an outline whose feed needs a login (written as `blogtui:login="required"`)."""
+LOGIN_NOTE = " the next feed needs a login (user name and password), which is not exported "
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -37,6 +44,8 @@ class OpmlFeed:
     title: str = ""
     folder: str = ""
     site_url: str = ""
+    needs_login: bool = False
+    """The feed needs a login, kept in blogtui's credential store and never exported."""
 
 
 class _Reader:
@@ -157,15 +166,20 @@ def _emit(parent: ET.Element, node: _Folder) -> None:
             name = _clean(item)
             _emit(ET.SubElement(parent, "outline", text=name, title=name), node.subfolders[item])
             continue
-        title = _clean(item.title) or _clean(item.url)
-        attrs = {"type": "rss", "text": title, "title": title, "xmlUrl": _clean(item.url)}
+        url = strip_userinfo(item.url)
+        title = _clean(item.title) or _clean(url)
+        attrs = {"type": "rss", "text": title, "title": title, "xmlUrl": _clean(url)}
         if item.site_url:
-            attrs["htmlUrl"] = _clean(item.site_url)
+            attrs["htmlUrl"] = _clean(strip_userinfo(item.site_url))
+        if item.needs_login or url != item.url:
+            parent.append(ET.Comment(LOGIN_NOTE))
+            attrs[LOGIN_ATTRIBUTE] = "required"
         ET.SubElement(parent, "outline", attrs)
 
 
 def write_opml(feeds: Iterable[OpmlFeed], title: str = "blogtui subscriptions") -> str:
     """Return an OPML 2.0 document of `feeds`; folders become nested outlines, URLs are unique."""
+    ET.register_namespace("blogtui", LOGIN_ATTRIBUTE[1:].partition("}")[0])
     opml = ET.Element("opml", version="2.0")
     head = ET.SubElement(opml, "head")
     ET.SubElement(head, "title").text = _clean(title)

@@ -6,12 +6,15 @@
 | repaired  | the document was broken, but its articles were read             | 0           |
 | unchanged | the server said nothing changed (HTTP 304)                      | 0           |
 | waiting   | the server asked us to wait (HTTP 429/503); retried after a time | 0           |
-| skipped   | not fetched: waiting until a time, or gone                      | 0           |
-| gone      | the server says the feed no longer exists (HTTP 410)            | 1           |
+| skipped   | not fetched: waiting until a time (`refresh --force` fetches)    | 0           |
+| gone      | the server says the feed no longer exists (HTTP 410); not       | 1           |
+|           | fetched again unless forced                                      |             |
 | failed    | nothing could be read (network, HTTP error, not a feed)         | 1           |
 
-A refresh exits 1 when any feed failed or is gone: both need the user. A command that cannot
-run at all (a bad argument, no feed found by `add`, an unusable database) exits 2.
+A refresh exits 1 when any feed failed or is gone (fetched or skipped): both need the user.
+A command that cannot run at all (a bad argument, no feed found by `add`, an unusable
+database) exits 2. When a feed may be fetched is one rule, `is_due`, for the reader, `refresh`
+and the store.
 """
 
 from __future__ import annotations
@@ -77,9 +80,17 @@ def outcome_word(
     return Outcome.OK
 
 
-def _clock(moment: float) -> str:
+def clock(moment: float) -> str:
+    """A local time for people: "21:59", or with its date when it is a day or more away."""
     return time.strftime("%H:%M" if moment - time.time() < 20 * 3600 else "%Y-%m-%d %H:%M",
                          time.localtime(moment))  # fmt: skip
+
+
+def is_due(feed: Feed, now: float) -> bool:
+    """True when `feed` may be fetched now: not gone (HTTP 410) and not waiting out a
+    Retry-After or backoff time. The one rule of the reader, `blogtui refresh` and the store;
+    only an explicit force (`refresh --force`) overrides it."""
+    return not feed.gone and (feed.next_fetch is None or feed.next_fetch <= now)
 
 
 def feed_state(feed: Feed, now: float | None = None) -> tuple[Outcome | None, str]:
@@ -95,7 +106,7 @@ def feed_state(feed: Feed, now: float | None = None) -> tuple[Outcome | None, st
     if word is Outcome.GONE:
         return word, "the server says this feed no longer exists (HTTP 410)"
     if word is Outcome.WAITING and feed.next_fetch is not None and feed.next_fetch > moment:
-        return word, f"until {_clock(feed.next_fetch)}: {feed.last_error}"
+        return word, f"until {clock(feed.next_fetch)}: {feed.last_error}"
     if word is Outcome.REPAIRED:
         return word, feed.last_error.removeprefix(MALFORMED)
     return word, feed.last_error
@@ -114,7 +125,9 @@ class FeedOutcome:
     skipped: bool = False
     """Not fetched: gone, or waiting for a Retry-After/backoff time (see `force`)."""
     gone: bool = False
-    """Skipped because the feed is gone (HTTP 410 before)."""
+    """Skipped because the feed is gone (HTTP 410 before): its word is "gone"."""
+    next_fetch: float | None = None
+    """When the feed may be fetched again (waiting or skipped), if there is such a time."""
 
     @property
     def word(self) -> Outcome:
@@ -123,15 +136,21 @@ class FeedOutcome:
             status=self.status,
             error=self.error,
             not_modified=self.not_modified,
-            skipped=self.skipped,
+            skipped=self.skipped and not self.gone,
+            gone=self.gone,
         )
 
     @property
     def detail(self) -> str:
         """What follows the word on a line: new articles, or the reason."""
         word = self.word
+        if self.skipped and self.gone:
+            return "gone (HTTP 410 before)"
+        until = f"waiting until {clock(self.next_fetch)}" if self.next_fetch else ""
         if word is Outcome.SKIPPED:
-            return "gone" if self.gone else "waiting until its retry time"
+            return until or "waiting until its retry time"
+        if word is Outcome.WAITING and until:
+            return f"{self.error}: {until}"
         if word in (Outcome.OK, Outcome.REPAIRED):
             new = f"{self.new_articles} new"
             return f"{new} ({self.error})" if word is Outcome.REPAIRED else new

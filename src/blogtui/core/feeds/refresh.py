@@ -3,6 +3,8 @@
 A refresh never raises for a feed: every failure becomes that feed's `last_error`, and nothing a
 failed or empty fetch brings deletes articles. Feeds answering 429/503 wait (Retry-After, else a
 doubling backoff) and are skipped until then unless forced; gone feeds (410) are skipped too.
+That rule (`is_due`) is the same for the reader and `blogtui refresh`. A feed with a login
+gets it from the store's credential store; `fetch` sends it to the feed's origin only.
 
 Parsing is CPU-bound. Items a feed sent last time (in this process) are left out before parsing.
 A refresh with many changed feeds parses in a small pool of worker processes (feedparser is pure
@@ -23,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from blogtui.core.config import Config
-from blogtui.core.errors import FeedError
+from blogtui.core.errors import FeedError, StoreError
 from blogtui.core.feeds.fetch import (
     RETRY_STATUSES,
     FetchResult,
@@ -33,7 +35,8 @@ from blogtui.core.feeds.fetch import (
     status_phrase,
 )
 from blogtui.core.feeds.jsonfeed import next_page
-from blogtui.core.feeds.outcome import MALFORMED, FeedOutcome, RefreshSummary, summarize
+from blogtui.core.feeds.logins import FeedLogin
+from blogtui.core.feeds.outcome import MALFORMED, FeedOutcome, RefreshSummary, is_due, summarize
 from blogtui.core.feeds.parse import ParsedFeed, parse_feed
 from blogtui.core.feeds.parsepool import ParsePool, default_processes
 from blogtui.core.feeds.shield import ItemMemory
@@ -91,6 +94,8 @@ class _Refresh:
         self.client = client
         self.now = now
         self.parser = parser
+        self.login_ids: set[int] = set()
+        """The feeds that have a login (read once per refresh)."""
 
     async def _store(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -99,6 +104,7 @@ class _Refresh:
     async def feed(self, feed: Feed, host: asyncio.Semaphore) -> FeedOutcome:
         """Refresh one feed (fetching under `host`); failures are recorded and returned."""
         try:
+            login = await self._login(feed)
             async with host:
                 result = await fetch(
                     self.client,
@@ -107,6 +113,7 @@ class _Refresh:
                     last_modified=feed.last_modified,
                     deadline=self.config.fetch_timeout,
                     max_bytes=self.config.max_feed_bytes,
+                    login=login,
                 )
         except FeedError as error:
             status = error.status if isinstance(error, HTTPStatusError) else None
@@ -115,6 +122,12 @@ class _Refresh:
             return await self._handle(feed, result)
         except FeedError as error:
             return await self._failed(feed, result.status, error.message)
+
+    async def _login(self, feed: Feed) -> FeedLogin | None:
+        if feed.id not in self.login_ids:
+            return None
+        login: FeedLogin | None = await self._store(self.store.feed_login, feed)
+        return login
 
     async def _handle(self, feed: Feed, result: FetchResult) -> FeedOutcome:
         if result.not_modified:
@@ -143,7 +156,7 @@ class _Refresh:
         if digests is not None:
             seen_items.remember(key, digests)
         if parsed.next_url and parsed.entries and new >= len({e.key for e in parsed.entries}):
-            new += await self._older_pages(feed, result.final_url, parsed)
+            new += await self._older_pages(feed, result.final_url, parsed, await self._login(feed))
         note = f"{MALFORMED}{parsed.malformed}" if parsed.malformed else ""
         return FeedOutcome(feed.id, feed.url, result.status, new, note)
 
@@ -164,7 +177,9 @@ class _Refresh:
         )
         return new
 
-    async def _older_pages(self, feed: Feed, url: str, parsed: ParsedFeed) -> int:
+    async def _older_pages(
+        self, feed: Feed, url: str, parsed: ParsedFeed, login: FeedLogin | None
+    ) -> int:
         """Follow a JSON Feed's `next_url` while every item of the last page was new (a feed
         being caught up): same origin only, never a page twice, at most MAX_PAGES more pages.
         A page that fails ends the paging quietly; returns how many articles were new."""
@@ -180,6 +195,7 @@ class _Refresh:
                     target,
                     deadline=self.config.fetch_timeout,
                     max_bytes=self.config.max_feed_bytes,
+                    login=login,
                 )
                 if result.status != 200 or not next_page(url, result.final_url, {url}):
                     break
@@ -210,11 +226,15 @@ class _Refresh:
             error=error,
             next_fetch=self.now + wait,
         )
-        return FeedOutcome(feed.id, feed.url, result.status, error=error)
+        return FeedOutcome(
+            feed.id, feed.url, result.status, error=error, next_fetch=self.now + wait
+        )
 
     async def _failed(self, feed: Feed, status: int | None, message: str) -> FeedOutcome:
         try:
             await self._store(self.store.record_fetch, feed.id, status=status, error=message)
+        except StoreError:  # the database is unusable: said once, not per feed
+            raise
         except Exception as error:  # the store itself failed: report it with the feed's error
             log.exception("cannot record the refresh of feed %s", feed.id)
             message = f"{message}; not recorded: {error}"
@@ -226,11 +246,6 @@ def _host(url: str) -> str:
         return (urlsplit(url).hostname or url).lower()
     except ValueError:
         return url
-
-
-def is_due(feed: Feed, now: float) -> bool:
-    """True when `feed` may be fetched now: not gone and not waiting out a Retry-After."""
-    return not feed.gone and (feed.next_fetch is None or feed.next_fetch <= now)
 
 
 async def refresh_feeds(
@@ -261,12 +276,21 @@ async def refresh_feeds(
 
     async def one(feed: Feed) -> FeedOutcome:
         if not (force or is_due(feed, moment)):
-            outcome = FeedOutcome(feed.id, feed.url, feed.last_status, skipped=True, gone=feed.gone)
+            outcome = FeedOutcome(
+                feed.id,
+                feed.url,
+                feed.last_status,
+                skipped=True,
+                gone=feed.gone,
+                next_fetch=feed.next_fetch,
+            )
         else:
             host = hosts.setdefault(_host(feed.url), asyncio.Semaphore(PER_HOST))
             async with gate:  # at most `concurrency` feeds (and bodies) in flight
                 try:
                     outcome = await run.feed(feed, host)
+                except StoreError:  # the database is unusable: no feed's error, stop
+                    raise
                 except Exception as error:  # a bug must not stop the other feeds
                     log.exception("refreshing feed %s failed", feed.id)
                     outcome = await run._failed(feed, None, f"internal error: {error!r}")
@@ -278,6 +302,8 @@ async def refresh_feeds(
         return outcome
 
     try:
+        if hasattr(store, "login_feed_ids"):
+            run.login_ids = await run._store(store.login_feed_ids)
         outcomes = list(await asyncio.gather(*(one(feed) for feed in feeds)))
     finally:
         run.parser.close()

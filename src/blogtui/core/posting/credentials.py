@@ -1,8 +1,9 @@
-"""Credentials for posting with an account (WordPress Application Passwords).
+"""Credentials for posting with an account (WordPress Application Passwords) and feed logins.
 
 They live in the system keyring when the optional `keyring` module is installed and has a usable
 backend; otherwise in `credentials.json` (mode 0600) inside `Places.secrets_dir` (mode 0700),
-with a warning. A secrets file that group or others can read is refused.
+with a warning. A secrets file that group or others can read is refused. Feed logins
+(core/feeds/logins.py) are kept here too, under keys of their own.
 
 Credentials go only to https URLs or to a literal loopback address (127.0.0.0/8, ::1; the name
 "localhost" is not trusted since it can be mapped anywhere), never to a URL carrying
@@ -132,15 +133,25 @@ class CredentialStore:
 
     def get(self, site: str) -> Credential | None:
         """The credential stored for `site` (any URL of it), or None."""
-        key = site_key(site) or site
+        return self.get_entry(site_key(site) or site)
+
+    def set(self, site: str, user: str, password: str) -> None:
+        """Store `user` and `password` for `site`."""
+        self.set_entry(site_key(site) or site, user, password)
+
+    def delete(self, site: str) -> None:
+        """Forget the credential of `site`."""
+        self.delete_entry(site_key(site) or site)
+
+    def get_entry(self, key: str) -> Credential | None:
+        """The credential stored under `key` exactly (feed logins use their own keys), or None."""
         if self.keyring is not None:
             return _decode(self.keyring.get_password(SERVICE, key))
         entry = self._read().get(key)
         return _decode(json.dumps(entry)) if entry else None
 
-    def set(self, site: str, user: str, password: str) -> None:
-        """Store `user` and `password` for `site`."""
-        key = site_key(site) or site
+    def set_entry(self, key: str, user: str, password: str) -> None:
+        """Store `user` and `password` under `key` exactly."""
         value = {"user": user, "password": str.__str__(password)}
         if self.keyring is not None:
             self.keyring.set_password(SERVICE, key, json.dumps(value))
@@ -149,9 +160,8 @@ class CredentialStore:
         data[key] = value
         self._write(data)
 
-    def delete(self, site: str) -> None:
-        """Forget the credential of `site`."""
-        key = site_key(site) or site
+    def delete_entry(self, key: str) -> None:
+        """Forget the credential under `key` exactly."""
         if self.keyring is not None:
             try:
                 self.keyring.delete_password(SERVICE, key)

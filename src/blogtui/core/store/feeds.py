@@ -1,4 +1,8 @@
-"""Feeds: subscriptions and their fetch state."""
+"""Feeds: subscriptions and their fetch state.
+
+No `user:password@` is ever stored here: a login in a URL goes to the credential store
+(core/feeds/logins.py) and the feed's `login` column only says that it has one.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,16 @@ import sqlite3
 import time
 from typing import Any
 
+from blogtui.core.feeds.logins import (
+    FeedLogin,
+    FeedLogins,
+    origin,
+    redact,
+    secrets_dir_of,
+    split_login,
+    strip_userinfo,
+)
+from blogtui.core.feeds.outcome import is_due
 from blogtui.core.models import Feed
 from blogtui.core.store.base import StoreBase
 
@@ -40,20 +54,59 @@ def feed_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Feed:
 class FeedsMixin(StoreBase):
     """Subscriptions."""
 
+    _feed_logins: FeedLogins | None = None
+
+    @property
+    def feed_logins(self) -> FeedLogins:
+        """Where feed logins are kept: the credential store of this database's data directory."""
+        if self._feed_logins is None:
+            self._feed_logins = FeedLogins(secrets_dir_of(self.path))
+        return self._feed_logins
+
+    @feed_logins.setter
+    def feed_logins(self, logins: FeedLogins) -> None:
+        self._feed_logins = logins
+
     def add_feed(
-        self, url: str, title: str = "", site_url: str = "", folder: str = ""
+        self,
+        url: str,
+        title: str = "",
+        site_url: str = "",
+        folder: str = "",
+        *,
+        login: FeedLogin | None = None,
     ) -> tuple[Feed, bool]:
-        """Subscribe to `url`; returns the feed and whether it is new (adding twice is a no-op)."""
+        """Subscribe to `url`; returns the feed and whether it is new (adding twice is a no-op).
+
+        A login (`login`, or `user:password@` in `url`) for the feed's origin is kept in the
+        credential store, replacing the one kept before; the URL is stored without it.
+        """
+        url, embedded = split_login(url)
+        login = login or embedded
+        if login is not None and login.origin != origin(url):
+            login = None  # a login is never sent to another origin, so it is not kept for one
+        if login is not None:
+            self.feed_logins.save(login)  # first: a feed marked as having a login has one
         with self.write() as db:
             cursor = db.execute(
                 "INSERT INTO feeds (url, title, site_url, folder, added) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (url) DO NOTHING",
-                (url, title, site_url, folder, time.time()),
+                (url, title, strip_userinfo(site_url), folder, time.time()),
             )
             created = cursor.rowcount == 1
+            if login is not None:
+                db.execute("UPDATE feeds SET login = 1 WHERE url = ?", (url,))
         feed = self.feed_by_url(url)
         assert feed is not None
         return feed, created
+
+    def login_feed_ids(self) -> set[int]:
+        """The feeds that have a login in the credential store."""
+        return {row[0] for row in self.db.execute("SELECT id FROM feeds WHERE login = 1")}
+
+    def feed_login(self, feed: Feed) -> FeedLogin | None:
+        """The login kept for `feed` (None when it has none, or its origin has none)."""
+        return self.feed_logins.get(feed.url) if feed.id in self.login_feed_ids() else None
 
     def get_feed(self, feed_id: int) -> Feed | None:
         """The feed with `feed_id`, if any."""
@@ -62,8 +115,10 @@ class FeedsMixin(StoreBase):
         return feed_from_row(found) if found else None
 
     def feed_by_url(self, url: str) -> Feed | None:
-        """The feed subscribed at `url`, if any."""
-        row = self.db.execute(f"SELECT {FEED_COLUMNS} FROM feeds WHERE url = ?", (url,))
+        """The feed subscribed at `url` (a `user:password@` in it aside), if any."""
+        row = self.db.execute(
+            f"SELECT {FEED_COLUMNS} FROM feeds WHERE url = ?", (strip_userinfo(url),)
+        )
         found = row.fetchone()
         return feed_from_row(found) if found else None
 
@@ -77,9 +132,17 @@ class FeedsMixin(StoreBase):
         return [feed_from_row(row) for row in rows]
 
     def remove_feed(self, feed_id: int) -> bool:
-        """Unsubscribe; its articles and comments go with it."""
+        """Unsubscribe; its articles and comments go with it, and its login when no other feed
+        of its origin uses it."""
+        feed = self.get_feed(feed_id)
+        had_login = feed_id in self.login_feed_ids()
         with self.write() as db:
-            return db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount == 1
+            removed = db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount == 1
+        if removed and had_login and feed is not None:
+            others = self.db.execute("SELECT url FROM feeds WHERE login = 1").fetchall()
+            if all(origin(row[0]) != origin(feed.url) for row in others):
+                self.feed_logins.forget(feed.url)
+        return removed
 
     def rename_feed(self, feed_id: int, title: str) -> None:
         """Give a feed the user's own title; an empty title restores the feed's."""
@@ -110,7 +173,7 @@ class FeedsMixin(StoreBase):
         """Record how a fetch went. None leaves a value unchanged; error "" clears the error."""
         updates: dict[str, Any] = {
             "last_status": status,
-            "last_error": error,
+            "last_error": redact(error),
             "last_checked": time.time(),
             "next_fetch": next_fetch,
             "gone": int(gone),
@@ -119,11 +182,12 @@ class FeedsMixin(StoreBase):
             "etag": etag,
             "last_modified": last_modified,
             "title": title,
-            "site_url": site_url,
+            "site_url": None if site_url is None else strip_userinfo(site_url),
             "api_root": api_root,
             "encoding": encoding,
         }
         updates.update({k: v for k, v in optional.items() if v is not None})
+        new_url = strip_userinfo(new_url) if new_url else None
         with self.write() as db:
             if error:
                 db.execute("UPDATE feeds SET failures = failures + 1 WHERE id = ?", (feed_id,))
@@ -152,10 +216,6 @@ class FeedsMixin(StoreBase):
         return str(row[0]) if row else ""
 
     def feeds_due(self, now: float | None = None) -> list[Feed]:
-        """Feeds whose next allowed fetch time has come, skipping gone ones."""
+        """Feeds whose next allowed fetch time has come, skipping gone ones (`is_due`)."""
         moment = time.time() if now is None else now
-        return [
-            feed
-            for feed in self.list_feeds()
-            if not feed.gone and (feed.next_fetch is None or feed.next_fetch <= moment)
-        ]
+        return [feed for feed in self.list_feeds() if is_due(feed, moment)]

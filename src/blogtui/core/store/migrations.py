@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from blogtui.core.store.logins import move_logins_out_of_urls
+
 
 def run_script(db: sqlite3.Connection, script: str) -> None:
     """Run each statement of `script` inside the caller's transaction.
@@ -217,5 +219,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     defer_search_indexing,
     keep_author_addresses_and_encodings,
     keep_comment_author_identity,
+    move_logins_out_of_urls,
 ]
 """Applied in order; a database's `user_version` is the number applied so far."""
