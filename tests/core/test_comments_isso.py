@@ -82,8 +82,12 @@ def _wait_for(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"isso did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
-def post_comment(base: str, uri: str, text: str, author: str, parent: int | None = None) -> int:
+def post_comment(
+    base: str, uri: str, text: str, author: str, parent: int | None = None, email: str = ""
+) -> int:
     body = {"text": text, "author": author, "title": "Test post", "parent": parent}
+    if email:
+        body["email"] = email
     response = httpx.post(base + "new", params={"uri": uri}, json=body, timeout=10)
     assert response.status_code in (201, 202), response.text
     return int(response.json()["id"])
@@ -166,3 +170,19 @@ async def test_an_empty_thread(isso: str, page_server) -> None:
     async with make_client(4) as client:
         found = await find_thread(client, article(base + "/empty/"), deadline=20)
     assert found.provider == "isso" and found.thread.comments == []
+
+
+async def test_isso_hash_is_the_identity_never_the_address(isso: str, page_server) -> None:
+    base, pages = page_server
+    uri = "/who/"
+    ann = post_comment(isso, uri, "One", "Ann", email="ann@example.org")
+    again = post_comment(isso, uri, "Two", "Ann\u200b", email="ann@example.org")
+    other = post_comment(isso, uri, "Three", "Ann", email="someone@example.net")
+    pages["/who/"] = f'<html><head><script data-isso="{isso}"></script></head></html>'.encode()
+    async with make_client(4) as client:
+        found = await find_thread(client, article(base + "/who/"), deadline=20)
+    keys = {c.key: c.author_key for c in found.thread.comments}
+    assert keys[str(ann)].startswith("isso:") and keys[str(ann)] == keys[str(again)]
+    assert keys[str(other)].startswith("isso:") and keys[str(other)] != keys[str(ann)]
+    assert found.thread.post_author_key == ""  # Isso knows no post author
+    assert not any("example" in c.author_key for c in found.thread.comments)
