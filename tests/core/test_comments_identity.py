@@ -200,7 +200,10 @@ def test_the_store_keeps_identity(store: Store) -> None:
     changed = [CommentData("1", "", "Ann", "a", author_key="wordpress-user:3")]
     store.store_thread(article_id, changed, provider="wordpress", partial=True)
     assert store.comments_for(article_id)[0].author_key == "wordpress-user:3"
-    assert store.thread_state(article_id).post_author_key == ""
+    # the RSS feed after the REST API gives no identity: the one given stays
+    store.store_thread(article_id, [CommentData("1", "", "Ann", "a")], provider="rss", partial=True)
+    assert store.comments_for(article_id)[0].author_key == "wordpress-user:3"
+    assert store.thread_state(article_id).post_author_key == "wordpress-user:2"
 
 
 def test_an_older_store_gains_the_identity_columns(tmp_path: Path) -> None:

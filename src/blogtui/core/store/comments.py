@@ -72,6 +72,7 @@ class CommentsMixin(StoreBase):
 
         A complete (not partial) thread also marks comments the server no longer has as deleted.
         `post_author_key` is who wrote the post as the provider says (kept with the thread).
+        An identity once given stays when a later read gives none (the feed after the REST API).
         """
         now = time.time()
         unique = list({comment.key: comment for comment in comments}.values())
@@ -88,7 +89,8 @@ class CommentsMixin(StoreBase):
                     " author = excluded.author, author_url = excluded.author_url,"
                     " published = excluded.published, content = excluded.content,"
                     " link = excluded.link, status = excluded.status,"
-                    " author_key = excluded.author_key, deleted = 0",
+                    " author_key = coalesce(nullif(excluded.author_key, ''), author_key),"
+                    " deleted = 0",
                     (article_id, c.key, c.parent_key, c.author, c.author_url, c.published,
                      c.content, c.link, c.status, now, c.author_key),
                 )  # fmt: skip
@@ -103,8 +105,8 @@ class CommentsMixin(StoreBase):
                 "INSERT INTO threads (article_id, provider, fetched, partial, error,"
                 " post_author_key) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE"
                 " SET provider = excluded.provider, fetched = excluded.fetched,"
-                " partial = excluded.partial, error = excluded.error,"
-                " post_author_key = excluded.post_author_key",
+                " partial = excluded.partial, error = excluded.error, post_author_key ="
+                " coalesce(nullif(excluded.post_author_key, ''), post_author_key)",
                 (article_id, provider, now, int(partial), error, post_author_key),
             )
             count = db.execute(
