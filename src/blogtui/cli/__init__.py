@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from blogtui import __version__
 from blogtui.cli.output import Output
 from blogtui.core.errors import BlogtuiError
-from blogtui.core.paths import places
+from blogtui.core.paths import Places, places
 
 if TYPE_CHECKING:
     import argparse
@@ -50,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run blogtui; returns the exit status."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     out = Output()
+    where: Places | None = None
     try:
         args = build_parser().parse_args(arguments) if arguments else None
         if args is not None and args.demo:
@@ -68,6 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.error("blogtui: interrupted")
         return 130
+    except Exception as error:  # damage SQLite reports past the store's own checks
+        from blogtui.cli.common import database_damage
+
+        if (message := database_damage(error, where)) is None:
+            raise
+        out.error(f"blogtui: {message}")
+        return 2
 
 
 if __name__ == "__main__":

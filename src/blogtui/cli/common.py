@@ -29,6 +29,20 @@ def open_store(where: Places) -> Store:
     return store
 
 
+def database_damage(error: Exception, where: Places | None) -> str | None:
+    """The message for `error` when it is SQLite reporting damage to `where`'s database
+    (which is then marked to be moved aside on the next open), else None."""
+    import sys
+
+    sqlite3 = sys.modules.get("sqlite3")  # no sqlite3 loaded: no database error possible
+    if where is None or sqlite3 is None or not isinstance(error, sqlite3.DatabaseError):
+        return None
+    from blogtui.core.store.damage import damage_found
+
+    found = damage_found(where.database, error)
+    return None if found is None else found.message
+
+
 def config_of(where: Places) -> Config:
     """The user's configuration."""
     return load_config(where.config_file)

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from blogtui.core.errors import StoreError
+from blogtui.core.store.damage import (
+    SIDE_FILES,
+    DamagedDatabase,
+    damage_found,
+    error_damage,
+    file_damage,
+    migration_damage,
+    move_aside,
+    moved_aside_message,
+    schema_damage,
+    side_file,
+)
 from blogtui.core.store.migrations import MIGRATIONS
 from blogtui.core.store.storable import StorableConnection
 
@@ -21,6 +34,34 @@ WAL_LIMIT_BYTES = 32 * 2**20
 """The log file is cut back to this size after a checkpoint."""
 
 
+class StoreConnection(StorableConnection):
+    """A storable connection whose errors that mean damage become `DamagedDatabase`."""
+
+    on_damage: Callable[[sqlite3.DatabaseError], DamagedDatabase | None] | None = None
+    """The store's judge of an error (None: errors pass as they are)."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        """Run one statement; damage is raised as `DamagedDatabase`."""
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.DatabaseError as error:
+            if (damage := self._damage(error)) is None:
+                raise
+            raise damage from error
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        """Run one statement per parameter set; damage is raised as `DamagedDatabase`."""
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.DatabaseError as error:
+            if (damage := self._damage(error)) is None:
+                raise
+            raise damage from error
+
+    def _damage(self, error: sqlite3.DatabaseError) -> DamagedDatabase | None:
+        return None if self.on_damage is None else self.on_damage(error)
+
+
 class StoreBase:
     """Connections, transactions and migrations shared by the store's parts."""
 
@@ -29,48 +70,113 @@ class StoreBase:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._opened = False
+        self._found_side_files: set[str] = set()
         self.recovered_from: Path | None = None
-        """Where a corrupt database was moved aside on open, if it was."""
-        if str(self.path) != ":memory:":
+        """Where a damaged database was moved aside on open, if it was."""
+        self.damage_reason = ""
+        """What was wrong with the database moved aside on open ("" if none was)."""
+        if str(self.path) == ":memory:":
+            self._migrate()
+        else:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if (reason := self._damage_on_open()) is not None:
+                try:
+                    self._move_aside(reason)
+                except (OSError, sqlite3.Error) as error:
+                    raise StoreError(
+                        f"{self.path} is damaged ({reason}) and cannot be moved aside: {error}"
+                    ) from error
+        self._opened = True
+
+    def _damage_on_open(self) -> str | None:
+        """Open (creating and migrating) the file; what is wrong with it, or None."""
+        self._found_side_files = {s for s in SIDE_FILES if side_file(self.path, s).exists()}
+        try:
+            reason = file_damage(self.path)
+        except OSError as error:
+            raise StoreError(f"cannot open {self.path}: {error.strerror or error}") from error
+        if reason is not None:
+            return reason
+        try:
+            if not self.path.exists():
+                self._create()
+            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+            if version < 0:
+                return f"schema version {version}, which blogtui never writes"
+            self._migrate()
+            return schema_damage(self.db)
+        except sqlite3.DatabaseError as error:  # OperationalError included
+            reason = error_damage(error) or migration_damage(error)
+            if reason is None:
+                raise StoreError(f"cannot open {self.path}: {error}") from error
+            return reason
+
+    def _create(self) -> None:
+        """Build a new database under a temporary name and link it into place whole.
+
+        So blogtui never leaves an empty or half-made file at `path`: one found there is damage.
+        """
+        final, temp = self.path, side_file(self.path, f".new-{os.getpid()}")
+        for suffix in ("", *SIDE_FILES):
+            side_file(temp, suffix).unlink(missing_ok=True)
+        self.path = temp
         try:
             self._migrate()
-        except sqlite3.DatabaseError as error:
-            if str(self.path) == ":memory:" or not self._is_corrupt(error):
-                raise StoreError(f"cannot open {self.path}: {error}") from error
-            self._move_aside()
-            self._migrate()
+        finally:
+            self.close()
+            self.path = final
+        try:
+            os.link(temp, final)  # never replaces a file another process made meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not final.exists():
+                os.replace(temp, final)
+        finally:
+            temp.unlink(missing_ok=True)
 
-    @staticmethod
-    def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
-        text = str(error).lower()
-        return "not a database" in text or "malformed" in text or "corrupt" in text
+    def _move_aside(self, reason: str) -> None:
+        guard = self._read_only_guard() if self._connections else None
+        try:
+            self.close()  # not the last connection while `guard` is open: the log stays as is
+            self.recovered_from = move_aside(self.path)
+        finally:
+            if guard is not None:
+                guard.close()  # a read-only connection never merges the log into the file
+        for suffix in set(SIDE_FILES) - self._found_side_files:  # ours: empty, or an index
+            side_file(self.recovered_from, suffix).unlink(missing_ok=True)
+        self.damage_reason = reason
+        self._create()
+        self._migrate()
 
-    def _move_aside(self) -> None:
-        self.close()
-        self._local = threading.local()
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        counter = 1
-        while target.exists():
-            counter += 1
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{counter}")
-        self.path.rename(target)
-        for suffix in ("-wal", "-shm"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                side.rename(target.with_name(target.name + suffix))
-        self.recovered_from = target
+    def _read_only_guard(self) -> sqlite3.Connection | None:
+        """A read-only connection to hold while ours close, so the last of them does not
+        merge the log into the damaged file (its bytes move aside as they were found)."""
+        try:
+            guard = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return None
+        try:
+            guard.execute("PRAGMA user_version").fetchone()
+        except sqlite3.Error:
+            guard.close()
+            return None
+        return guard
 
     @property
     def recovery_note(self) -> str:
         """What to tell the user when a damaged database was moved aside on open ("" if not)."""
         if self.recovered_from is None:
             return ""
-        return (
-            f"the database was damaged; it was moved aside to {self.recovered_from}"
-            " and a new one was started (drafts are untouched)"
-        )
+        return moved_aside_message(self.damage_reason, self.recovered_from)
+
+    def _damage_in(self, error: sqlite3.DatabaseError) -> DamagedDatabase | None:
+        """`error` (raised once the store is open) as damage, after leaving the mark that moves
+        the file aside on the next open; None when it is not damage (locked, full, a bug)."""
+        if not self._opened or str(self.path) == ":memory:":
+            return None
+        return damage_found(self.path, error)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -87,8 +193,11 @@ class StoreBase:
             isolation_level=None,
             check_same_thread=False,
             timeout=10,
-            factory=StorableConnection,  # every string bound is made storable
+            factory=StoreConnection,  # every string bound is made storable
         )
+        connection.on_damage = self._damage_in
+        with self._lock:
+            self._connections.append(connection)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA foreign_keys = ON")
         if str(self.path) != ":memory:":
@@ -98,8 +207,6 @@ class StoreBase:
             # than every 4 MB: a refresh writes that much in seconds, and each fsync costs.
             connection.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
             connection.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
-        with self._lock:
-            self._connections.append(connection)
         return connection
 
     @contextmanager
