@@ -203,3 +203,65 @@ def test_without_a_usable_keyring_the_private_file_is_used(tmp_path, monkeypatch
     assert store.keyring is None and "not encrypted" in store.warning
     store.set("https://blog.example", "anna", PASSWORD)
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+
+
+def test_feed_logins_are_kept_per_origin_under_keys_of_their_own(tmp_path):
+    from blogtui.core.feeds.logins import FeedLogins, split_login
+
+    posting = CredentialStore(tmp_path / "secrets", use_keyring=False)
+    posting.set("https://blog.example", "poster", PASSWORD)
+    logins = FeedLogins(tmp_path / "secrets", use_keyring=False)
+    clean, login = split_login("https://reader:pw%40x@Blog.Example/feed")
+    assert clean == "https://Blog.Example/feed" and login is not None
+    assert login.credential.user == "reader" and login.credential.password.reveal() == "pw@x"
+    logins.save(login)
+    found = logins.get("https://blog.example:443/other/feed")
+    assert found is not None and found.credential.user == "reader"
+    assert logins.get("http://blog.example/feed") is None  # another scheme: another origin
+    assert logins.get("https://blog.example:8443/feed") is None
+    assert posting.get("https://blog.example").user == "poster"  # posting's key untouched
+    logins.forget("https://blog.example/feed")
+    assert logins.get("https://blog.example/feed") is None and posting.get("https://blog.example")
+    assert stat.S_IMODE(posting.path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("url", "sent"),
+    [
+        ("https://blog.example/feed", True),
+        ("https://blog.example:443/other", True),
+        ("http://blog.example/feed", False),
+        ("https://www.blog.example/feed", False),
+        ("https://blog.example:8443/feed", False),
+    ],
+)
+def test_a_feed_login_goes_only_to_its_origin(url, sent):
+    from blogtui.core.feeds.logins import split_login
+
+    _, login = split_login("https://u:p@blog.example/feed")
+    assert login is not None and login.may_send_to(url) is sent
+
+
+def test_loopback_literals_may_take_a_login_over_http_names_may_not():
+    from blogtui.core.feeds.logins import split_login
+
+    for url, sent in [("http://127.0.0.1:8080/f", True), ("http://[::1]:8080/f", True)]:
+        _, login = split_login(url.replace("//", "//u:p@"))
+        assert login is not None and login.may_send_to(url) is sent
+    _, named = split_login("http://u:p@localhost:8080/f")
+    assert named is not None and not named.may_send_to("http://localhost:8080/f")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("cannot fetch https://u:p@h.example/x: boom", "cannot fetch https://h.example/x: boom"),
+        ("see http://u:p@ss@h.example/ and ftp://a@b/", "see http://h.example/ and ftp://b/"),
+        ("HTTPS://TOKEN@h.example", "HTTPS://h.example"),
+        ("mail me@h.example", "mail me@h.example"),
+    ],
+)
+def test_redact_drops_userinfo_from_any_url_in_a_text(text, shown):
+    from blogtui.core.feeds.logins import redact
+
+    assert redact(text) == shown

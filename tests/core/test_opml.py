@@ -13,6 +13,7 @@ import shlex
 import shutil
 import subprocess
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -243,3 +244,22 @@ def test_round_trip_through_newsboat(tmp_path: Path, feed_server: ThreadingHTTPS
     _run(newsboat, home, "-x", "reload")
     exported = parse_opml(_run(newsboat, home, "-e").encode())
     assert exported == [OpmlFeed(f.url, f.title, "", f.site_url) for f in ours]
+
+
+def test_export_marks_a_login_and_never_writes_one() -> None:
+    from blogtui.core.feeds.opml import LOGIN_ATTRIBUTE
+
+    document = write_opml(
+        [
+            OpmlFeed("https://anna:Geheim42@private.example/feed", "Private"),
+            OpmlFeed("https://kept.example/feed", "Kept", needs_login=True),
+            OpmlFeed("https://open.example/feed", "Open"),
+        ]
+    )
+    assert "Geheim42" not in document and "anna" not in document
+    assert document.count("needs a login") == 2
+    outlines = {o.get("xmlUrl"): o for o in ET.fromstring(document).iter("outline")}
+    assert outlines["https://private.example/feed"].get(LOGIN_ATTRIBUTE) == "required"
+    assert outlines["https://kept.example/feed"].get(LOGIN_ATTRIBUTE) == "required"
+    assert outlines["https://open.example/feed"].get(LOGIN_ATTRIBUTE) is None
+    assert [f.url for f in parse_opml(document.encode())] == list(outlines)

@@ -168,8 +168,8 @@ def _say_forced(feeds: list[Feed], out: Output) -> None:
     held = [feed for feed in feeds if not is_due(feed, now)]
     gone = sum(feed.gone for feed in held)
     out.line(
-        f"--force: fetching every feed named, {len(held)} of them before their retry time"
-        f" or despite HTTP 410 ({gone} gone)."
+        f"--force: fetching {len(feeds)} feed(s), {len(held) - gone} of them before their"
+        f" retry time and {gone} gone (HTTP 410)."
     )
 
 

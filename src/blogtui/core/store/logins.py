@@ -35,8 +35,10 @@ def move_logins_out_of_urls(db: sqlite3.Connection) -> None:
             (_free_url(db, clean, feed_id), int(login is not None and not note), note, note,
              feed_id),
         )  # fmt: skip
-    for userinfo in userinfos:
-        scrub(db, userinfo + "@")
+    if userinfos:
+        db.execute("PRAGMA secure_delete = ON")  # the rows rewritten leave no copy in free space
+        for userinfo in userinfos:
+            scrub(db, userinfo + "@")
 
 
 def _keep(logins: FeedLogins, login: FeedLogin) -> str:
@@ -88,3 +90,6 @@ def scrub(db: sqlite3.Connection, secret: str) -> None:
                 f' WHERE instr("{name}", ?) > 0',
                 (secret, secret),
             )
+    for table, sql in tables:
+        if "FTS5" in (sql or "").upper():  # merge the index: replaced words leave its segments
+            db.execute(f'INSERT INTO "{table}" ("{table}") VALUES (\'optimize\')')
