@@ -178,19 +178,60 @@ async def test_missing_nonce_is_spam(blog, client, tmp_path):
         f"{blog.base_url}/wp-comments-post.php",
         data={"comment": "x", "author": "A", "email": "a@example.org", "comment_post_ID": "34"},
     )
-    outcome = outcome_of(response.status_code, "", response.text)
+    outcome = outcome_of(response.status_code, "", response.text, str(response.url))
     assert outcome.state == "rejected" and "spam" in outcome.message
 
 
+ACTION = "http://b/wp-comments-post.php"
+
+
 def test_outcome_mapping():
-    assert outcome_of(302, "http://b/p/#comment-7", "").remote_id == "7"
-    held = outcome_of(302, "http://b/p/?unapproved=8&moderation-hash=x#comment-8", "")
+    assert outcome_of(302, "http://b/p/#comment-7", "", ACTION).remote_id == "7"
+    held = outcome_of(302, "http://b/p/?unapproved=8&moderation-hash=x#comment-8", "", ACTION)
     assert (held.state, held.remote_id) == ("held", "8")
-    assert outcome_of(409, "", "<p>Duplicate</p>").state == "duplicate"
-    assert outcome_of(429, "", "").state == "flood"
-    assert outcome_of(403, "", "").state == "closed"
-    assert outcome_of(200, "", "").state == "closed"
-    assert outcome_of(502, "", "").ambiguous and not outcome_of(503, "", "").ambiguous
+    assert outcome_of(409, "", "<p>Duplicate</p>", ACTION).state == "duplicate"
+    assert outcome_of(429, "", "", ACTION).state == "flood"
+    assert outcome_of(403, "", "", ACTION).state == "closed"
+    assert outcome_of(200, "", "", ACTION).state == "closed"
+    assert outcome_of(502, "", "", ACTION).ambiguous
+    assert not outcome_of(503, "", "", ACTION).ambiguous
+
+
+@pytest.mark.parametrize(
+    ("status", "location", "state", "remote_id"),
+    [
+        (302, "/p/#comment-7", "posted", "7"),  # relative, on the blog's own site
+        (303, "http://B:80/p/#comment-7", "posted", "7"),
+        (302, "https://b/p/?unapproved=8#comment-8", "held", "8"),  # http -> https upgrade
+        (302, "http://blog.example/p/#comment-7", "posted", "7"),  # the article's own site
+        (307, "http://b/p/#comment-7", "unavailable", ""),  # repeat the POST there: not taken
+        (308, "/wp-comments-post.php", "unavailable", ""),
+        (302, "http://b:8080/p/#comment-7", "unavailable", ""),  # another port
+        (302, "https://b:8443/p/#comment-7", "unavailable", ""),
+        (302, "http://evil.example/p/#comment-7", "unavailable", ""),
+        (301, "http://b/p/", "unavailable", ""),  # moved: nothing was taken
+        (302, "http://b/thanks/", "unavailable", ""),  # maybe taken: looked for first
+        (302, "", "unavailable", ""),
+        (300, "http://b/p/#comment-7", "unavailable", ""),
+    ],
+)
+def test_only_wordpress_success_redirects_count(status, location, state, remote_id):
+    outcome = outcome_of(status, location, "", ACTION, "http://blog.example/p/")
+    assert (outcome.state, outcome.remote_id) == (state, remote_id)
+    if state == "unavailable":
+        assert (
+            outcome.message.startswith("the blog answered with ") and "not sent" in outcome.message
+        )
+        assert outcome.ambiguous == (location == "http://b/thanks/")
+
+
+def test_a_redirect_is_shown_without_userinfo_query_or_controls():
+    location = "https://user:s3cret@evil.example:444/steal\x1b]0;x\x07?token=abc#frag"
+    outcome = outcome_of(307, location, "", ACTION)
+    assert "s3cret" not in outcome.message and "user" not in outcome.message
+    assert "token" not in outcome.message and "abc" not in outcome.message
+    assert "\x1b" not in outcome.message and "\x07" not in outcome.message
+    assert "https://evil.example:444/steal" in outcome.message and "?…" in outcome.message
 
 
 async def test_replies_to_me_after_a_refresh_and_the_cli(blog, client, tmp_path, capsys):

@@ -11,7 +11,8 @@ from blogtui.core.drafts.file import Draft
 from blogtui.core.posting.identity import reply_identity
 from blogtui.core.posting.state import ReplyState, state_line
 
-PENDING = {"queued", "sending", "unsure", "duplicate"}
+DUE = {"queued", "sending", "unsure", "duplicate"}
+PENDING = DUE | {"unconfirmed"}
 
 
 def test_values_are_the_stored_strings():
@@ -23,7 +24,9 @@ def test_values_are_the_stored_strings():
 
 @pytest.mark.parametrize("state", list(ReplyState))
 def test_properties(state: ReplyState):
-    assert state.pending == state.due == (state.value in PENDING)
+    assert state.due == (state.value in DUE)
+    assert state.pending == (state.value in PENDING)
+    assert state.asks_user == (state.value == "unconfirmed")
     assert state.final != state.pending
     assert state.posted == (state.value in {"posted", "held"})
     assert state.needs_browser == (state.value in {"closed", "failed"})
@@ -40,6 +43,11 @@ def test_state_line():
     assert state_line(ReplyState.POSTED, "ignored", retry) == "posted"
     assert state_line(ReplyState.REJECTED, "spam", retry) == "rejected: spam"
     assert state_line("from-the-future", "why") == "from-the-future: why"
+    unconfirmed = state_line(ReplyState.UNCONFIRMED, "sent 2026-01-02 12:00 (timed out)", retry)
+    assert unconfirmed == (
+        "may already be on the blog; not sent again unless you ask:"
+        " sent 2026-01-02 12:00 (timed out)"
+    )  # no retry time: nothing happens by itself
 
 
 NOBODY = Identity()

@@ -2,7 +2,9 @@
 
 The UI queues a saved draft with `queue_reply(store, drafts, draft, article_id)` and calls
 `send_pending(store, drafts, client)` (or `send_sync` from a thread without a loop) now and
-whenever `next_due(store)` comes; each `SendResult` says what became of one reply.
+whenever `next_due(store)` comes; each `SendResult` says what became of one reply. A reply that
+may be on the blog already ("unconfirmed") is sent again only after
+`confirm_resend(store, drafts, draft_id)`, the user's word.
 
 The names below are imported on first use: `blogtui.core.posting.state` and `.identity` (what
 screens need to word and confirm a reply) must not pull in httpx and the posters.
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
         send_pending,
         send_sync,
     )
+    from blogtui.core.posting.resend import NotResendable, confirm_resend
     from blogtui.core.posting.rest import RestPoster
     from blogtui.core.posting.select import choose_poster, poster_chooser
 
@@ -50,6 +53,8 @@ _WHERE = {
     "queue_reply": "outbox",
     "send_pending": "outbox",
     "send_sync": "outbox",
+    "NotResendable": "resend",
+    "confirm_resend": "resend",
     "RestPoster": "rest",
     "choose_poster": "select",
     "poster_chooser": "select",
@@ -70,6 +75,7 @@ __all__ = [
     "CredentialStore",
     "FormPoster",
     "IssoPoster",
+    "NotResendable",
     "OutboxBusy",
     "PostOutcome",
     "Poster",
@@ -78,6 +84,7 @@ __all__ = [
     "Secret",
     "SendResult",
     "choose_poster",
+    "confirm_resend",
     "next_due",
     "poster_chooser",
     "queue_reply",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -44,6 +45,9 @@ class Outcome(StrEnum):
         return self in (Outcome.POSTED, Outcome.HELD)
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+PATH_SHOWN = 80
+"""At most this many characters of a URL's path are shown."""
 DEADLINE = 30.0
 """Seconds one posting or lookup exchange with a blog may take in all."""
 MESSAGE_LIMIT = 300
@@ -123,6 +127,52 @@ def server_error(status: int, body: str = "") -> PostOutcome:
     detail = sanitise(body, 120) if body and "<" not in body[:1] else ""
     message = f"the server answered HTTP {status}" + (f": {detail}" if detail else "")
     return PostOutcome(Outcome.FAILED, message=message, ambiguous=status != 503)
+
+
+def shown_url(url: str) -> str:
+    """`url` as it may be shown: no userinfo, no query or fragment (where tokens travel)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        return "an unreadable address"
+    if not parts.scheme or not host:
+        return "an unreadable address"
+    host = f"[{host}]" if ":" in host else host
+    path = parts.path if len(parts.path) <= PATH_SHOWN else parts.path[: PATH_SHOWN - 1] + "…"
+    tail = "?…" if parts.query else ""
+    return sanitise(f"{parts.scheme}://{host}{f':{port}' if port else ''}{path}{tail}", 200)
+
+
+def same_site(url: str, *others: str) -> bool:
+    """True when `url` has the origin of one of `others` (or is its http -> https upgrade)."""
+    target = _origin(url)
+    for other in others:
+        base = _origin(other)
+        if target is None or base is None:
+            continue
+        if target == base or target == ("https", base[1], 443) and base[0::2] == ("http", 80):
+            return True
+    return False
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    try:
+        parts = urlsplit(url)
+        scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return None
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    return scheme, host, port or _DEFAULT_PORTS[scheme]
+
+
+def redirected(status: int, location: str, posted_to: str) -> PostOutcome:
+    """A redirect answering a reply POST. It is never followed (the reply would go with it):
+    the reply counts as not sent, and the message names where the blog pointed."""
+    target = urljoin(posted_to, location.strip()) if location.strip() else ""
+    where = f"a redirect to {shown_url(target)}" if target else f"HTTP {status} and no address"
+    return PostOutcome(Outcome.UNAVAILABLE, message=f"the blog answered with {where}; not sent")
 
 
 def normalise(text: str) -> str:

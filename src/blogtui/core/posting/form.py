@@ -3,8 +3,9 @@
 The article page is read, its real `<form id="commentform">` parsed (its action and every field
 it carries, so the hidden fields anti-spam plugins add are sent back as they came), and the form
 is posted to `wp-comments-post.php` without following the redirect. WordPress answers a 302 to
-`…#comment-N` (with `?unapproved=N` when held for moderation), 409 for a duplicate, 429 for a
-flood, 403 when comments are closed, and `wp_die()`'s page (mostly HTTP 200) for other refusals.
+`…#comment-N` on its own site (with `?unapproved=N` when held for moderation), 409 for a
+duplicate, 429 for a flood, 403 when comments are closed, and `wp_die()`'s page (mostly HTTP 200)
+for other refusals. Any other redirect means the reply was not taken.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from blogtui.core.posting.base import (
     PostOutcome,
     ReplyRequest,
     network_outcome,
+    redirected,
+    same_site,
     sanitise,
     server_error,
 )
@@ -118,10 +121,12 @@ def die_message(body: str) -> str:
     return texts[0] if texts else sanitise(body)
 
 
-def outcome_of(status: int, location: str, body: str) -> PostOutcome:
-    """What a `wp-comments-post.php` answer means."""
-    if status in (301, 302, 303, 307, 308):
-        return _redirected(location)
+def outcome_of(
+    status: int, location: str, body: str, posted_to: str, article_url: str = ""
+) -> PostOutcome:
+    """What a `wp-comments-post.php` answer to a POST to `posted_to` means."""
+    if 300 <= status < 400:
+        return _redirected(status, location.strip(), posted_to, article_url)
     message = die_message(body) if body.strip() else ""
     if status == 409:
         return PostOutcome(Outcome.DUPLICATE, message=message or "duplicate comment")
@@ -136,15 +141,23 @@ def outcome_of(status: int, location: str, body: str) -> PostOutcome:
     return PostOutcome(Outcome.REJECTED, message=message or f"the server answered HTTP {status}")
 
 
-def _redirected(location: str) -> PostOutcome:
-    """A redirect after posting: to the new comment (held when `unapproved=` is present)."""
-    found = _COMMENT_ID.search(location)
-    held = parse_qs(urlsplit(location).query).get("unapproved", [""])[0]
+def _redirected(status: int, location: str, posted_to: str, article_url: str) -> PostOutcome:
+    """WordPress's success is a 302 to the new comment on its own site (`#comment-N`, with
+    `?unapproved=N` when held). A redirect elsewhere, a 307/308 (which asks for the POST to be
+    repeated there) or one without either mark is not followed: the reply counts as not sent.
+    A same-site 302/303 without a mark may follow a stored reply (a plugin's thank-you page):
+    it is `ambiguous`, so the outbox looks for the reply before saying it was not sent."""
+    not_sent = redirected(status, location, posted_to)
+    target = urljoin(posted_to, location) if location else ""
+    if status not in (301, 302, 303) or not same_site(target, posted_to, article_url):
+        return not_sent
+    held = parse_qs(urlsplit(target).query).get("unapproved", [""])[0]
     if held.isdigit():
-        return PostOutcome(Outcome.HELD, held, location, "awaiting moderation")
+        return PostOutcome(Outcome.HELD, held, target, "awaiting moderation")
+    found = _COMMENT_ID.search(target)
     if found:
-        return PostOutcome(Outcome.POSTED, found.group(1), location)
-    return PostOutcome(Outcome.POSTED, "", location, "posted, but the blog did not say where")
+        return PostOutcome(Outcome.POSTED, found.group(1), target)
+    return replace(not_sent, ambiguous=status != 301)
 
 
 class FormPoster(Poster):
@@ -165,7 +178,7 @@ class FormPoster(Poster):
             return PostOutcome(
                 Outcome.UNAVAILABLE, message=f"the comment form posts to a {scheme} URL"
             )
-        return await self._submit(client, form.action, form_data(form, reply))
+        return await self._submit(client, form.action, form_data(form, reply), reply.article_url)
 
     async def _form(
         self, client: httpx.AsyncClient, reply: ReplyRequest
@@ -191,7 +204,7 @@ class FormPoster(Poster):
         return form
 
     async def _submit(
-        self, client: httpx.AsyncClient, action: str, data: dict[str, str]
+        self, client: httpx.AsyncClient, action: str, data: dict[str, str], article_url: str
     ) -> PostOutcome:
         headers = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "Referer": action}
         timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
@@ -201,7 +214,8 @@ class FormPoster(Poster):
         except httpx.HTTPError as error:
             return network_outcome(error, sent=True)
         body = response.text[: 2**20] if response.content else ""
-        outcome = outcome_of(response.status_code, response.headers.get("location", ""), body)
+        location = response.headers.get("location", "")
+        outcome = outcome_of(response.status_code, location, body, action, article_url)
         retry = parse_retry_after(response.headers.get("retry-after"))
         return replace(outcome, retry_after=retry) if retry is not None else outcome
 

@@ -1,7 +1,8 @@
 """Isso: `POST {server}/new?uri=PATH` with a JSON body.
 
 Isso answers 201 (published) or 202 (held for moderation) with the new comment, 400 with a field
-error, and 403 with its guard's reason ("ratelimit exceeded" is treated as a flood).
+error, and 403 with its guard's reason ("ratelimit exceeded" is treated as a flood). It never
+redirects a new comment: a redirect is not followed and the reply counts as not sent.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from blogtui.core.posting.base import (
     PostOutcome,
     ReplyRequest,
     network_outcome,
+    redirected,
     sanitise,
     server_error,
 )
@@ -82,6 +84,9 @@ def outcome_of(response: httpx.Response, article_url: str) -> PostOutcome:
         state = Outcome.POSTED if status == 201 else Outcome.HELD
         return PostOutcome(state, ident if url else "", url, "" if state is Outcome.POSTED else
                            "awaiting moderation")  # fmt: skip
+    if 300 <= status < 400:
+        location = response.headers.get("location", "")
+        return redirected(status, location, str(response.request.url))
     message = error_text(response.text) if response.content else ""
     if status == 403 and "ratelimit" in message:
         return PostOutcome(Outcome.FLOOD, message=message)

@@ -1,6 +1,11 @@
 """Finding a reply on the server: is it there already (after a crash, a dropped connection or a
 "duplicate" answer)? The thread is read the way the reader reads it (`core.comments`), and the
 reply is matched by parent, author name and normalised text.
+
+A reply found is on the blog, whoever read the thread. A reply NOT found is known to be absent
+only when the thread was read whole from a source that lists every published comment: the
+WordPress REST API and Isso (`VERIFYING`). Comment feeds (RSS, Atom threading) show the latest
+few comments, so their silence proves nothing; the outbox then asks the user before resending.
 """
 
 from __future__ import annotations
@@ -21,6 +26,21 @@ if TYPE_CHECKING:
 
 class LookupFailed(Exception):
     """The thread could not be read; whether the reply exists is unknown."""
+
+
+VERIFYING = frozenset({"wordpress", "isso"})
+"""Providers whose whole thread shows that a reply is absent (not only that it is there)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What one look for a reply found."""
+
+    found: CommentData | None
+    provider: str
+    """The provider that read the thread."""
+    complete: bool
+    """The thread was read whole from a `VERIFYING` provider: `found` None means absent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +78,16 @@ def hints_of(store: Store, article: Article) -> tuple[str, str]:
     return root, provider
 
 
+def can_verify(store: Store, article: Article) -> bool:
+    """True when the blog's remembered comment source is one that can show a reply is absent."""
+    return hints_of(store, article)[1] in VERIFYING
+
+
 async def find_reply(
     client: httpx.AsyncClient, store: Store, article: Article, sought: Sought
-) -> tuple[CommentData | None, str]:
-    """The published reply and the provider that read the thread; raises LookupFailed."""
+) -> Lookup:
+    """The published reply (newest match) and how far its absence is known; raises
+    LookupFailed when no provider could read the thread."""
     root, provider = hints_of(store, article)
     try:
         found = await find_thread(
@@ -71,4 +97,5 @@ async def find_reply(
         raise LookupFailed(error.message) from error
     hits = [c for c in found.thread.comments if matches(c, sought)]
     hits.sort(key=lambda c: (c.published or 0.0, int(c.key) if c.key.isdigit() else 0))
-    return (hits[-1] if hits else None), found.provider
+    complete = found.provider in VERIFYING and not found.thread.partial
+    return Lookup(hits[-1] if hits else None, found.provider, complete)

@@ -8,11 +8,17 @@ Outbox states (`OutboxItem.state`):
 - posted / held: the server stored it (held: awaiting moderation); `remote_id`, `remote_url` set.
 - duplicate: the server says it already has the reply but its id is not known yet; it is never
   resent, only looked up again later.
+- unconfirmed: it may be on the blog, and the blog cannot show whether it is (see below). It is
+  never sent again by itself: the user is asked, and `resend.confirm_resend` is their answer.
 - closed: the post takes no comments; rejected: the server refused it (`last_error` says why);
   failed: this blog offers no way to post it. The draft is kept; re-queueing sends it again.
 
 An item found "sending" (a crash mid-send) or "unsure" is first looked for on the server (the
-thread is read, the reply matched by parent, author and text) and resent only if it is absent.
+thread is read, the reply matched by parent, author and text). Found, it is posted. It is resent
+only when its absence is verified (`lookup.VERIFYING`: WordPress REST, Isso); where the thread
+cannot be read, or only from a comment feed that shows the latest few comments, it becomes
+"unconfirmed". A reply POST is never followed through a redirect: a redirect other than
+WordPress's to the new comment means "not sent" ("failed", the browser is offered).
 A draft moves to `sent/` only with the server's comment id and URL.
 """
 
@@ -34,7 +40,14 @@ from blogtui.core.drafts.store import DraftStore
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.models import Article, CommentData, OutboxItem
 from blogtui.core.posting.base import Outcome, PostOutcome, ReplyRequest
-from blogtui.core.posting.lookup import LookupFailed, Sought, find_reply, stand_in
+from blogtui.core.posting.lookup import (
+    Lookup,
+    LookupFailed,
+    Sought,
+    can_verify,
+    find_reply,
+    stand_in,
+)
 from blogtui.core.posting.select import PosterFor, choose_poster
 from blogtui.core.posting.state import ReplyState
 
@@ -130,13 +143,17 @@ async def send_pending(
     identity_for: IdentityFor | None = None,
     poster_for: PosterFor | None = None,
     flood_delay: float = FLOOD_DELAY,
+    include_waiting: bool = False,
 ) -> list[SendResult]:
-    """Send every due reply once, one after another; raises OutboxBusy if another process is."""
+    """Send every due reply once, one after another; raises OutboxBusy if another process is.
+
+    `include_waiting`: also the replies waiting for their retry time (the user asked to send
+    now). "unconfirmed" replies are never among them: `resend.confirm_resend` first."""
     lock = _lock(drafts)
     try:
         _finish_archives(store, drafts)
         moment = time.time() if now is None else now
-        items = [i for i in store.outbox(DUE_STATES) if _due(i, moment)]
+        items = [i for i in store.outbox(DUE_STATES) if include_waiting or _due(i, moment)]
         sender = _Sender(store, drafts, client, identity_for, poster_for, flood_delay)
         return [await sender.run(item, moment) for item in items]
     finally:
@@ -149,15 +166,16 @@ def send_sync(
     *,
     identity_for: IdentityFor | None = None,
     poster_for: PosterFor | None = None,
+    include_waiting: bool = False,
 ) -> list[SendResult]:
     """`send_pending` for callers without an event loop, with a client of its own."""
     from blogtui.core.feeds.fetch import make_client
 
     async def run() -> list[SendResult]:
         async with make_client(4) as client:
-            return await send_pending(
-                store, drafts, client, identity_for=identity_for, poster_for=poster_for
-            )
+            return await send_pending(store, drafts, client, identity_for=identity_for,
+                                      poster_for=poster_for,
+                                      include_waiting=include_waiting)  # fmt: skip
 
     return asyncio.run(run())
 
@@ -231,20 +249,39 @@ class _Sender:
         return self._set(item, ReplyState.FAILED, "the draft was archived without a comment id")
 
     async def _look(self, job: _Job, state: ReplyState) -> SendResult | None:
-        """Look for the reply; a result when the item is settled, None to go on posting."""
-        try:
-            found, _ = await find_reply(self.client, self.store, job.where, job.sought)
-        except LookupFailed as error:
-            keep = ReplyState.UNSURE if state is ReplyState.SENDING else state
-            return self._retry(job, keep, f"cannot check whether it was posted: {error}")
-        if found is not None:
-            held = found.status not in ("approved", "")
-            outcome = PostOutcome(Outcome.HELD if held else Outcome.POSTED, found.key, found.link)
-            return self._stored(job, outcome, found)
+        """Look for the reply; a result when the item is settled, None to post it (again):
+        only when its absence is verified."""
+        lookup = await self._lookup(job)
+        if isinstance(lookup, str):
+            if state is ReplyState.DUPLICATE or can_verify(self.store, job.where):
+                keep = ReplyState.UNSURE if state is ReplyState.SENDING else state
+                return self._retry(job, keep, f"cannot check whether it was posted: {lookup}")
+            return self._unconfirmed(job, state, f"its comments cannot be read ({lookup})")
+        if lookup.found is not None:
+            return self._stored(job, _outcome(lookup.found), lookup.found)
         if state is ReplyState.DUPLICATE:
             return self._retry(job, state, "the blog says it has this reply already;"
                                " it is not resent and will be looked up again")  # fmt: skip
+        if not lookup.complete:
+            why = f"its comments ({lookup.provider}) cannot show whether it arrived"
+            return self._unconfirmed(job, state, why)
         return None
+
+    async def _lookup(self, job: _Job) -> Lookup | str:
+        """The reply looked for on the blog, or why its thread could not be read."""
+        try:
+            return await find_reply(self.client, self.store, job.where, job.sought)
+        except LookupFailed as error:
+            return str(error)
+
+    def _unconfirmed(self, job: _Job, state: ReplyState, why: str) -> SendResult:
+        """Ask the user: say when it was sent and that it may be on the blog already."""
+        item = job.item  # as read at the start of the pass: `updated` is when it was sent
+        before = "blogtui stopped while sending it" if state is ReplyState.SENDING else ""
+        cause = before or item.last_error
+        sent = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.updated))
+        message = f"sent {sent}" + (f" ({cause})" if cause else "") + f"; {why}"
+        return self._set(item, ReplyState.UNCONFIRMED, message)
 
     async def _post(self, job: _Job) -> SendResult:
         item, draft = job.item, job.draft
@@ -273,6 +310,12 @@ class _Sender:
         elif state is Outcome.FLOOD:
             delay = max(outcome.retry_after or 0.0, self.flood_delay)
             result = self._retry(job, ReplyState.QUEUED, message or "posting too quickly", delay)
+        elif state is Outcome.UNAVAILABLE and outcome.ambiguous:  # maybe stored: look first
+            lookup = await self._lookup(job)
+            found = None if isinstance(lookup, str) else lookup.found
+            result = (
+                self._stored(job, _outcome(found), found) if found else self._refused(job, outcome)
+            )
         elif state is Outcome.FAILED:
             keep = ReplyState.UNSURE if outcome.ambiguous else ReplyState.QUEUED
             delay = backoff(job.item.attempts, outcome.retry_after)
@@ -327,6 +370,12 @@ class _Sender:
             self.drafts.save(replace(draft, state=state))
         except DraftError:
             pass
+
+
+def _outcome(found: CommentData) -> PostOutcome:
+    """The outcome a reply found on the blog stands for."""
+    held = found.status not in ("approved", "")
+    return PostOutcome(Outcome.HELD if held else Outcome.POSTED, found.key, found.link)
 
 
 def _mine(job: _Job, key: str, url: str, *, held: bool) -> CommentData:

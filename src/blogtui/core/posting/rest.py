@@ -76,13 +76,13 @@ def outcome_of(response: httpx.Response) -> PostOutcome:
     status = response.status_code
     if status in (200, 201):
         return _created(response)
+    if 300 <= status < 400:  # whatever its body says: nothing was taken here
+        return PostOutcome(Outcome.UNAVAILABLE, message=REDIRECTED)
     code, message = error_of(response)
     if status == 401:
         return PostOutcome(Outcome.REJECTED, message=WRONG_CREDENTIALS)
     if code in _BY_CODE:
         return PostOutcome(_BY_CODE[code], message=message)
-    if 300 <= status < 400:
-        return PostOutcome(Outcome.UNAVAILABLE, message=REDIRECTED)
     if status >= 500:
         return server_error(status)
     if status == 429:

@@ -21,6 +21,9 @@ class ReplyState(StrEnum):
     """The request may have reached the blog: it is looked for before any resend."""
     DUPLICATE = "duplicate"
     """The blog says it has the reply already; its address is looked up, it is never resent."""
+    UNCONFIRMED = "unconfirmed"
+    """It may be on the blog (no answer came, and the blog cannot show whether it arrived): it
+    is never sent again unless the user asks (`outbox.confirm_resend`)."""
     POSTED = "posted"
     """On the blog."""
     HELD = "held"
@@ -34,13 +37,20 @@ class ReplyState(StrEnum):
 
     @property
     def due(self) -> bool:
-        """The outbox acts on a reply in this state (sends it, or looks for it)."""
-        return self in _PENDING
+        """The outbox acts on a reply in this state by itself (sends it, or looks for it)."""
+        return self in _DUE
 
     @property
     def pending(self) -> bool:
-        """The outbox still works on the reply: its draft must not change."""
-        return self in _PENDING
+        """The reply is in the outbox's hands or waits on the user's word: its draft must not
+        change."""
+        return self in _DUE or self is ReplyState.UNCONFIRMED
+
+    @property
+    def asks_user(self) -> bool:
+        """Only the user can move the reply on: send it again (`outbox.confirm_resend`) after
+        checking the article in the browser."""
+        return self is ReplyState.UNCONFIRMED
 
     @property
     def final(self) -> bool:
@@ -63,14 +73,13 @@ class ReplyState(StrEnum):
         return _LABELS[self]
 
 
-_PENDING = frozenset(
-    {ReplyState.QUEUED, ReplyState.SENDING, ReplyState.UNSURE, ReplyState.DUPLICATE}
-)
+_DUE = frozenset({ReplyState.QUEUED, ReplyState.SENDING, ReplyState.UNSURE, ReplyState.DUPLICATE})
 _LABELS = {
     ReplyState.QUEUED: "queued",
     ReplyState.SENDING: "sending",
     ReplyState.UNSURE: "may have been sent; checking before retrying",
     ReplyState.DUPLICATE: "the blog already has it; looking up its address",
+    ReplyState.UNCONFIRMED: "may already be on the blog; not sent again unless you ask",
     ReplyState.POSTED: "posted",
     ReplyState.HELD: "posted, awaiting moderation",
     ReplyState.CLOSED: "comments are closed",
@@ -97,6 +106,6 @@ def state_line(
     text = known.label if known is not None else str(state)
     if message and known not in (ReplyState.POSTED, ReplyState.SENDING):
         text += f": {message}"
-    if known is not None and known.pending and next_attempt:
+    if known is not None and known.due and next_attempt:
         text += f" · retry {clock(next_attempt)}"
     return text
