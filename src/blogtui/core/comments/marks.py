@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from blogtui.core.comments.identity import email_keys, is_proof
-from blogtui.core.models import Comment, ThreadState
+from blogtui.core.models import Article, Comment, ThreadState
 from blogtui.core.text.lookalike import name_is_suspicious, skeleton
 
 HIDDEN = "name has hidden characters"
@@ -110,6 +110,18 @@ class ThreadMarks:
         self.post_author_names = post_author_names(post_author)
         self.my_keys = account_keys(comments)
         self.my_names = tuple(name for name in my_names if name.strip())
+
+    @classmethod
+    def for_article(
+        cls,
+        comments: Iterable[Comment],
+        state: ThreadState,
+        article: Article,
+        my_names: Iterable[str] = (),
+    ) -> ThreadMarks:
+        """The marks of `article`'s thread: its author's names and addresses from the article."""
+        return cls(comments, state, post_author=article.author,
+                   post_author_email=article.author_email, my_names=my_names)  # fmt: skip
 
     def of(self, comment: Comment) -> Marks:
         """The marks of one comment of the thread."""
