@@ -213,3 +213,49 @@ def test_a_new_database_is_never_left_empty(home: Places) -> None:
     store.close()
     assert home.database.stat().st_size > 0
     assert sorted(p.name for p in home.data_dir.iterdir()) == ["blogtui.db"]
+
+
+def test_a_log_left_by_a_crash_is_no_damage(home: Places) -> None:
+    """Committed pages only in the write-ahead log (the writer died): the store opens them."""
+    other = home.data_dir / "other.db"
+    home.data_dir.mkdir(parents=True)
+    populated(other, articles=3)
+    writer = sqlite3.connect(other, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("UPDATE feeds SET title = 'Nur im Log'")
+    for suffix in ("", "-wal"):
+        home.database.with_name(home.database.name + suffix).write_bytes(
+            other.with_name(other.name + suffix).read_bytes()
+        )
+    writer.close()
+    store = Store(home.database)
+    assert store.recovered_from is None
+    assert [feed.title for feed in store.list_feeds()] == ["Nur im Log"]
+    store.close()
+
+
+def test_a_log_of_zeros_is_no_damage(home: Places) -> None:
+    """What a crash can leave of a log never synced: SQLite ignores it, and so does the check."""
+    home.data_dir.mkdir(parents=True)
+    populated(home.database, articles=3)
+    home.database.with_name("blogtui.db-wal").write_bytes(bytes(4096 + 32))
+    store = Store(home.database)
+    assert store.recovered_from is None and len(store.list_feeds()) == 1
+    store.close()
+
+
+def test_a_store_open_elsewhere_is_no_damage(home: Places) -> None:
+    """The reader running while a cron job refreshes: its live log is no reason to move."""
+    home.data_dir.mkdir(parents=True)
+    populated(home.database, articles=3)
+    running = Store(home.database)
+    running.add_feed("http://127.0.0.1:9/zwei.xml", "Zwei", "", "")
+    assert home.database.with_name("blogtui.db-wal").stat().st_size > 0
+    second = subprocess.run(
+        [sys.executable, "-c", "import sys; from blogtui.core.store import Store; "
+         "s = Store(sys.argv[1]); print(s.recovered_from, len(s.list_feeds()))",
+         str(home.database)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    running.close()
+    assert second.stdout.split() == ["None", "2"], second.stderr
