@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -13,14 +14,33 @@ from blogtui.core.paths import Places
 # core.posting's outbox (httpx) and core.drafts are imported by the commands that use them:
 # every `blogtui` run, the reader's included, imports this module to build the parser.
 if TYPE_CHECKING:
+    from blogtui.core.drafts.store import DraftStore
     from blogtui.core.posting.outbox import SendResult
+    from blogtui.core.posting.state import ReplyState
 
 EXCERPT = 70
+WAITING = 3
+"""`send`'s exit status when a reply still waits (a retry time, a check, or the user's --again)."""
 
 
 def register(subparsers: Any) -> None:
     """Add the `send` and `replies` commands."""
-    send = subparsers.add_parser("send", help="send queued replies (the outbox) now")
+    send = subparsers.add_parser(
+        "send",
+        help="send queued replies (the outbox) now, those waiting for their retry time too",
+        description="Send the outbox now. A reply that may already be on the blog (no answer"
+        " came, and the blog cannot show whether it arrived) is not sent again unless named"
+        " with --again. Exit status: 0 all sent or nothing to send, 1 a reply was refused or"
+        " cannot be posted, 3 a reply still waits (a retry, a check, or your --again).",
+    )
+    send.add_argument(
+        "--again",
+        action="append",
+        default=[],
+        metavar="DRAFT_ID",
+        help="send this reply again although it may already be on the blog (check the article"
+        " first); repeatable",
+    )
     send.set_defaults(run=cmd_send)
     replies = subparsers.add_parser("replies", help="list replies to your comments")
     replies.add_argument("--all", action="store_true", help="also replies already seen")
@@ -36,23 +56,56 @@ def describe(result: SendResult) -> str:
     return f"{result.draft_id} {state_line(result.state, result.message, result.next_attempt)}"
 
 
+def exit_status(states: Iterable[ReplyState]) -> int:
+    """1 when a reply was refused or cannot be posted, else 3 when one still waits, else 0."""
+    seen = list(states)
+    if any(state.final and not state.posted for state in seen):
+        return 1
+    return WAITING if any(state.pending for state in seen) else 0
+
+
 def cmd_send(args: argparse.Namespace, where: Places, out: Output) -> int:
-    """`blogtui send`: one line per reply; exit 1 when any was refused or failed."""
+    """`blogtui send [--again DRAFT_ID]`: every reply in the outbox now, one line each."""
     from blogtui.core.drafts.store import DraftStore
     from blogtui.core.posting.identity import reply_identity
     from blogtui.core.posting.outbox import send_sync
+    from blogtui.core.posting.resend import confirm_resend
     from blogtui.core.posting.select import poster_chooser
+    from blogtui.core.posting.state import ReplyState, state_line
 
     store = open_store(where)
     drafts = DraftStore(where.drafts_dir)
+    for draft_id in getattr(args, "again", None) or []:
+        confirm_resend(store, drafts, draft_id)
     results = send_sync(store, drafts, identity_for=partial(reply_identity, config_of(where)),
-                        poster_for=poster_chooser(store, where.secrets_dir))  # fmt: skip
-    if not results:
+                        poster_for=poster_chooser(store, where.secrets_dir),
+                        include_waiting=True)  # fmt: skip
+    done = {result.draft_id for result in results}
+    lines = [(r.draft_id, describe(r), r.state) for r in results]
+    for item in store.outbox([ReplyState.UNCONFIRMED]):
+        if item.draft_id not in done:  # waits on the user's word: said again, not sent
+            text = f"{item.draft_id} {state_line(item.state, item.last_error)}"
+            lines.append((item.draft_id, text, item.state))
+    if not lines:
         out.line("Nothing to send.")
         return 0
-    for result in results:
-        out.line(describe(result))
-    return 1 if any(result.failed for result in results) else 0
+    for draft_id, text, state in lines:
+        out.line(text)
+        if state.asks_user:
+            _resend_hint(drafts, draft_id, out)
+    return exit_status(state for _, _, state in lines)
+
+
+def _resend_hint(drafts: DraftStore, draft_id: str, out: Output) -> None:
+    """Where to check an unconfirmed reply, and how to send it again."""
+    from blogtui.core.drafts.store import DraftError
+
+    try:
+        url = drafts.load(draft_id).article_url
+    except DraftError:
+        url = ""
+    where = f"look for it on {url}; if it is not there, " if url else ""
+    out.block(f"    {where}`blogtui send --again {draft_id}` sends it again")
 
 
 def cmd_replies(args: argparse.Namespace, where: Places, out: Output) -> int:
