@@ -259,3 +259,29 @@ def test_a_store_open_elsewhere_is_no_damage(home: Places) -> None:
     )  # fmt: skip
     running.close()
     assert second.stdout.split() == ["None", "2"], second.stderr
+
+
+def test_a_mark_left_for_a_file_since_deleted_is_dropped(home: Places) -> None:
+    home.data_dir.mkdir(parents=True)
+    home.database.with_name("blogtui.db.damaged").write_text("database disk image is malformed\n")
+    store = Store(home.database)
+    assert store.recovered_from is None and moved_files(home) == []
+    store.close()
+    assert not home.database.with_name("blogtui.db.damaged").exists()
+    reopened = Store(home.database)
+    assert reopened.recovered_from is None
+    reopened.close()
+
+
+def test_the_cli_names_damage_sqlite_reports_past_the_store(home: Places) -> None:
+    """An error raised while reading rows (not by a statement) reaches the CLI as it is."""
+    from blogtui.cli.common import database_damage
+
+    home.data_dir.mkdir(parents=True)
+    populated(home.database, articles=3)
+    malformed = sqlite3.DatabaseError("database disk image is malformed")
+    message = database_damage(malformed, home)
+    assert message is not None and f"the database {home.database} is damaged (" in message
+    assert home.database.with_name("blogtui.db.damaged").exists()
+    assert database_damage(sqlite3.OperationalError("database is locked"), home) is None
+    assert database_damage(ValueError("malformed"), home) is None

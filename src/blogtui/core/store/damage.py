@@ -73,13 +73,15 @@ def side_file(path: Path, suffix: str) -> Path:
 def file_damage(path: Path) -> str | None:
     """What is wrong with the database file before SQLite opens it (None: nothing seen).
 
-    A missing file is not damage. Raises OSError when the file cannot be read.
+    A missing file is not damage (a mark left for it is dropped). Raises OSError when the
+    file cannot be read.
     """
     mark = side_file(path, MARK_SUFFIX)
+    if not path.exists() and not path.is_symlink():
+        mark.unlink(missing_ok=True)
+        return None
     if mark.exists():
         return mark.read_text(encoding="utf-8", errors="replace").strip()[:200] or "damaged"
-    if not path.exists() and not path.is_symlink():
-        return None
     if not path.is_file():
         return "not a file"
     with path.open("rb") as handle:
@@ -144,8 +146,9 @@ def _log_damage(log: Path, page_size: int) -> str | None:
 def expected_schema() -> tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]:
     """The objects (type, name) and each table's columns the migrations build.
 
-    Built once per process on an in-memory database (~1.5 ms), so the check can never
-    disagree with the migrations.
+    Built once per process on an empty in-memory database, so the check can never disagree
+    with the migrations (which therefore act on rows only: on no rows they touch nothing else).
+    This is ~1.5 ms of the ~2 ms the checks add to opening a store, whatever its size.
     """
     from blogtui.core.store.migrations import MIGRATIONS
 
