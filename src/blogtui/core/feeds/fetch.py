@@ -4,13 +4,15 @@ The client never follows redirects or decodes bodies itself: `fetch` does both s
 is checked (http/https only, no loops, at most `max_hops`) and so that a compressed body is capped
 after decompression (a gzip bomb stops at `max_bytes`).
 
-No URL leaves `fetch` or goes on the wire with `user:password@` in it: a feed's login
-(core/feeds/logins.py) travels as an Authorization header, to its own origin only.
+No URL goes on the wire with `user:password@` in it: a login (core/feeds/logins.py) travels as
+an Authorization header, to its own origin only. A Location's userinfo is dropped; the caller's
+own userinfo stays on the URLs returned for its origin (feed URLs never carry any).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import ssl
 import time
@@ -29,12 +31,12 @@ from blogtui.core.feeds.logins import (
     FeedLogin,
     origin,
     redact,
-    refusal,
+    refuse_plain_http,
     split_login,
     strip_userinfo,
-    transport_ok,
     unauthorized_hint,
     with_login,
+    with_userinfo,
 )
 
 USER_AGENT = f"blogtui/{__version__} (+terminal feed reader)"
@@ -365,21 +367,30 @@ async def fetch(
     loopback literal; a login for a plain-http URL of another host is refused before sending.
     Returns a FetchResult for 2xx, 304, 410, 429 and 503; raises FeedError for anything else.
     """
+    given = url
     url, embedded = split_login(url)
     login = login or embedded
-    if login is not None and origin(url) == login.origin and not transport_ok(url):
-        raise FeedError(refusal(url))
+    refuse_plain_http(url, login)
     headers = _request_headers(etag, last_modified)
     timeout = httpx.Timeout(deadline, connect=min(deadline, 15.0))
     try:
         async with asyncio.timeout(deadline):
-            return await _fetch(client, url, headers, max_bytes, max_hops, timeout, login)
+            result = await _fetch(client, url, headers, max_bytes, max_hops, timeout, login)
+            return _as_given(result, given) if embedded else result
     except (TimeoutError, httpx.TimeoutException) as error:
         raise FeedError(f"timed out after {deadline:g} s") from error
     except httpx.ConnectError as error:
         raise FeedError(f"cannot connect: {_reason(error)}") from error
     except httpx.HTTPError as error:
         raise FeedError(f"connection failed: {_reason(error)}") from error
+
+
+def _as_given(result: FetchResult, given: str) -> FetchResult:
+    """`result` with the caller's userinfo back on the URLs of its origin."""
+    same = origin(given)
+    final, moved = (with_userinfo(u, given) if origin(u) == same else u
+                    for u in (result.final_url, result.permanent_url))  # fmt: skip
+    return dataclasses.replace(result, url=given, final_url=final, permanent_url=moved)
 
 
 def _reason(error: Exception) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from blogtui.core.errors import FeedError
 from blogtui.core.posting.credentials import (
     Credential,
     CredentialStore,
@@ -56,6 +57,16 @@ def strip_userinfo(url: str) -> str:
         return url
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def with_userinfo(url: str, like: str) -> str:
+    """`url` with the userinfo of `like` (for a caller that gave a URL carrying one)."""
+    if not url:
+        return url
+    userinfo = urlsplit(like).netloc.rpartition("@")[0]
+    parts = urlsplit(strip_userinfo(url))
+    netloc = f"{userinfo}@{parts.netloc}" if userinfo else parts.netloc
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,13 @@ def unauthorized_hint(login: FeedLogin | None, url: str) -> str:
     if login.may_send_to(url):
         return "the server refused the login kept for this feed: add it again with the right one"
     return f"the login kept for {login.origin} is not sent to {origin(url) or 'another site'}"
+
+
+def refuse_plain_http(url: str, login: FeedLogin | None) -> None:
+    """Raise FeedError (naming the fix) when `login` is for `url` but may not go over its
+    transport (plain http to anything but a loopback literal)."""
+    if login is not None and origin(url) == login.origin and not transport_ok(url):
+        raise FeedError(refusal(url))
 
 
 def split_login(url: str) -> tuple[str, FeedLogin | None]:
