@@ -117,6 +117,19 @@ def log_of_another_database(path: Path) -> None:
     path.with_name(path.name + "-wal").write_bytes(log)
 
 
+def log_of_another_store(path: Path) -> None:
+    """A real log of another blogtui store (same page size, frames SQLite would apply)."""
+    populated(path)
+    other = path.with_name("other.db")
+    populated(other, articles=50)
+    db = sqlite3.connect(other, isolation_level=None)
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+    db.execute("UPDATE articles SET title = title || ' x'")
+    db.execute("DELETE FROM articles WHERE id % 3 = 0")
+    path.with_name(path.name + "-wal").write_bytes(other.with_name("other.db-wal").read_bytes())
+    db.close()
+
+
 def garbage_schema_version(path: Path) -> None:
     populated(path)
     run_sql(path, "PRAGMA user_version = -3")
@@ -134,6 +147,7 @@ VARIANTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "a directory": (a_directory, "not a file"),
     "log of noise": (log_of_noise, "log file is not an SQLite log"),
     "log of another database": (log_of_another_database, "belongs to another database"),
+    "log of another blogtui store": (log_of_another_store, "malformed"),
     "garbage schema version": (garbage_schema_version, "schema version -3"),
 }
 """Each variant: how it is made, and the words its message gives as the reason."""

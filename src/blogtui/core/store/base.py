@@ -159,9 +159,8 @@ class StoreBase:
             return None
         try:
             guard.execute("PRAGMA user_version").fetchone()
-        except sqlite3.Error:
-            guard.close()
-            return None
+        except sqlite3.DatabaseError:
+            pass  # a schema too damaged to read: the log was opened all the same
         return guard
 
     @property
