@@ -259,6 +259,7 @@ def test_loopback_literals_may_take_a_login_over_http_names_may_not():
         ("see http://u:p@ss@h.example/ and ftp://a@b/", "see http://h.example/ and ftp://b/"),
         ("HTTPS://TOKEN@h.example", "HTTPS://h.example"),
         ("mail me@h.example", "mail me@h.example"),
+        ("https://medium.example/@anna/feed?to=a@b", "https://medium.example/@anna/feed?to=a@b"),
     ],
 )
 def test_redact_drops_userinfo_from_any_url_in_a_text(text, shown):

@@ -226,3 +226,14 @@ def test_an_old_database_moves_its_url_logins_to_the_credential_store(home):
     assert_home_clean(home.data_dir)
     secrets = stat.S_IMODE((home.secrets_dir / "credentials.json").stat().st_mode)
     assert secrets == 0o600
+
+
+def test_removing_the_last_feed_of_an_origin_forgets_its_login(home, store):
+    first, _ = store.add_feed(with_login("https://blog.example/a.xml"))
+    second, _ = store.add_feed("https://blog.example/b.xml")  # added without one: gets none
+    secrets = home.secrets_dir / "credentials.json"
+    assert PASSWORD in secrets.read_text() and store.feed_login(second) is None
+    store.remove_feed(second.id)
+    assert PASSWORD in secrets.read_text()
+    store.remove_feed(first.id)
+    assert PASSWORD not in secrets.read_text()
