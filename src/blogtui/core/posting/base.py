@@ -169,10 +169,13 @@ def _origin(url: str) -> tuple[str, str, int] | None:
 
 def redirected(status: int, location: str, posted_to: str) -> PostOutcome:
     """A redirect answering a reply POST. It is never followed (the reply would go with it):
-    the reply counts as not sent, and the message names where the blog pointed."""
+    the reply counts as not sent, and the message names where the blog pointed. It is
+    `ambiguous`: the blog may have kept the reply all the same, so the outbox looks for it in
+    the thread before saying so."""
     target = urljoin(posted_to, location.strip()) if location.strip() else ""
     where = f"a redirect to {shown_url(target)}" if target else f"HTTP {status} and no address"
-    return PostOutcome(Outcome.UNAVAILABLE, message=f"the blog answered with {where}; not sent")
+    message = f"the blog answered with {where}; not sent"
+    return PostOutcome(Outcome.UNAVAILABLE, message=message, ambiguous=True)
 
 
 def normalise(text: str) -> str:

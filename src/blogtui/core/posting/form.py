@@ -144,9 +144,8 @@ def outcome_of(
 def _redirected(status: int, location: str, posted_to: str, article_url: str) -> PostOutcome:
     """WordPress's success is a 302 to the new comment on its own site (`#comment-N`, with
     `?unapproved=N` when held). A redirect elsewhere, a 307/308 (which asks for the POST to be
-    repeated there) or one without either mark is not followed: the reply counts as not sent.
-    A same-site 302/303 without a mark may follow a stored reply (a plugin's thank-you page):
-    it is `ambiguous`, so the outbox looks for the reply before saying it was not sent."""
+    repeated there) or one without either mark is not followed: the reply counts as not sent
+    unless the outbox finds it in the thread (a plugin's thank-you page after a stored reply)."""
     not_sent = redirected(status, location, posted_to)
     target = urljoin(posted_to, location) if location else ""
     if status not in (301, 302, 303) or not same_site(target, posted_to, article_url):
@@ -157,7 +156,7 @@ def _redirected(status: int, location: str, posted_to: str, article_url: str) ->
     found = _COMMENT_ID.search(target)
     if found:
         return PostOutcome(Outcome.POSTED, found.group(1), target)
-    return replace(not_sent, ambiguous=status != 301)
+    return not_sent
 
 
 class FormPoster(Poster):

@@ -18,7 +18,8 @@ thread is read, the reply matched by parent, author and text). Found, it is post
 only when its absence is verified (`lookup.VERIFYING`: WordPress REST, Isso); where the thread
 cannot be read, or only from a comment feed that shows the latest few comments, it becomes
 "unconfirmed". A reply POST is never followed through a redirect: a redirect other than
-WordPress's to the new comment means "not sent" ("failed", the browser is offered).
+WordPress's to the new comment means "not sent" ("failed", the browser is offered) unless the
+reply is found in the thread.
 A draft moves to `sent/` only with the server's comment id and URL.
 """
 
@@ -310,7 +311,7 @@ class _Sender:
         elif state is Outcome.FLOOD:
             delay = max(outcome.retry_after or 0.0, self.flood_delay)
             result = self._retry(job, ReplyState.QUEUED, message or "posting too quickly", delay)
-        elif state is Outcome.UNAVAILABLE and outcome.ambiguous:  # maybe stored: look first
+        elif state is Outcome.UNAVAILABLE and outcome.ambiguous:  # a redirect: look first
             lookup = await self._lookup(job)
             found = None if isinstance(lookup, str) else lookup.found
             result = (

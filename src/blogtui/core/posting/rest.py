@@ -76,8 +76,8 @@ def outcome_of(response: httpx.Response) -> PostOutcome:
     status = response.status_code
     if status in (200, 201):
         return _created(response)
-    if 300 <= status < 400:  # whatever its body says: nothing was taken here
-        return PostOutcome(Outcome.UNAVAILABLE, message=REDIRECTED)
+    if 300 <= status < 400:  # whatever its body says; looked for in the thread before "not sent"
+        return PostOutcome(Outcome.UNAVAILABLE, message=REDIRECTED, ambiguous=True)
     code, message = error_of(response)
     if status == 401:
         return PostOutcome(Outcome.REJECTED, message=WRONG_CREDENTIALS)
