@@ -234,3 +234,31 @@ def test_corrupt_database_is_moved_aside(tmp_path):
     assert store.recovered_from is not None
     assert store.recovered_from.read_bytes().startswith(b"this is not a database")
     assert store.integrity_ok()
+
+
+def _live_log(tmp_path) -> tuple[bytes, bytes]:
+    """A database and the write-ahead log its writer left (copied while it was open)."""
+    path = tmp_path / "writer.db"
+    Store(path).close()
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("INSERT INTO blogs (site, updated) VALUES ('https://blog.example', 1)")
+    data, log = path.read_bytes(), path.with_name("writer.db-wal").read_bytes()
+    writer.close()
+    return data, log
+
+
+@pytest.mark.parametrize(
+    ("offset", "reason"),
+    [(None, None), (24, "its log file is damaged"), (0, "its log file is not an SQLite log")],
+)
+def test_a_log_is_checked_by_its_header(tmp_path, offset, reason):
+    from blogtui.core.store.damage import file_damage
+
+    data, log = _live_log(tmp_path)
+    if offset is not None:  # one bit flipped in the checksum, or in the magic number
+        log = log[:offset] + bytes([log[offset] ^ 1]) + log[offset + 1 :]
+    path = tmp_path / "blogtui.db"
+    path.write_bytes(data)
+    path.with_name("blogtui.db-wal").write_bytes(log)
+    assert file_damage(path) == reason
