@@ -237,3 +237,18 @@ def test_removing_the_last_feed_of_an_origin_forgets_its_login(home, store):
     assert PASSWORD in secrets.read_text()
     store.remove_feed(first.id)
     assert PASSWORD not in secrets.read_text()
+
+
+async def test_an_unusable_credential_store_fails_only_that_feed_and_says_why(
+    feed_server, home, store
+):
+    feed_server.route("/feed", body=rss(), headers=RSS)
+    feed_server.route("/open", body=rss(), headers=RSS)
+    store.add_feed(with_login(feed_server.url("/feed")))
+    store.add_feed(feed_server.url("/open"))
+    os.chmod(home.secrets_dir / "credentials.json", 0o644)
+    summary = await refresh_feeds(store, store.list_feeds(), Config(), processes=0)
+    words = {o.url: (o.word, o.error) for o in summary.outcomes}
+    word, error = words[feed_server.url("/feed")]
+    assert word == "failed" and "its login cannot be read" in error and "chmod 600" in error
+    assert words[feed_server.url("/open")][0] == "ok" and feed_server.requests_to("/feed") == []

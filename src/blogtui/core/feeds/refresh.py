@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from blogtui.core.config import Config
-from blogtui.core.errors import FeedError, StoreError
+from blogtui.core.errors import BlogtuiError, FeedError, StoreError
 from blogtui.core.feeds.fetch import (
     RETRY_STATUSES,
     FetchResult,
@@ -126,7 +126,10 @@ class _Refresh:
     async def _login(self, feed: Feed) -> FeedLogin | None:
         if feed.id not in self.login_ids:
             return None
-        login: FeedLogin | None = await self._store(self.store.feed_login, feed)
+        try:
+            login: FeedLogin | None = await self._store(self.store.feed_login, feed)
+        except BlogtuiError as error:  # an unusable credential store: this feed fails, says why
+            raise FeedError(f"its login cannot be read: {error.message}") from error
         return login
 
     async def _handle(self, feed: Feed, result: FetchResult) -> FeedOutcome:
