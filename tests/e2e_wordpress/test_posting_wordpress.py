@@ -190,3 +190,101 @@ async def test_rest_with_an_application_password(site, local, client):
     queue(local, f"Falsches Passwort {STAMP}")
     [refused] = await send_pending(*local[:2], client, poster_for=lambda d, a: RestPoster(wrong))
     assert refused.state == "rejected" and "application passwords" in refused.message
+
+
+# --- faults between blogtui and the real WordPress (issue 12: redirects, blind re-posts) --------
+
+LATER = time.time() + 86400
+BIG_500 = b"<html><body>" + b"<p>Internal Server Error</p>" * 75_000 + b"</body></html>"
+ELSEWHERE = "http://127.0.0.2:9/wp-comments-post.php"
+"""Where the faulty front points a redirect: nothing may ever be sent there."""
+
+
+class Faulty(httpx.AsyncBaseTransport):
+    """In front of the real WordPress: breaks the next comment POST as a fault proxy would.
+
+    "500-after" / "timeout-after": WordPress gets and stores the reply, blogtui gets a 500 with
+    2 MB of HTML / no answer in time. "redirect-before": a 307 elsewhere, WordPress never sees it.
+    """
+
+    def __init__(self, mode: str) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.mode = mode
+        self.posts = 0
+        self.hosts: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.hosts.append(request.url.host)
+        if request.method != "POST" or not request.url.path.endswith("/wp-comments-post.php"):
+            return await self.inner.handle_async_request(request)
+        self.posts += 1
+        mode, self.mode = self.mode, "pass"
+        if mode == "redirect-before":
+            return httpx.Response(307, headers={"Location": ELSEWHERE})
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        if mode == "500-after":
+            return httpx.Response(500, headers={"Content-Type": "text/html"}, content=BIG_500)
+        if mode == "timeout-after":
+            raise httpx.ReadTimeout("timed out", request=request)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def on_blog(site: dict[str, Any], text: str) -> int:
+    """How many comments (published or held) of the test post carry `text`."""
+    return int(
+        php(
+            f"echo count(get_comments(array('post_id' => {site['post_id']}, 'search' =>"
+            f" {json.dumps(text)}, 'status' => 'all')));"
+        )
+    )
+
+
+@pytest.mark.parametrize("mode", ["500-after", "timeout-after"])
+async def test_a_lost_answer_is_looked_up_not_reposted(site, local, mode):
+    text = f"Antwort verloren ({mode}) {STAMP}"
+    queue(local, text)
+    front = Faulty(mode)
+    async with httpx.AsyncClient(transport=front) as faulty:
+        [first] = await send_pending(*local[:2], faulty)
+        assert first.state == "unsure", first
+        [second] = await send_pending(*local[:2], faulty, now=LATER)
+    assert (second.state, second.requests) == ("posted", 0), second
+    assert front.posts == 1 and on_blog(site, text) == 1
+    assert comment(site, second.remote_id)["content"] == text
+
+
+async def test_a_held_reply_with_a_lost_answer_is_never_doubled(site, local):
+    """The public REST API does not list a held reply, so it is posted again once, and
+    WordPress refuses that as a duplicate: the reply is on the blog exactly once."""
+    text = f"Gehalten und verloren {STAMP}"
+    wp_option("comment_moderation", 1)
+    try:
+        queue(local, text)
+        front = Faulty("500-after")
+        async with httpx.AsyncClient(transport=front) as faulty:
+            [first] = await send_pending(*local[:2], faulty)
+            assert first.state == "unsure", first
+            [second] = await send_pending(*local[:2], faulty, now=LATER)
+            assert (second.state, second.requests) == ("duplicate", 1), second
+            [third] = await send_pending(*local[:2], faulty, now=LATER + 7 * 86400)
+            assert (third.state, third.requests) == ("duplicate", 0), third
+    finally:
+        wp_option("comment_moderation", 0)
+    assert front.posts == 2 and on_blog(site, text) == 1
+
+
+async def test_a_redirected_post_is_not_sent_nor_a_duplicate(site, local):
+    text = f"Umgeleitet {STAMP}"
+    draft_id = queue(local, text)
+    front = Faulty("redirect-before")
+    async with httpx.AsyncClient(transport=front) as faulty:
+        [result] = await send_pending(*local[:2], faulty)
+    assert result.state == "failed", result
+    assert result.message == f"the blog answered with a redirect to {ELSEWHERE}; not sent"
+    assert "127.0.0.2" not in front.hosts and front.posts == 1 and on_blog(site, text) == 0
+    store, drafts, article = local
+    assert drafts.load(draft_id).text == text  # kept, to send again or post in the browser
