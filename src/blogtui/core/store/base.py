@@ -216,7 +216,8 @@ class StoreBase:
         try:
             yield db
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back already (damage, a full disk)
+                db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
 
