@@ -252,3 +252,12 @@ async def test_an_unusable_credential_store_fails_only_that_feed_and_says_why(
     word, error = words[feed_server.url("/feed")]
     assert word == "failed" and "its login cannot be read" in error and "chmod 600" in error
     assert words[feed_server.url("/open")][0] == "ok" and feed_server.requests_to("/feed") == []
+
+
+def test_a_json_feed_page_link_loses_its_userinfo():
+    from blogtui.core.feeds.jsonfeed import next_page
+
+    current = "https://blog.example/feed.json"
+    assert next_page(current, with_login("https://blog.example/page2.json"), set()) == (
+        "https://blog.example/page2.json"
+    )

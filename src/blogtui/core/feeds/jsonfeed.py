@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from blogtui.core.errors import FeedError
 from blogtui.core.feeds import charset, fields
+from blogtui.core.feeds.logins import strip_userinfo
 from blogtui.core.feeds.parsed import MAX_ENTRIES, ParsedFeed
 from blogtui.core.models import EntryData
 from blogtui.core.text.sanitize import clean
@@ -238,8 +239,9 @@ def _same_origin(a: str, b: str) -> bool:
 
 
 def next_page(current: str, next_url: str, seen: set[str]) -> str:
-    """`next_url` when it may be followed from `current`: http(s), the same origin (scheme,
-    host and port), and not a page already read; else ""."""
+    """`next_url` (without userinfo) when it may be followed from `current`: http(s), the same
+    origin (scheme, host and port), and not a page already read; else ""."""
+    next_url = strip_userinfo(next_url)  # a page's userinfo is never sent nor kept
     if not next_url or next_url in seen or not _same_origin(current, next_url):
         return ""
     return next_url
