@@ -130,3 +130,16 @@ def test_a_refusal_exits_1_and_an_unknown_draft_2(blog, home):
     assert status == 1 and f"{draft.id} cannot be posted from blogtui" in output, output
     status, output = blogtui(home, "send", "--again", "20990101T000000000-deadbeef")
     assert status == 2 and "is not in the outbox" in output, output
+
+
+def test_deleting_an_unconfirmed_draft_is_an_answer(blog, home):
+    draft = queued(home, blog.post_url(OPEN), "Doch lieber nicht.")
+    store = Store(home.database)
+    try:
+        store.update_reply(draft.id, state=ReplyState.UNCONFIRMED, last_error="sent 21:43")
+    finally:
+        store.close()
+    assert blogtui(home, "send")[0] == 3
+    assert blogtui(home, "drafts", "rm", draft.id)[0] == 0
+    assert blogtui(home, "send") == (0, "Nothing to send.\n")
+    assert posts(blog) == 0

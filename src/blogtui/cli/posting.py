@@ -69,9 +69,9 @@ def cmd_send(args: argparse.Namespace, where: Places, out: Output) -> int:
     from blogtui.core.drafts.store import DraftStore
     from blogtui.core.posting.identity import reply_identity
     from blogtui.core.posting.outbox import send_sync
-    from blogtui.core.posting.resend import confirm_resend
+    from blogtui.core.posting.resend import asking_user, confirm_resend
     from blogtui.core.posting.select import poster_chooser
-    from blogtui.core.posting.state import ReplyState, state_line
+    from blogtui.core.posting.state import state_line
 
     store = open_store(where)
     drafts = DraftStore(where.drafts_dir)
@@ -82,7 +82,7 @@ def cmd_send(args: argparse.Namespace, where: Places, out: Output) -> int:
                         include_waiting=True)  # fmt: skip
     done = {result.draft_id for result in results}
     lines = [(r.draft_id, describe(r), r.state) for r in results]
-    for item in store.outbox([ReplyState.UNCONFIRMED]):
+    for item in asking_user(store, drafts):
         if item.draft_id not in done:  # waits on the user's word: said again, not sent
             text = f"{item.draft_id} {state_line(item.state, item.last_error)}"
             lines.append((item.draft_id, text, item.state))

@@ -29,6 +29,13 @@ class NotResendable(BlogtuiError):
     title = "Not sent again"
 
 
+def asking_user(store: Store, drafts: DraftStore) -> list[OutboxItem]:
+    """Replies waiting on the user's word ("unconfirmed"), oldest first; one whose draft was
+    deleted meanwhile is not asked about (deleting it was the answer)."""
+    waiting = store.outbox([ReplyState.UNCONFIRMED])
+    return [item for item in waiting if drafts.path_of(item.draft_id).exists()]
+
+
 def confirm_resend(store: Store, drafts: DraftStore, draft_id: str) -> OutboxItem:
     """The user's word: send this reply (again) on the next pass, without looking first.
 
