@@ -36,9 +36,11 @@ def move_logins_out_of_urls(db: sqlite3.Connection) -> None:
              feed_id),
         )  # fmt: skip
     if userinfos:
+        before = db.execute("PRAGMA secure_delete").fetchone()[0]
         db.execute("PRAGMA secure_delete = ON")  # the rows rewritten leave no copy in free space
         for userinfo in userinfos:
             scrub(db, userinfo + "@")
+        db.execute(f"PRAGMA secure_delete = {int(before)}")
 
 
 def _keep(logins: FeedLogins, login: FeedLogin) -> str:
