@@ -5,7 +5,7 @@ records every request with its body.
     stub.url("/post/"); stub.posts("/wp-comments-post.php"); stub.close()
 
 An answer with `stall=True` reads the request, then holds the connection open without a word
-until `close()` (the client times out after sending its body).
+until `close()` (the client times out after sending its body); `drop=True` closes it unanswered.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ class Answer:
     body: bytes = b""
     stall: bool = False
     """Say nothing and keep the connection open until the stub closes."""
+    drop: bool = False
+    """Say nothing and close the connection."""
 
 
 class BlogStub:
@@ -82,8 +84,9 @@ def _handler(stub: BlogStub) -> type[BaseHTTPRequestHandler]:
             with stub.lock:
                 stub.received.append(received)
             answer = stub.answer(received)
-            if answer.stall:
-                stub.closing.wait(60)
+            if answer.stall or answer.drop:
+                if answer.stall:
+                    stub.closing.wait(60)
                 self.close_connection = True
                 return
             self.send_response(answer.status)

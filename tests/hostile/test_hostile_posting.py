@@ -239,9 +239,10 @@ def comment_feed(bodies: list[bytes]) -> bytes:
 
 
 def failing_blog(fault: str, lookup: str) -> Callable[[str], Callable[[Received], Answer]]:
-    """A blog whose first reply POST stalls or answers 500 with 2 MB of HTML (the reply is
-    stored all the same); later POSTs succeed. `lookup`: what its pages offer to look the reply
-    up: nothing, or an RSS comment feed that does not list it (a held or an old comment)."""
+    """A blog whose first reply POST stalls, is dropped unanswered or answered 500 with 2 MB of
+    HTML (the reply may be stored all the same); later POSTs succeed. `lookup`: what its pages
+    offer to look the reply up: nothing, or an RSS comment feed that does not list it (a held
+    or an old comment)."""
 
     def make(base: str) -> Callable[[Received], Answer]:
         posts: list[bytes] = []
@@ -251,7 +252,9 @@ def failing_blog(fault: str, lookup: str) -> Callable[[str], Callable[[Received]
                 posts.append(request.body)
                 if len(posts) > 1:
                     return Answer(302, {"Location": f"{base}/post/#comment-{900 + len(posts)}"})
-                return Answer(stall=True) if fault == "stall" else Answer(500, HTML, BIG_500)
+                if fault == "500":
+                    return Answer(500, HTML, BIG_500)
+                return Answer(stall=fault == "stall", drop=fault == "drop")
             if request.path.startswith("/post/feed/"):
                 return Answer(200, {"Content-Type": "application/rss+xml"}, comment_feed([]))
             head = FEED_LINK.format(base=base) if lookup == "rss" else ""
@@ -268,7 +271,7 @@ def quick(draft: Draft, article: object) -> FormPoster:
 
 
 @pytest.mark.parametrize("lookup", ["none", "rss"])
-@pytest.mark.parametrize("fault", ["stall", "500"])
+@pytest.mark.parametrize("fault", ["stall", "drop", "500"])
 async def test_an_unknown_outcome_is_never_reposted_by_itself(
     stubs, client, tmp_path, fault, lookup
 ):
@@ -285,7 +288,8 @@ async def test_an_unknown_outcome_is_never_reposted_by_itself(
     assert (second.state, second.requests) == (ReplyState.UNCONFIRMED, 0), second
     assert second.message.startswith("sent " + time.strftime("%Y-%m-%d %H:%M",
                                                               time.localtime(sent_at)))  # fmt: skip
-    assert ("timed out" if fault == "stall" else "HTTP 500") in second.message
+    cause = {"stall": "timed out", "drop": "the connection failed", "500": "HTTP 500"}[fault]
+    assert cause in second.message
     assert not second.state.due and second.state.pending and second.state.asks_user
     # Nothing sends it again by itself: not later, not when asked to send what waits.
     for moment in (LATER + 60, EVEN_LATER):
