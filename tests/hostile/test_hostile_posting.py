@@ -332,5 +332,5 @@ async def test_a_failed_lookup_on_a_verifying_blog_waits_and_never_posts(stubs, 
     feed.append(True)
     [asked] = await send_pending(store, drafts, client, now=EVEN_LATER + 86400)
     assert (asked.state, asked.requests) == (ReplyState.UNCONFIRMED, 0), asked
-    assert "(rss) cannot show whether it arrived" in asked.message
+    assert "comment feed lists only the latest comments" in asked.message
     assert len(stub.posts()) == 1

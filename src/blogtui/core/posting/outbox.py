@@ -42,6 +42,7 @@ from blogtui.core.errors import BlogtuiError
 from blogtui.core.models import Article, CommentData, OutboxItem
 from blogtui.core.posting.base import Outcome, PostOutcome, ReplyRequest
 from blogtui.core.posting.lookup import (
+    VERIFYING,
     Lookup,
     LookupFailed,
     Sought,
@@ -264,8 +265,7 @@ class _Sender:
             return self._retry(job, state, "the blog says it has this reply already;"
                                " it is not resent and will be looked up again")  # fmt: skip
         if not lookup.complete:
-            why = f"its comments ({lookup.provider}) cannot show whether it arrived"
-            return self._unconfirmed(job, state, why)
+            return self._unconfirmed(job, state, _unverified(lookup))
         return None
 
     async def _lookup(self, job: _Job) -> Lookup | str:
@@ -371,6 +371,13 @@ class _Sender:
             self.drafts.save(replace(draft, state=state))
         except DraftError:
             pass
+
+
+def _unverified(lookup: Lookup) -> str:
+    """Why a reply not found may be on the blog all the same."""
+    if lookup.provider in VERIFYING:
+        return "its thread is too long to read whole, so blogtui cannot tell"
+    return "its comment feed lists only the latest comments, so blogtui cannot tell"
 
 
 def _outcome(found: CommentData) -> PostOutcome:
