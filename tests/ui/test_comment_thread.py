@@ -10,6 +10,7 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 
 from blogtui.core.comments.loading import load_thread_sync
+from blogtui.core.comments.marks import ThreadMarks
 from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.models import Comment, ThreadState
 from blogtui.core.store import Store
@@ -188,13 +189,18 @@ async def test_notices_and_empty_states() -> None:
 
 
 async def test_post_author_you_and_markers() -> None:
-    comments = [comment(1, author="Hanna"), comment(2, 1, author="Me", mine=True),
-                comment(3, 99, status="hold"), comment(4, author="Other")]  # fmt: skip
+    comments = [comment(1, author="Hanna", author_key="wordpress-user:2"),
+                comment(2, 1, author="Me", mine=True), comment(3, 99, status="hold"),
+                comment(4, author="Other"), comment(5, author="Han\u200bna")]  # fmt: skip
+    state = ThreadState(1, post_author_key="wordpress-user:2")
     async with ThreadApp().run_test(size=SIZE) as pilot:
-        widget = await show(pilot, comments, post_author="hanna")
+        marks = ThreadMarks(comments, state, post_author="Hanna")
+        widget = await show(pilot, comments, state, marks=marks)
         lines = screen_lines(widget)
         assert any(line.startswith("Hanna (author)") for line in lines)
         assert any("Me (you)" in line for line in lines)
+        impostor = next(line for line in lines if line.startswith("Han") and "(author)" not in line)
+        assert "⚠" in impostor and "(author)" not in impostor
         orphan = next(line for line in lines if "User3" in line)
         assert "awaiting moderation" in orphan and "(reply to a missing comment)" in orphan
         style_of = {seg.text: seg.style for seg in widget.render_line(lines.index(
@@ -299,7 +305,8 @@ async def test_demo_blog_thread(demo_thread: tuple[list[Comment], ThreadState, s
     comments, state, author = demo_thread
     assert len(comments) >= 40
     async with ThreadApp().run_test(size=SIZE) as pilot:
-        widget = await show(pilot, comments, state, post_author=author)
+        marks = ThreadMarks(comments, state, post_author=author)
+        widget = await show(pilot, comments, state, marks=marks)
         entries = widget.thread_layout.entries
         assert len(entries) == len(comments)
         assert max(entry.depth for entry in entries) >= 4

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import events, on, work
@@ -25,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
+from blogtui.core.comments.marks import ThreadMarks
 from blogtui.core.models import Article, Comment, ThreadState
 from blogtui.core.text.html import RenderedText, html_to_text
 from blogtui.ui import messages
@@ -185,14 +187,12 @@ class ArticleView(VerticalScroll):
         comments: list[Comment],
         state: ThreadState,
         *,
-        post_author: str = "",
+        marks: ThreadMarks | None = None,
         keep_position: bool = False,
     ) -> None:
         """Show the open article's thread (see `CommentThread.set_thread`)."""
         self.remove_class("-no-thread")
-        self.thread.set_thread(
-            comments, state, post_author=post_author, keep_position=keep_position
-        )
+        self.thread.set_thread(comments, state, marks=marks, keep_position=keep_position)
 
     def set_thread_status(self, text: str) -> None:
         """The line above the thread (our own words, never markup)."""
@@ -316,6 +316,11 @@ class ArticleView(VerticalScroll):
         comments, state = store.comments_for(article_id), store.thread_state(article_id)
         self.post_message(messages.ThreadLoaded(article_id, comments, state, True))
 
+    def _my_names(self, article: Article) -> tuple[str, str]:
+        """The names the user replies under on `article`'s blog and by default."""
+        config = self.context.config
+        return config.identity_for(urlsplit(article.link).hostname or "").name, config.identity.name
+
     @on(messages.ThreadLoaded)
     def _thread_loaded(self, message: messages.ThreadLoaded) -> None:
         message.stop()
@@ -325,7 +330,9 @@ class ArticleView(VerticalScroll):
         self.show_thread(
             message.comments,
             message.state,
-            post_author=article.author,
+            marks=ThreadMarks.for_article(
+                message.comments, message.state, article, self._my_names(article)
+            ),
             keep_position=message.refreshed,
         )
         failed = bool(message.state.error) and not no_comments_found(message.state.error)

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from blogtui.core.comments.marks import ThreadMarks
 from blogtui.core.models import Comment, ThreadState
 from blogtui.core.text.sanitize import clean
 from blogtui.ui.widgets.comment_layout import (
@@ -37,8 +38,8 @@ from blogtui.ui.widgets.comment_layout import (
 from blogtui.ui.widgets.comment_navigation import COMMENT_BINDINGS, CommentNavigation
 from blogtui.ui.widgets.thread_layout import ThreadLayout
 
-_PARTS = ("guide", "author", "post-author", "you", "date", "new", "pending", "orphan", "notice",
-          "empty", "folded", "cursor")  # fmt: skip
+_PARTS = ("guide", "author", "post-author", "you", "lookalike", "date", "new", "pending", "orphan",
+          "notice", "empty", "folded", "cursor")  # fmt: skip
 
 
 class CommentThread(CommentNavigation, ScrollView, can_focus=True):
@@ -59,6 +60,7 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         & > .comment-thread--author { text-style: bold; }
         & > .comment-thread--post-author { color: $accent; text-style: bold; }
         & > .comment-thread--you { color: $success; text-style: bold; }
+        & > .comment-thread--lookalike { color: $text-error; text-style: bold; }
         & > .comment-thread--date { color: $text-muted; }
         & > .comment-thread--new { color: $text-warning; text-style: bold; }
         & > .comment-thread--pending { color: $text-error; text-style: italic; }
@@ -119,7 +121,7 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         self.thread_layout = ThreadLayout()
         """The layout: entries, folds, block positions."""
         self._state = ThreadState(0)
-        self._post_author = ""
+        self._marks = ThreadMarks((), self._state)
         self._cursor = -1
         self._baseline: float | None = None
         self._new_keys: set[str] = set()
@@ -149,7 +151,7 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         comments: list[Comment],
         state: ThreadState,
         *,
-        post_author: str = "",
+        marks: ThreadMarks | None = None,
         keep_position: bool = False,
     ) -> None:
         """Show `comments`; with `keep_position` keep the cursor comment, folds and scroll line."""
@@ -161,7 +163,7 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
             self._baseline = self._baseline if self._baseline is not None else state.last_visit
         else:
             self._baseline, self._new_keys, self._reported = state.last_visit, set(), set()
-        self._state, self._post_author = state, clean(post_author, limit=200).casefold()
+        self._state, self._marks = state, marks or ThreadMarks(comments, state)
         layout.load(comments, folded)
         for entry in layout.entries:
             key = entry.comment.key
@@ -287,15 +289,17 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
     def _header(self, entry: Entry, index: int, style: Style) -> list[Segment]:
         comment = entry.comment
         author = clean(comment.author, limit=80) or "(anonymous)"
-        is_post_author = bool(self._post_author) and author.casefold() == self._post_author
+        marks = self._marks.of(comment)
         parts: list[tuple[str, str]] = []
         if entry.depth > MAX_INDENT:
             parts.append((f"⟨{entry.depth}⟩ ", "guide"))
-        parts.append((author, "post-author" if is_post_author else "author"))
-        if is_post_author:
+        parts.append((author, "post-author" if marks.post_author else "author"))
+        if marks.post_author:
             parts.append((" (author)", "post-author"))
-        if comment.mine:
+        if marks.me:
             parts.append((" (you)", "you"))
+        if marks.warning:
+            parts.append((f" ⚠ {marks.warning}", "lookalike"))
         if date := relative_date(comment.published):
             parts.append((f" · {date}", "date"))
         if entry.new:
