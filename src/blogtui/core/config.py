@@ -47,6 +47,10 @@ class Config:
     """The default identity for replies."""
     blog_identities: dict[str, Identity] = field(default_factory=dict)
     """Per-blog identities, keyed by the blog's host."""
+    feeds_width: int = 0
+    """The feeds pane's share of the terminal's width, in percent; 0 for the default."""
+    list_width: int = 0
+    """The article list's share of the terminal's width, in percent; 0 for the default."""
 
     def identity_for(self, host: str) -> Identity:
         """The identity to use on `host`."""
@@ -79,6 +83,8 @@ def load_config(path: Path) -> Config:
             blog_identities={
                 str(host).lower(): _identity(value) for host, value in data.get("blogs", {}).items()
             },
+            feeds_width=max(0, min(int(data.get("layout", {}).get("feeds_width", 0)), 90)),
+            list_width=max(0, min(int(data.get("layout", {}).get("list_width", 0)), 90)),
         )
     except (TypeError, ValueError, AttributeError) as error:
         raise ConfigError(f"{path}: {error}") from error
@@ -118,6 +124,7 @@ def dumps(config: Config) -> str:
         ),
         ("keys", config.keys),
         ("identity", vars(config.identity)),
+        ("layout", {"feeds_width": config.feeds_width, "list_width": config.list_width}),
     ]
     for host, identity in config.blog_identities.items():
         tables.append((f"blogs.{_toml_key(host)}", vars(identity)))
