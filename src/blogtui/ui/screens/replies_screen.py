@@ -23,6 +23,7 @@ from blogtui.core.models import Comment
 from blogtui.core.text.html import html_to_text
 from blogtui.ui.display import display_text, glyph
 from blogtui.ui.keys import REPLIES_BINDINGS
+from blogtui.ui.prompt_text import PromptText
 from blogtui.ui.widgets.article_view import format_date
 
 if TYPE_CHECKING:
@@ -34,13 +35,14 @@ EXCERPT = 160
 def reply_prompt(comment: Comment, title: str) -> Text:
     """Two lines: "● author · date · on title", then the excerpt."""
     marker = f"{glyph('●', '*')} new · " if not comment.seen else "  "
-    prompt = Text(marker, style="bold", end="")
-    prompt.append_text(display_text(comment.author or "Anonymous", "bold", limit=60))
+    prompt = PromptText().layout(marker, "bold")
+    prompt.value(comment.author or "Anonymous", "bold", limit=60)
     when = format_date(comment.published or comment.first_seen)
-    prompt.append_text(display_text(f" · {when} · on {title}", "dim", limit=200))
+    prompt.layout(" · ", "dim").value(when, "dim").layout(" · on ", "dim")
+    prompt.value(title, "dim", limit=200)
     excerpt = " ".join(html_to_text(comment.content).text.split())
-    prompt.append_text(display_text(f"\n   {excerpt or '(empty)'}", limit=EXCERPT))
-    return prompt
+    prompt.line().value(excerpt or "(empty)", limit=EXCERPT)
+    return prompt.text
 
 
 class RepliesScreen(Screen[Comment | None]):
