@@ -44,25 +44,39 @@ def cmd_list(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui drafts`: every draft with its state, age, target and first line."""
     from blogtui.core.drafts.file import draft_age, draft_target
     from blogtui.core.drafts.store import DraftStore, Unreadable
+    from blogtui.core.posting.state import draft_state_label
 
     listing = DraftStore(where.drafts_dir).list()
     if not listing:
         out.line("No drafts.")
         return 0
+    replies = _reply_states(where)
     now = time.time()
     for entry in listing:
         if isinstance(entry, Unreadable):
             out.line(f"{entry.id} [unreadable: {entry.reason}]")
             out.block(f"    file kept as it is: {entry.path}")
             continue
-        out.line(
-            f"{entry.id} [{entry.state}, {draft_age(now - entry.updated)}] {draft_target(entry)}"
-        )
+        state = draft_state_label(entry.state, replies.get(entry.id))
+        out.line(f"{entry.id} [{state}, {draft_age(now - entry.updated)}] {draft_target(entry)}")
         excerpt = entry.first_line
         if len(excerpt) > EXCERPT:
             excerpt = excerpt[: EXCERPT - 1].rstrip() + "…"
         out.block(f"    {excerpt}")
     return 0
+
+
+def _reply_states(where: Places) -> dict[str, str]:
+    """The outbox state of each queued draft ({} when there is no database to read)."""
+    if not where.database.exists():
+        return {}
+    from blogtui.cli.common import open_store
+
+    store = open_store(where)
+    try:
+        return {item.draft_id: item.state for item in store.outbox()}
+    finally:
+        store.close()
 
 
 def _load(store: DraftStore, draft_id: str) -> Draft:

@@ -129,7 +129,8 @@ def outcome_of(
         return _redirected(status, location.strip(), posted_to, article_url)
     message = die_message(body) if body.strip() else ""
     if status == 409:
-        return PostOutcome(Outcome.DUPLICATE, message=message or "duplicate comment")
+        duplicate = "duplicate: the blog already has this comment"
+        return PostOutcome(Outcome.DUPLICATE, message=message or duplicate)
     if status == 429:
         return PostOutcome(Outcome.FLOOD, message=message or "posting too quickly")
     if status == 403:

@@ -109,3 +109,15 @@ def state_line(
     if known is not None and known.due and next_attempt:
         text += f" · retry {clock(next_attempt)}"
     return text
+
+
+def draft_state_label(draft_state: str, reply_state: ReplyState | str | None) -> str:
+    """How draft lists (`blogtui drafts`, the TUI's `D`) name a draft's state: once its reply is
+    in the outbox, the outbox state's label (one wording with `blogtui send`), else the draft's
+    own state ("draft")."""
+    if reply_state is None:
+        return str(draft_state)
+    try:
+        return ReplyState(reply_state).label
+    except ValueError:
+        return str(reply_state)

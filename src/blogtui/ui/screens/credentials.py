@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from blogtui.core.posting import CredentialError, CredentialStore
 from blogtui.core.posting.credentials import check_destination, site_key
+from blogtui.core.text.sentence import end_sentence
 from blogtui.ui.display import display, display_text
 from blogtui.ui.screens.dialogs import NoAnswerDialog
 
@@ -70,7 +71,7 @@ class CredentialsScreen(NoAnswerDialog[bool]):
             self._error(error.message)
             return
         self.query_one("#credentials-password", Input).value = ""
-        note = f" Note: {store.warning}." if store.warning else ""
+        note = f" Note: {end_sentence(store.warning)}" if store.warning else ""
         text = f"Stored the account for {display(site, limit=120)}.{note}"
         self.notify(text, title="Blog account", markup=False)
         self.dismiss(True)

@@ -36,9 +36,11 @@ from blogtui.core.drafts.store import (
 )
 from blogtui.core.models import OutboxItem
 from blogtui.core.posting.identity import reply_identity
-from blogtui.core.posting.state import state_line
+from blogtui.core.posting.state import draft_state_label, state_line
+from blogtui.core.text.sentence import end_sentence
 from blogtui.ui.display import display, display_text, glyph
 from blogtui.ui.keys import DRAFTS_BINDINGS
+from blogtui.ui.prompt_text import PromptText
 from blogtui.ui.screens.outbox_text import send_summary
 
 if TYPE_CHECKING:
@@ -56,24 +58,27 @@ class DraftChoice:
 
 def draft_prompt(entry: DraftListing, now: float, item: OutboxItem | None = None) -> Text:
     """A list entry of two to four lines, all sanitised, never markup; `item`: its outbox row."""
+    prompt = PromptText()
     if isinstance(entry, Unreadable):
-        prompt = display_text(f"{glyph('⚠', '!')} unreadable: {entry.reason}", "bold", limit=300)
-        prompt.append_text(display_text(f"\n   file kept as it is: {entry.path}", "dim"))
-        return prompt
-    state = f"{entry.state} · {draft_age(now - entry.updated)}"
-    prompt = Text(f"{glyph('✎', 'D')} ", end="")
-    prompt.append_text(display_text(draft_target(entry), "bold", limit=200))
-    prompt.append_text(display_text(f"  [{state}]", "dim"))
+        prompt.layout(f"{glyph('⚠', '!')} unreadable: ", "bold")
+        prompt.value(entry.reason, "bold", limit=300)
+        prompt.line().layout("file kept as it is: ", "dim").value(entry.path, "dim")
+        return prompt.text
+    prompt.layout(f"{glyph('✎', 'D')} ").value(draft_target(entry), "bold", limit=200)
+    state = draft_state_label(entry.state, item.state if item is not None else None)
+    prompt.layout("  [", "dim").value(f"{state} · {draft_age(now - entry.updated)}", "dim")
+    prompt.layout("]", "dim")
     if entry.parent_excerpt:
-        excerpt = f"\n   {glyph('↳', '>')} {entry.parent_author or 'post'}: {entry.parent_excerpt}"
-        prompt.append_text(display_text(excerpt, "dim", limit=160))
-    prompt.append_text(display_text(f"\n   {entry.first_line or '(empty)'}", limit=160))
+        prompt.line().layout(f"{glyph('↳', '>')} ", "dim")
+        prompt.value(entry.parent_author or "post", "dim", limit=60).layout(": ", "dim")
+        prompt.value(entry.parent_excerpt, "dim", limit=140)
+    prompt.line().value(entry.first_line or "(empty)", limit=160)
     if item is not None:
         line = state_line(item.state, item.last_error, item.next_attempt)
         refused = item.state.final and not item.state.posted
         style = "bold red" if refused else "italic"
-        prompt.append_text(display_text(f"\n   {glyph('➤', '>')} outbox: {line}", style, limit=300))
-    return prompt
+        prompt.line().layout(f"{glyph('➤', '>')} outbox: ", style).value(line, style, limit=300)
+    return prompt.text
 
 
 def _newest_first(entry: DraftListing) -> tuple[bool, float]:
@@ -268,7 +273,8 @@ class DraftsScreen(Screen[DraftChoice | None]):
         try:
             lease = self.store.open_for_edit(draft_id)
         except DraftLocked as error:
-            self.notify(f"Not deleted: {error.message}.", severity="error", markup=False)
+            text = f"Not deleted: {end_sentence(error.message)}"
+            self.notify(text, severity="error", markup=False)
             return
         except DraftError:
             lease = None

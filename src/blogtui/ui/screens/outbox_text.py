@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from blogtui.core.config import Identity
 from blogtui.core.posting.state import ReplyState, clock
+from blogtui.core.text.sentence import end_sentence, quoted
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -61,19 +62,42 @@ def comments_url(article_url: str) -> str:
     return urlunsplit(urlsplit(article_url.strip())._replace(fragment="comments"))
 
 
+DUPLICATE = "duplicate: the blog already has this comment"
+"""How a "duplicate" answer (HTTP 409, WordPress's comment_duplicate) is worded."""
+
+
 def toast(report: SentReply) -> tuple[str, SeverityLevel]:
     """(text, severity) of the notification about one sent (or not sent) reply."""
-    result, title = report.result, f"“{report.title}”"
+    result, title = report.result, quoted(report.title)
+    when = f" Retrying at {clock(result.next_attempt)}." if result.next_attempt else ""
     if result.state is ReplyState.POSTED:
         return f"Reply posted on {title}.", "information"
     if result.state is ReplyState.HELD:
         return f"Reply posted on {title}; it is awaiting moderation.", "information"
+    if result.state.asks_user:
+        return unconfirmed_text(title, result.message), "warning"
+    if result.state is ReplyState.DUPLICATE:
+        text = f"Reply to {title} not sent again: {DUPLICATE}; looking up its address."
+        said = result.message
+        if said and DUPLICATE not in said and not said.startswith("the blog says"):
+            text += f" The blog said: {end_sentence(said)}"
+        return text + when, "warning"
     if result.state.pending:
-        reason = result.message or "not sent yet"
-        when = f" Retrying at {clock(result.next_attempt)}." if result.next_attempt else ""
-        return f"Reply to {title} not sent yet: {reason}.{when}", "warning"
+        reason = end_sentence(result.message or "not sent yet")
+        return f"Reply to {title} not sent yet: {reason}{when}", "warning"
     if result.state is ReplyState.REJECTED:
-        text = f"The blog refused the reply to {title}: {result.message or 'no reason given'}."
+        reason = end_sentence(result.message or "no reason given")
+        text = f"The blog refused the reply to {title}: {reason}"
         return text + " It is kept in your drafts (D) to edit and send again.", "error"
-    reason = result.message or result.state.label
-    return f"Cannot post the reply to {title}: {reason}. It is kept in your drafts (D).", "error"
+    reason = end_sentence(result.message or result.state.label)
+    return f"Cannot post the reply to {title}: {reason} It is kept in your drafts (D).", "error"
+
+
+def unconfirmed_text(title: str, message: str) -> str:
+    """Why a reply waits on the user's word: it may be on the blog (when it was sent and why
+    that is unknown are in `message`); it is never sent again unless the user says so."""
+    why = f": {end_sentence(message)}" if message else "."
+    return (
+        f"The reply to {title} may already be on the blog{why} It is not sent again unless"
+        " you say so: look at the article, then send it again from your drafts (D)."
+    )

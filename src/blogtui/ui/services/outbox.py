@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 from textual.signal import Signal
 
+from blogtui.core.text.sentence import end_sentence, quoted
 from blogtui.ui.display import display
 from blogtui.ui.messages import WorkFailed
 from blogtui.ui.screens.outbox_text import SentReply, toast
@@ -136,12 +137,13 @@ class Outbox:
 
     def queued(self, message: Queued) -> None:
         """Say whether the draft was queued; send it."""
-        title = display(message.title, limit=120)
+        title = quoted(display(message.title, limit=120))
         if message.error:
-            text = f"The reply to “{title}” was not queued: {display(message.error, limit=300)}"
+            why = end_sentence(display(message.error, limit=300))
+            text = f"The reply to {title} was not queued: {why}"
             self.app.notify(text, title="Not queued", severity="error", markup=False)
             return
-        self.app.notify(f"Reply to “{title}” queued for sending.", markup=False)
+        self.app.notify(f"Reply to {title} queued for sending.", markup=False)
         self.changed.publish(OutboxChange("queued"))
         self.send()
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from blogtui.core.models import Comment
+from blogtui.core.text.sentence import end_sentence
 from blogtui.ui.display import display
 
 if TYPE_CHECKING:
@@ -29,7 +30,8 @@ def replies_text(fresh: list[Comment]) -> str:
     names = sorted({display(c.author, limit=40) or "Anonymous" for c in fresh})
     count = len(fresh)
     who = ", ".join(names[:3]) + (" and others" if len(names) > 3 else "")
-    return f"{count} new repl{'y' if count == 1 else 'ies'} to you from {who}. Press W."
+    said = end_sentence(f"{count} new repl{'y' if count == 1 else 'ies'} to you from {who}")
+    return f"{said} Press W."
 
 
 class RepliesWatch:
