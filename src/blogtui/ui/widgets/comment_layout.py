@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len, chop_cells
 
+from blogtui.core.comments.marks import Marks
 from blogtui.core.models import Comment, ThreadState
 from blogtui.core.text.html import plain_text
 from blogtui.core.text.sanitize import clean, transliterate
-from blogtui.ui.display import glyph, terminal_encoding
+from blogtui.ui.display import display, glyph, terminal_encoding
 
 MAX_INDENT = 12
 """Levels drawn as guide lines; deeper comments show their depth as a number."""
@@ -221,6 +222,34 @@ def _link(entries: list[Entry]) -> None:
             entry.prev_sibling = previous
             entries[previous].next_sibling = index
         last_at[entry.parent] = index
+
+
+def header_parts(entry: Entry, marks: Marks, hidden: int | None) -> list[tuple[str, str]]:
+    """A comment's header as (text, part) pairs: depth beyond the guides, author and marks,
+    age, new, moderation, orphan, and `hidden` replies when folded (None: not folded)."""
+    comment = entry.comment
+    parts: list[tuple[str, str]] = []
+    if entry.depth > MAX_INDENT:
+        parts.append((f"⟨{entry.depth}⟩ ", "guide"))
+    author = display(comment.author, limit=80) or "(anonymous)"
+    parts.append((author, "post-author" if marks.post_author else "author"))
+    if marks.post_author:
+        parts.append((" (author)", "post-author"))
+    if marks.me:
+        parts.append((" (you)", "you"))
+    if marks.warning:
+        parts.append((f" {glyph('⚠', '!')} {marks.warning}", "lookalike"))
+    if date := relative_date(comment.published):
+        parts.append((f" · {date}", "date"))
+    if entry.new:
+        parts.append((" new", "new"))
+    if comment.status != "approved":
+        parts.append((" awaiting moderation", "pending"))
+    if entry.orphan:
+        parts.append((" (reply to a missing comment)", "orphan"))
+    if hidden is not None:
+        parts.append((f" [+{hidden} {'reply' if hidden == 1 else 'replies'}]", "folded"))
+    return parts
 
 
 def is_new(comment: Comment, last_visit: float | None) -> bool:

@@ -26,15 +26,7 @@ from textual.timer import Timer
 
 from blogtui.core.comments.marks import ThreadMarks
 from blogtui.core.models import Comment, ThreadState
-from blogtui.core.text.sanitize import clean
-from blogtui.ui.widgets.comment_layout import (
-    MAX_INDENT,
-    Entry,
-    guides,
-    is_new,
-    notices,
-    relative_date,
-)
+from blogtui.ui.widgets.comment_layout import Entry, guides, header_parts, is_new, notices
 from blogtui.ui.widgets.comment_navigation import COMMENT_BINDINGS, CommentNavigation
 from blogtui.ui.widgets.thread_layout import ThreadLayout
 
@@ -287,30 +279,8 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, base + cursor if selected else base)
 
     def _header(self, entry: Entry, index: int, style: Style) -> list[Segment]:
-        comment = entry.comment
-        author = clean(comment.author, limit=80) or "(anonymous)"
-        marks = self._marks.of(comment)
-        parts: list[tuple[str, str]] = []
-        if entry.depth > MAX_INDENT:
-            parts.append((f"⟨{entry.depth}⟩ ", "guide"))
-        parts.append((author, "post-author" if marks.post_author else "author"))
-        if marks.post_author:
-            parts.append((" (author)", "post-author"))
-        if marks.me:
-            parts.append((" (you)", "you"))
-        if marks.warning:
-            parts.append((f" ⚠ {marks.warning}", "lookalike"))
-        if date := relative_date(comment.published):
-            parts.append((f" · {date}", "date"))
-        if entry.new:
-            parts.append((" new", "new"))
-        if comment.status != "approved":
-            parts.append((" awaiting moderation", "pending"))
-        if entry.orphan:
-            parts.append((" (reply to a missing comment)", "orphan"))
-        if index in self.thread_layout.folded:
-            hidden = entry.end - index - 1
-            parts.append((f" [+{hidden} {'reply' if hidden == 1 else 'replies'}]", "folded"))
+        hidden = entry.end - index - 1 if index in self.thread_layout.folded else None
+        parts = header_parts(entry, self._marks.of(entry.comment), hidden)
         return [Segment(text, style + self._style(part)) for text, part in parts]
 
     # ------------------------------------------------------------------ cursor
