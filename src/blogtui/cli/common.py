@@ -44,8 +44,14 @@ def database_damage(error: Exception, where: Places | None) -> str | None:
 
 
 def config_of(where: Places) -> Config:
-    """The user's configuration."""
-    return load_config(where.config_file)
+    """The user's configuration; what it found odd (unknown names, numbers out of range) is
+    said on stderr."""
+    from blogtui.cli.output import Output
+
+    config = load_config(where.config_file)
+    for warning in config.warnings:
+        Output().error(f"blogtui: warning: {warning}")
+    return config
 
 
 def find_feed(store: Store, ref: str) -> Feed:
