@@ -15,7 +15,9 @@ from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.models import Comment, ThreadState
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
+from blogtui.ui.widgets.comment_layout import MAX_LINES
 from blogtui.ui.widgets.comment_thread import CommentThread
+from blogtui.ui.widgets.thread_layout import SHORT_LINES
 
 SIZE = (100, 40)
 T0 = 1_700_000_000.0
@@ -255,8 +257,16 @@ async def test_hostile_text_is_literal_and_click_only_selects() -> None:
         widget.scroll_end(animate=False, immediate=True)
         await pilot.pause()
         lines = screen_lines(widget)
+        assert any(line.strip().startswith("… ") and "more lines (+ shows all)" in line
+                   for line in lines)  # fmt: skip
+        last = widget.thread_layout.visible[-1]
+        assert widget.thread_layout.block_height(last) == SHORT_LINES + 3
+        await pilot.press("plus")  # all of it, up to MAX_LINES
+        widget.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        lines = screen_lines(widget)
         assert any(line.strip().startswith("… (") and "more lines)" in line for line in lines)
-        assert widget.thread_layout.block_height(widget.thread_layout.visible[-1]) <= 203
+        assert widget.thread_layout.block_height(last) == MAX_LINES + 3
 
 
 async def test_ten_thousand_deep_chain() -> None:
@@ -314,3 +324,25 @@ async def test_demo_blog_thread(demo_thread: tuple[list[Comment], ThreadState, s
         for _ in range(len(comments)):
             await pilot.press("j")
         assert cursor(widget) == entries[-1].comment.key
+
+
+async def test_a_long_comment_is_cut_short_until_plus_shows_it_all() -> None:
+    long_text = "".join(f"<p>Zeile {n}</p>" for n in range(1, 41))  # 40 paragraphs
+    comments = [comment(1, text=long_text), comment(2)]
+    async with ThreadApp().run_test(size=(100, 80)) as pilot:
+        widget = await show(pilot, comments)
+        lines = screen_lines(widget)
+        shown = [line for line in lines if line.startswith("│ Zeile") or line.startswith("  Zeile")]
+        assert len(shown) < 40 and "Zeile 40" not in "\n".join(lines)
+        note = f"… {79 - SHORT_LINES} more lines (+ shows all)"  # 40 paragraphs: 79 lines
+        assert note in [line.strip() for line in lines]
+        await pilot.press("plus")
+        lines = screen_lines(widget)
+        assert "Zeile 40" in "\n".join(lines) and not any("more lines" in line for line in lines)
+        widget.set_thread(comments, ThreadState(1), keep_position=True)  # a refresh keeps it
+        await pilot.pause()
+        assert "Zeile 40" in "\n".join(screen_lines(widget))
+        await pilot.press("plus")  # short again
+        assert "Zeile 40" not in "\n".join(screen_lines(widget))
+        await pilot.press("j", "plus")  # a short comment: nothing to show
+        assert widget.thread_layout.expanded == set()

@@ -252,6 +252,13 @@ def header_parts(entry: Entry, marks: Marks, hidden: int | None) -> list[tuple[s
     return parts
 
 
+def more_note(more: int, key: str = "") -> str:
+    """The line under a comment cut short: how many lines are left out, and the `key` that
+    shows them ("" when none does)."""
+    lines = "line" if more == 1 else "lines"
+    return f"… {more} more {lines} ({key} shows all)" if key else f"… ({more} more {lines})"
+
+
 def is_new(comment: Comment, last_visit: float | None) -> bool:
     """New since the last visit: unseen and first stored after it (never on a first visit)."""
     return not comment.seen and last_visit is not None and comment.first_seen > last_visit

@@ -29,6 +29,7 @@ COMMENT_BINDINGS: list[BindingType] = [
     _bind("g,home", "first", "First comment", "first"),
     _bind("G,end", "last", "Last comment", "last"),
     _bind("c", "reply", "Reply", "reply", show=True),
+    _bind("plus", "more", "Show all of a long comment", "more"),
 ]
 """The thread's keys; each id is `comments.<name>`, remappable through `config.keys`."""
 
@@ -101,6 +102,15 @@ class CommentNavigation:
     def action_unfold_all(self) -> None:
         """Unfold everything."""
         self._refold(set())
+
+    def action_more(self) -> None:
+        """Show all of the cursor comment's text when it is cut short, or cut it short again."""
+        layout, index = self.thread_layout, self._cursor
+        if index >= 0 and (index in layout.expanded or layout.can_expand(index)):
+            layout.expanded ^= {index}
+            self._refold(layout.folded)
+        else:
+            self.app.bell()
 
     def action_first(self) -> None:
         """The first comment."""

@@ -26,7 +26,14 @@ from textual.timer import Timer
 
 from blogtui.core.comments.marks import ThreadMarks
 from blogtui.core.models import Comment, ThreadState
-from blogtui.ui.widgets.comment_layout import Entry, guides, header_parts, is_new, notices
+from blogtui.ui.widgets.comment_layout import (
+    Entry,
+    guides,
+    header_parts,
+    is_new,
+    more_note,
+    notices,
+)
 from blogtui.ui.widgets.comment_navigation import COMMENT_BINDINGS, CommentNavigation
 from blogtui.ui.widgets.thread_layout import ThreadLayout
 
@@ -122,6 +129,8 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._highlighted: Comment | None = None
         self._refiner: Timer | None = None
+        self.more_key = "+"
+        """The show-more key as the "… N more lines" note names it."""
 
     @property
     def comments(self) -> list[Comment]:
@@ -150,13 +159,14 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         layout = self.thread_layout
         old = self.cursor_comment.key if keep_position and self.cursor_comment else None
         folded = {layout.entries[i].comment.key for i in layout.folded} if keep_position else set()
+        whole = {layout.entries[i].comment.key for i in layout.expanded} if keep_position else set()
         screen_line = layout.line_of(self._cursor) - round(self.scroll_y) if old else 0
         if keep_position:
             self._baseline = self._baseline if self._baseline is not None else state.last_visit
         else:
             self._baseline, self._new_keys, self._reported = state.last_visit, set(), set()
         self._state, self._marks = state, marks or ThreadMarks(comments, state)
-        layout.load(comments, folded)
+        layout.load(comments, folded, whole)
         for entry in layout.entries:
             key = entry.comment.key
             if key in self._new_keys or is_new(entry.comment, self._baseline):
@@ -274,7 +284,9 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
             if offset - 1 < len(lines):
                 segments.append(Segment(lines[offset - 1], base + cursor))
             elif more and offset - 1 == len(lines):
-                note = f"… ({more} more lines)"
+                note = more_note(
+                    more, self.more_key if self.thread_layout.can_expand(index) else ""
+                )
                 segments.append(Segment(note, base + self._style("date") + cursor))
         return Strip(segments).adjust_cell_length(width, base + cursor if selected else base)
 

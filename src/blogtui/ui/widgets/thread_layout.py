@@ -9,12 +9,13 @@ shown are always exact, so refining never moves what is on screen.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import accumulate
 
 from blogtui.core.models import Comment
 from blogtui.ui.widgets.comment_layout import (
     MAX_INDENT,
+    MAX_LINES,
     MIN_TEXT_WIDTH,
     Entry,
     build_entries,
@@ -24,6 +25,8 @@ from blogtui.ui.widgets.comment_layout import (
 
 CHUNK = 64
 """Blocks made exact per step."""
+SHORT_LINES = 16
+"""Lines of a comment's text shown until the user asks for all of it (`expanded`)."""
 
 
 def text_width(entry: Entry, width: int) -> int:
@@ -38,6 +41,8 @@ class ThreadLayout:
         self.entries: list[Entry] = []
         self.folded: set[int] = set()
         """Entries whose replies are hidden."""
+        self.expanded: set[int] = set()
+        """Entries whose whole text shows (others stop after SHORT_LINES lines)."""
         self.visible: list[int] = []
         """Shown entries, ascending."""
         self.starts: list[int] = []
@@ -61,8 +66,14 @@ class ThreadLayout:
         """Whether every shown block has its exact height."""
         return self.exact >= len(self.visible)
 
-    def load(self, comments: Sequence[Comment], folded_keys: set[str]) -> None:
-        """Take a new thread; reuse the text (and wrapping) of comments whose HTML is unchanged."""
+    def load(
+        self,
+        comments: Sequence[Comment],
+        folded_keys: set[str],
+        expanded_keys: Collection[str] = (),
+    ) -> None:
+        """Take a new thread; reuse the text (and wrapping) of comments whose HTML is unchanged.
+        The comments with `folded_keys` are folded, those with `expanded_keys` shown whole."""
         old = {entry.comment.id: entry for entry in self.entries}
         texts, self._texts = self._texts, {}
         self.entries = build_entries(comments)
@@ -74,10 +85,12 @@ class ThreadLayout:
                 previous = old.get(comment.id)
                 entry.wrapped = previous.wrapped if previous is not None else None
         self.folded = {i for i, e in enumerate(self.entries) if e.comment.key in folded_keys}
+        self.expanded = {i for i, e in enumerate(self.entries) if e.comment.key in expanded_keys}
         self.width = -1
 
-    def lines(self, index: int) -> tuple[list[str], int]:
-        """The wrapped text of entry `index` and how many lines were cut (cached per width)."""
+    def wrapped(self, index: int) -> tuple[list[str], int]:
+        """The whole wrapped text of entry `index` (up to MAX_LINES) and how many lines that
+        left out (cached per width)."""
         entry = self.entries[index]
         columns = text_width(entry, self.width)
         if entry.wrapped is None or entry.wrapped[0] != columns:
@@ -89,6 +102,15 @@ class ThreadLayout:
             entry.wrapped = (columns, *wrap(cached[1], columns))
         return entry.wrapped[1], entry.wrapped[2]
 
+    def lines(self, index: int) -> tuple[list[str], int]:
+        """The lines of entry `index` shown, and how many more it has."""
+        lines, more = self.wrapped(index)
+        return _shown(lines, more, index in self.expanded)
+
+    def can_expand(self, index: int) -> bool:
+        """Whether entry `index` is cut short and the show-more key would show more."""
+        return index not in self.expanded and len(self.wrapped(index)[0]) > SHORT_LINES
+
     def height(self, index: int) -> int:
         """Lines of entry `index`'s block: header, text, "more" note, spacer."""
         lines, more = self.lines(index)
@@ -98,8 +120,10 @@ class ThreadLayout:
         entry = self.entries[index]
         columns = text_width(entry, self.width)
         if entry.wrapped is not None and entry.wrapped[0] == columns:
-            return len(entry.wrapped[1]) + (3 if entry.wrapped[2] else 2)
-        return 2 + min(200, max(1, len(entry.comment.content) // max(1, columns - 8)))
+            lines, more = _shown(entry.wrapped[1], entry.wrapped[2], index in self.expanded)
+            return len(lines) + (3 if more else 2)
+        limit = MAX_LINES if index in self.expanded else SHORT_LINES + 1
+        return 2 + min(limit, max(1, len(entry.comment.content) // max(1, columns - 8)))
 
     def _extract(self, comments: list[Comment]) -> None:
         """Turn the HTML of those `comments` not yet cached into text, in batches."""
@@ -192,3 +216,11 @@ class ThreadLayout:
         while index >= 0 and self.position(index) < 0:
             index = self.entries[index].parent
         return max(index, 0)
+
+
+def _shown(lines: list[str], more: int, expanded: bool) -> tuple[list[str], int]:
+    """What shows of wrapped `lines` (`more` left out already): all when `expanded`, else at
+    most SHORT_LINES."""
+    if expanded or len(lines) <= SHORT_LINES:
+        return lines, more
+    return lines[:SHORT_LINES], more + len(lines) - SHORT_LINES
