@@ -44,6 +44,7 @@ GENERAL: dict[str, Setting] = {
     "fetch_timeout": Setting(float, 1.0),
     "max_feed_bytes": Setting(int, 1024),
     "theme": Setting(str),
+    "confirm_open": Setting(bool),
 }
 """`[general]`: each key is the `Config` field of the same name."""
 
@@ -96,6 +97,8 @@ class Config:
     """Largest feed body accepted, after decompression."""
     theme: str = ""
     """The Textual theme last chosen; empty for the default."""
+    confirm_open: bool = True
+    """Whether `o` shows the article's address and asks before opening the browser."""
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, e.g. {"refresh-all": "R,ctrl+r"}."""
     identity: Identity = field(default_factory=Identity)
