@@ -12,6 +12,9 @@ from blogtui.cli.output import Output
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import Places
 
+TITLE_CELLS = 30
+"""The least width `feeds` gives a title, however narrow the terminal."""
+
 if TYPE_CHECKING:
     from blogtui.core.config import Config
     from blogtui.core.feeds.discover import Discovered
@@ -89,16 +92,31 @@ def cmd_feeds(args: argparse.Namespace, where: Places, out: Output) -> int:
         out.line("No feeds yet. Add one with `blogtui add URL` or `blogtui import FILE.opml`.")
         return 0
     logins = store.login_feed_ids()
+    id_width = max(len(str(feed.id)) for feed in feeds)
+    unread_width = max(len(str(feed.unread)) for feed in feeds)
+    total_width = max(len(str(feed.total)) for feed in feeds)
+    indent = id_width + 2 + unread_width + 1 + total_width + 2
+    title_width = max(TITLE_CELLS, _terminal_columns() - indent)
     for feed in feeds:
         folder = f"{feed.folder}/" if feed.folder else ""
-        out.line(f"{feed.id:>4}  {feed.unread:>5}/{feed.total:<5}  {folder}{feed.display_title}")
-        out.line(f"      {feed.url}" + ("  (with a login)" if feed.id in logins else ""))
+        counts = f"{feed.unread:>{unread_width}}/{feed.total:<{total_width}}"
+        title = out.cell(folder + feed.display_title, title_width)
+        out.row(f"{feed.id:>{id_width}}", counts, title)
+        login = "  (with a login)" if feed.id in logins else ""
+        out.row(out.cell(feed.url) + login, indent=indent)
         word, detail = feed_state(feed)
         if word is Outcome.GONE:
             detail = f"{detail}; {_remove_hint(feed.id)}"
         if word is not None and word not in (Outcome.OK, Outcome.UNCHANGED):
-            out.line(f"      {word}: {detail}" if detail else f"      {word}")
+            out.row(out.cell(f"{word}: {detail}" if detail else str(word)), indent=indent)
     return 0
+
+
+def _terminal_columns() -> int:
+    """The terminal's width ($COLUMNS, else the terminal's, else 100 when not a terminal)."""
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
 
 
 def _remove_hint(feed_id: int) -> str:

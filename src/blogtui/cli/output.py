@@ -46,6 +46,30 @@ class Output:
         encoding = getattr(self.stdout, "encoding", None) or "utf-8"
         print(transliterate("\n".join(lines), encoding), file=self.stdout, flush=True)
 
+    def cell(self, text: str, width: int | None = None, align: str = "<") -> str:
+        """One column of a `row`: `text` sanitised, spelled for stdout, clipped to `width`
+        terminal cells (ending in an ellipsis) and padded to it (`align` "<" or ">")."""
+        from blogtui.core.feeds.logins import redact
+        from blogtui.core.text.clip import cell_width, clip
+        from blogtui.core.text.sanitize import clean, transliterate
+
+        encoding = getattr(self.stdout, "encoding", None) or "utf-8"
+        value = transliterate(clean(redact(text)), encoding)
+        if width is None:
+            return value
+        if cell_width(value) > width:
+            value = clip(value, cells=width)
+            if not _can_encode(value, encoding):  # the ellipsis itself, on a narrow terminal
+                value = value.removesuffix("…") + "."
+        padding = " " * max(width - cell_width(value), 0)
+        return padding + value if align == ">" else value + padding
+
+    def row(self, *cells: str, indent: int = 0) -> None:
+        """Print cells made by `cell` side by side, two spaces apart, after `indent` spaces;
+        the spacing is kept (`line` would fold it)."""
+        text = " " * indent + "  ".join(cells)
+        print(text.rstrip(), file=self.stdout, flush=True)
+
     def error(self, text: str) -> None:
         """Print one sanitised line to stderr."""
         print(self._safe(text, self.stderr, False), file=self.stderr, flush=True)
@@ -71,3 +95,11 @@ class Output:
         if self.is_tty:
             self.stdout.write("\r\x1b[K")
             self.stdout.flush()
+
+
+def _can_encode(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
