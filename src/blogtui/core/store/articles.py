@@ -14,6 +14,16 @@ from blogtui.core.text.storable import storable
 
 _SEARCH_BODY_LIMIT = 200_000
 _CHUNK = 500
+SORT_ORDERS = {
+    "date": "a.published DESC, a.id DESC",
+    "title": "a.title COLLATE NOCASE, a.published DESC, a.id DESC",
+    "feed": "(SELECT CASE WHEN f.user_title != '' THEN f.user_title WHEN f.title != ''"
+    " THEN f.title ELSE f.url END FROM feeds f WHERE f.id = a.feed_id) COLLATE NOCASE,"
+    " a.published DESC, a.id DESC",
+    "unread": "a.read, a.published DESC, a.id DESC",
+}
+"""How `article_ids` can order articles (SQL ORDER BY over `articles a`): newest first, by
+title, by feed title, unread first (each then newest first)."""
 INDEX_CHUNK = 250
 """How many articles one search-indexing transaction takes (a few tens of milliseconds)."""
 
@@ -66,6 +76,9 @@ def fts_query(text: str) -> str:
 
 class ArticlesMixin(StoreBase):
     """Articles and their read state."""
+
+    last_marked_read: tuple[int, ...] = ()
+    """The articles the last `mark_all_read` marked read (what `undo_mark_all_read` undoes)."""
 
     def upsert_articles(self, feed_id: int, entries: Iterable[EntryData]) -> int:
         """Insert new articles and update changed ones; returns how many are new."""
@@ -159,9 +172,11 @@ class ArticlesMixin(StoreBase):
         *,
         unread_only: bool = False,
         limit: int | None = None,
+        order: str = "date",
     ) -> list[int]:
-        """Article ids, newest first, of some feeds (None: all); the first `limit` only when
-        given (cheap on big feeds: the date indexes give them without sorting everything)."""
+        """Article ids of some feeds (None: all) in `order` (one of SORT_ORDERS; "date" is
+        newest first); the first `limit` only when given (cheap on big feeds by date: the date
+        indexes give them without sorting everything)."""
         where: list[str] = []
         params: list[int] = []
         if feed_ids is not None:
@@ -170,12 +185,11 @@ class ArticlesMixin(StoreBase):
         if unread_only:
             where.append("read = 0")
         clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause += f" ORDER BY {SORT_ORDERS.get(order, SORT_ORDERS['date'])}"
         if limit is not None:
-            clause += " ORDER BY published DESC, id DESC LIMIT ?"
+            clause += " LIMIT ?"
             params.append(max(0, limit))
-        else:
-            clause += " ORDER BY published DESC, id DESC"
-        rows = self.db.execute(f"SELECT id FROM articles {clause}", params)
+        rows = self.db.execute(f"SELECT a.id FROM articles a {clause}", params)
         return [row[0] for row in rows]
 
     def article_count(
@@ -246,6 +260,26 @@ class ArticlesMixin(StoreBase):
         """Mark every article of a feed read."""
         with self.write() as db:
             db.execute("UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,))
+
+    def mark_all_read(self, feed_ids: Sequence[int] | None = None) -> list[int]:
+        """Mark every unread article of some feeds (None: all) read; returns their ids, which
+        `undo_mark_all_read` marks unread again (the store keeps the last such batch)."""
+        where = "" if feed_ids is None else f" AND feed_id IN ({','.join('?' * len(feed_ids))})"
+        params = [] if feed_ids is None else list(feed_ids)
+        with self.write() as db:
+            unread = db.execute(f"SELECT id FROM articles WHERE read = 0{where}", params)
+            ids = [row[0] for row in unread]
+            db.execute(f"UPDATE articles SET read = 1 WHERE read = 0{where}", params)
+        self.last_marked_read = tuple(ids)
+        return ids
+
+    def undo_mark_all_read(self) -> list[int]:
+        """Mark the articles the last `mark_all_read` marked read unread again (once); returns
+        their ids ([] when there is nothing to undo)."""
+        ids, self.last_marked_read = list(self.last_marked_read), ()
+        if ids:
+            self.set_read(ids, read=False)
+        return ids
 
     def search(self, text: str, limit: int = 1000) -> list[int]:
         """Article ids matching `text` across all feeds, best first (indexing what a refresh

@@ -89,6 +89,11 @@ class StoreBase:
                     ) from error
         self._opened = True
 
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version` on this thread's connection: it changes when another
+        connection (another thread, the CLI, cron) has committed since (a cheap poll)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     def _damage_on_open(self) -> str | None:
         """Open (creating and migrating) the file; what is wrong with it, or None."""
         self._found_side_files = {s for s in SIDE_FILES if side_file(self.path, s).exists()}
