@@ -10,7 +10,8 @@ import pytest
 from posting_support import OPEN, add_article, make_store
 
 from blogtui.core.comments.loading import load_thread_sync
-from blogtui.core.comments.replies import refresh_watched, watched_articles
+from blogtui.core.comments.replies import recent_articles, refresh_watched, watched_articles
+from blogtui.core.errors import StoreError
 from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import CommentData
 from blogtui.core.posting.form import parse_comment_form
@@ -73,3 +74,37 @@ def test_refresh_watched_finds_a_new_reply_and_counts_failures(blog, tmp_path):
     assert len(made) == 2 and all(client.is_closed for client in made)
     [reply] = store.replies_to_me()
     assert (reply.author, reply.parent_key) == ("Lea", parent.key)
+
+
+def test_only_threads_of_the_last_30_days_are_reloaded(tmp_path):
+    store, _ = make_store(tmp_path)
+    now = 1_800_000_000.0
+    old, recent = (add_article(store, f"https://blog.example/{n}/") for n in ("old", "new"))
+    for article, days in ((old, 31), (recent, 29)):
+        mine = CommentData(key="m", parent_key="", author="Me", content="x",
+                           published=now - days * 86400)  # fmt: skip
+        store.store_thread(article.id, [mine], provider="test", partial=True)
+        store.mark_mine(article.id, "m")
+    assert [a.id for a in recent_articles(store, now)] == [recent.id]
+    assert [a.id for a in watched_articles(store)] == [recent.id, old.id]
+
+
+def test_a_damaged_database_is_raised_not_counted_as_a_failed_thread(tmp_path):
+    store, _ = make_store(tmp_path)
+    article = add_article(store, "https://blog.example/1/")
+    store.store_thread(article.id, [CommentData("m", "", "Me", "x")], provider="test")
+    store.mark_mine(article.id, "m")
+
+    def damaged() -> httpx.AsyncClient:
+        raise StoreError("the database is damaged")
+
+    with pytest.raises(StoreError, match="damaged"):
+        refresh_watched(store, deadline=5.0, client_factory=damaged)
+    seen: list[tuple[int, bool]] = []
+
+    def unreachable() -> httpx.AsyncClient:
+        raise OSError("no route")
+
+    done = refresh_watched(store, deadline=5.0, client_factory=unreachable,
+                           on_done=lambda a, ok: seen.append((a.id, ok)))  # fmt: skip
+    assert done == 1 and seen == [(article.id, False)]

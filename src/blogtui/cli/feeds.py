@@ -174,7 +174,23 @@ def cmd_refresh(args: argparse.Namespace, where: Places, out: Output) -> int:
         return 0
     if args.force:
         _say_forced(feeds, out)
-    return _refresh(store, feeds, config, out, force=args.force)
+    status = _refresh(store, feeds, config, out, force=args.force)
+    if not args.feeds:
+        _say_replies(store, config, out)
+    return status
+
+
+def _say_replies(store: Store, config: Config, out: Output) -> None:
+    """After a full refresh: re-read the threads of the user's recent comments and say how
+    many new replies came (nothing when there are none and every thread was read)."""
+    from blogtui.cli.posting import check_replies, unread_threads
+
+    new, total, failed = check_replies(store, config, out)
+    if new:
+        noun = "reply" if len(new) == 1 else "replies"
+        out.line(f"{len(new)} new {noun} to your comments; `blogtui replies` lists them.")
+    if failed:
+        out.line(f"{unread_threads(failed, total)}.")
 
 
 def _say_forced(feeds: list[Feed], out: Output) -> None:

@@ -14,9 +14,12 @@ from blogtui.core.paths import Places
 # core.posting's outbox (httpx) and core.drafts are imported by the commands that use them:
 # every `blogtui` run, the reader's included, imports this module to build the parser.
 if TYPE_CHECKING:
+    from blogtui.core.config import Config
     from blogtui.core.drafts.store import DraftStore
+    from blogtui.core.models import Article, Comment
     from blogtui.core.posting.outbox import SendResult
     from blogtui.core.posting.state import ReplyState
+    from blogtui.core.store import Store
 
 EXCERPT = 70
 WAITING = 3
@@ -42,8 +45,16 @@ def register(subparsers: Any) -> None:
         " first); repeatable",
     )
     send.set_defaults(run=cmd_send)
-    replies = subparsers.add_parser("replies", help="list replies to your comments")
-    replies.add_argument("--all", action="store_true", help="also replies already seen")
+    replies = subparsers.add_parser(
+        "replies",
+        help="look for replies to your comments and list them",
+        description="Re-read the threads of your comments of the last 30 days (the 20 most"
+        " recent threads) and list the replies to you not yet read in the reader.",
+    )
+    replies.add_argument("--all", action="store_true", help="also replies already read")
+    replies.add_argument(
+        "--offline", action="store_true", help="list what is stored; fetch nothing"
+    )
     replies.set_defaults(run=cmd_replies)
 
 
@@ -109,10 +120,15 @@ def _resend_hint(drafts: DraftStore, draft_id: str, out: Output) -> None:
 
 
 def cmd_replies(args: argparse.Namespace, where: Places, out: Output) -> int:
-    """`blogtui replies`: replies to your comments (unseen ones unless --all)."""
+    """`blogtui replies [--all] [--offline]`: re-read the watched threads (unless --offline),
+    then list the replies to your comments (unseen ones unless --all)."""
     from blogtui.core.posting.base import sanitise
 
     store = open_store(where)
+    if not getattr(args, "offline", False):
+        _, total, failed = check_replies(store, config_of(where), out)
+        if failed:
+            out.error(f"blogtui: {unread_threads(failed, total)}; showing what is stored")
     found = store.replies_to_me(include_seen=args.all)
     if not found:
         out.line("No new replies to your comments.")
@@ -125,3 +141,38 @@ def cmd_replies(args: argparse.Namespace, where: Places, out: Output) -> int:
         if comment.link:
             out.block(f"    {comment.link}")
     return 0
+
+
+def check_replies(store: Store, config: Config, out: Output) -> tuple[list[Comment], int, int]:
+    """Re-read the threads of the user's recent comments (core.comments.replies), with a
+    progress bar on a terminal: (the unseen replies that were not there before, threads
+    read, threads that could not be read)."""
+    from blogtui.core.comments.replies import recent_articles, refresh_watched
+    from blogtui.core.feeds.fetch import make_client
+
+    articles = recent_articles(store)
+    if not articles:
+        return [], 0, 0
+    before = {comment.id for comment in store.replies_to_me(include_seen=True)}
+    done = 0
+
+    def progress(article: Article, ok: bool) -> None:
+        nonlocal done
+        done += 1
+        out.progress(done, len(articles), article.title or article.link)
+
+    failed = refresh_watched(
+        store,
+        deadline=config.fetch_timeout,
+        client_factory=lambda: make_client(min(config.concurrency, 8)),
+        articles=articles,
+        on_done=progress,
+    )
+    out.end_progress()
+    new = [comment for comment in store.replies_to_me() if comment.id not in before]
+    return new, len(articles), failed
+
+
+def unread_threads(failed: int, total: int) -> str:
+    """The line about threads of the user's comments that could not be re-read."""
+    return f"{failed} of {total} thread(s) you commented on could not be read"

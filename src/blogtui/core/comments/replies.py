@@ -1,16 +1,20 @@
 """Watching replies to the user's own comments.
 
 Comments the user posted are marked `mine` in the stored threads (the outbox does it at once).
-The threads of the newest of them are reloaded now and then; a stored comment whose parent is
-the user's, that the user did not write and has not seen yet, is a reply to tell about
-(`Store.replies_to_me`).
+The threads of the newest of them (those of the last `WATCHED_DAYS`, at most `WATCHED_THREADS`)
+are reloaded now and then (by the reader, `blogtui replies` and a full `blogtui refresh`); a
+stored comment whose parent is the user's, that the user did not write and has not seen yet, is
+a reply to tell about (`Store.replies_to_me`).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from blogtui.core.comments.loading import ClientFactory, load_thread_sync
+from blogtui.core.errors import StoreError
 from blogtui.core.models import Article
 
 if TYPE_CHECKING:
@@ -18,31 +22,57 @@ if TYPE_CHECKING:
 
 WATCHED_THREADS = 20
 """How many threads (those of the user's newest comments) a check reloads."""
+WATCHED_DAYS = 30
+"""Only the threads of comments the user posted in this many days are reloaded."""
 
 
-def watched_articles(store: Store, limit: int = WATCHED_THREADS) -> list[Article]:
-    """The articles of the user's newest comments, newest first, at most `limit`."""
+def watched_articles(
+    store: Store, limit: int = WATCHED_THREADS, *, since: float | None = None
+) -> list[Article]:
+    """The articles of the user's newest comments, newest first, at most `limit`; with `since`
+    (a time), only those of comments posted (or first seen) then or later."""
     ids: list[int] = []
     for comment in reversed(store.my_comments()):
+        posted = comment.published if comment.published is not None else comment.first_seen
+        if since is not None and posted < since:
+            continue
         if comment.article_id not in ids:
             ids.append(comment.article_id)
     found = (store.get_article(article_id) for article_id in ids[:limit])
     return [article for article in found if article is not None]
 
 
+def recent_articles(store: Store, now: float | None = None) -> list[Article]:
+    """`watched_articles` of the last WATCHED_DAYS: the threads a check reloads."""
+    moment = time.time() if now is None else now
+    return watched_articles(store, since=moment - WATCHED_DAYS * 86400)
+
+
 def refresh_watched(
-    store: Store, *, deadline: float, client_factory: ClientFactory | None = None
+    store: Store,
+    *,
+    deadline: float,
+    client_factory: ClientFactory | None = None,
+    articles: list[Article] | None = None,
+    on_done: Callable[[Article, bool], None] | None = None,
 ) -> int:
-    """Reload the threads of `watched_articles` from their blogs; how many failed.
+    """Reload the threads of `articles` (default: `recent_articles`) from their blogs; how
+    many failed. `on_done(article, ok)` is called after each. A damaged database (StoreError)
+    is raised, not counted as a failed thread.
 
     Call from a thread worker (each load runs its own event loop)."""
     failed = 0
-    for article in watched_articles(store):
+    for article in recent_articles(store) if articles is None else articles:
         try:
             result = load_thread_sync(
                 store, article, deadline=deadline, client_factory=client_factory
             )
-            failed += 0 if result.ok else 1
+            ok = result.ok
+        except StoreError:
+            raise
         except Exception:  # noqa: BLE001 - one unreachable blog must not stop the rest
-            failed += 1
+            ok = False
+        failed += 0 if ok else 1
+        if on_done is not None:
+            on_done(article, ok)
     return failed
