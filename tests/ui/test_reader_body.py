@@ -13,11 +13,18 @@ from textual.pilot import Pilot
 from blogtui.core.comments.loading import ThreadResult
 from blogtui.core.config import Config
 from blogtui.core.models import Article, EntryData, ThreadState
+from blogtui.core.paths import Places
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
+from blogtui.ui.screens.dialogs import ConfirmScreen
 from blogtui.ui.screens.main import MainScreen
-from blogtui.ui.widgets.article_view import thread_status
-from blogtui.ui.widgets.comment_layout import no_comments_found, notices
+from blogtui.ui.widgets.comment_layout import (
+    NO_COMMENTS_OFFERED,
+    no_comments_found,
+    notices,
+    offers_no_comments,
+)
+from blogtui.ui.widgets.reader_thread import thread_status
 from blogtui.ui.widgets.text_view import SYNC_CHARS, wrap_line, wrap_text
 
 SIZE = (120, 36)
@@ -183,27 +190,64 @@ def test_no_comments_found_is_not_an_error() -> None:
     assert no_comments_found(NO_THREAD)
     assert not no_comments_found(NO_THREAD + " (the server answered HTTP 500)")
     assert not no_comments_found("WordPress REST API: the server answered HTTP 500")
-    assert notices(ThreadState(1, error=NO_THREAD), 0) == []
+    for error in (NO_THREAD, NO_THREAD + " (the article page: HTTP 404)"):
+        assert offers_no_comments(ThreadState(1, error=error), 0)
+        assert not offers_no_comments(ThreadState(1, error=error), 2)  # stored ones still show
+        assert notices(ThreadState(1, error=error), 0)[0] == NO_COMMENTS_OFFERED
+    assert not offers_no_comments(ThreadState(1, error="HTTP 500"), 0)
     assert thread_status(0) == "Comments (0)"
+    assert thread_status(0, offered=False) == "Comments: none on this blog"
 
 
-async def test_blog_without_comments_shows_the_empty_state(
+def no_thread_loader(error: str) -> Callable[..., ThreadResult]:
+    """A thread loader that finds no comment source, as core says it with `error`."""
+
+    def load(store: Store, article: Article, **_: object) -> ThreadResult:
+        store.record_thread_error(article.id, "", error)
+        return ThreadResult(article.id, "", [], error=error)
+
+    return load
+
+
+def thread_text(screen: MainScreen) -> str:
+    thread = screen.reader.thread
+    height = thread.scrollable_content_region.height
+    lines = ("".join(s.text for s in thread.render_line(y)) for y in range(height))
+    return " ".join(" ".join(lines).split())  # the words, wherever the pane wrapped them
+
+
+@pytest.mark.parametrize("page", ["", " (the article page: the server answered HTTP 404)"])
+async def test_blog_without_comments_says_so_and_c_offers_the_browser(
     make_app: Callable[..., BlogtuiApp],
     store: Store,
     feed_ids: dict[str, int],
+    home: Places,
+    keep_machine_out: list[str],
+    page: str,
 ) -> None:
-    def no_thread(store: Store, article: Article, **_: object) -> ThreadResult:
-        store.record_thread_error(article.id, "", NO_THREAD)
-        return ThreadResult(article.id, "", [], error=NO_THREAD)
-
-    app = make_app(thread_loader=no_thread)
+    app = make_app(thread_loader=no_thread_loader(NO_THREAD + page))
     async with running(app, SIZE) as pilot:
         article_id = store.article_ids([feed_ids["german"]])[-1]
         screen = await open_article(pilot, article_id)
-        thread = screen.reader.thread
-        shown = ["".join(s.text for s in thread.render_line(y)).strip() for y in range(3)]
-        assert shown[0] == "No comments yet."
-        assert str(screen.reader.query_one("#thread-status").render()) == "Comments (0)"
+        shown = thread_text(screen)
+        assert shown.startswith(NO_COMMENTS_OFFERED)
+        assert "No comments yet" not in shown and "Could not refresh" not in shown
+        assert ("HTTP 404" in shown) == bool(page)
+        status = str(screen.reader.query_one("#thread-status").render())
+        assert status == "Comments: none on this blog"
+        assert not screen.reader.accepts_replies
+        for focus in (screen.reader, screen.reader.thread):  # the article, then its thread
+            focus.focus()
+            await press(pilot, "c")
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmScreen), dialog
+            assert "offers no comments" in dialog.message
+            assert "/aepfel#comments" in dialog.message
+            await press(pilot, "y")
+            assert isinstance(app.screen, MainScreen)
+        await wait_for(pilot, lambda: len(keep_machine_out) == 2)
+        assert keep_machine_out == ["https://blog.example.de/aepfel#comments"] * 2
+        assert not home.drafts_dir.exists() or not any(home.drafts_dir.iterdir())  # no draft
 
 
 # -- no network --------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -31,9 +31,11 @@ from blogtui.core.models import Article, Comment, ThreadState
 from blogtui.core.text.html import RenderedText, html_to_text
 from blogtui.ui import messages
 from blogtui.ui.display import display, display_text
-from blogtui.ui.keys import READER_BINDINGS, THREAD_BINDINGS
-from blogtui.ui.widgets.comment_layout import no_comments_found
+from blogtui.ui.keys import READER_BINDINGS
+from blogtui.ui.screens.browser_offer import offer_comments
+from blogtui.ui.widgets.comment_layout import no_comments_found, offers_no_comments
 from blogtui.ui.widgets.comment_thread import CommentThread
+from blogtui.ui.widgets.reader_thread import NO_REPLY_HERE, ReaderThread, thread_status
 from blogtui.ui.widgets.text_view import TextView
 
 if TYPE_CHECKING:
@@ -53,16 +55,6 @@ def format_date(timestamp: float | None, pattern: str = "%Y-%m-%d %H:%M") -> str
         return ""
 
 
-def thread_status(count: int, *, refreshing: bool = False, failed: bool = False) -> str:
-    """The line above the thread: how many comments, and whether a refresh runs or failed."""
-    text = f"Comments ({count})"
-    if refreshing:
-        text += " · refreshing…"
-    elif failed:
-        text += " · refresh failed"
-    return text
-
-
 def article_header(article: Article) -> Text:
     """Title, then feed · author · date, then the link; all sanitised, never markup."""
     header = display_text(article.title or "(untitled)", "bold", limit=500)
@@ -80,17 +72,9 @@ def article_header(article: Article) -> Text:
     return header
 
 
-class ReaderThread(CommentThread):
-    """The comment thread under the article; `r` asks the screen to refresh it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = list(THREAD_BINDINGS)
-
-    class RefreshRequested(Message):
-        """The user asked for a fresh copy of the thread (key r)."""
-
-    def action_refresh_thread(self) -> None:
-        """Ask the reader to fetch the thread again."""
-        self.post_message(self.RefreshRequested())
+REPLY_ELSEWHERE = Binding("c", "reply", "Reply", show=False, id="reply")
+"""`c` in the reader while the open article's blog offers no comments: where a reply could go
+(the main screen's `reply` id, so remapping it moves both; otherwise the screen's `c` runs)."""
 
 
 class ArticleView(VerticalScroll):
@@ -102,7 +86,7 @@ class ArticleView(VerticalScroll):
     `-thread-only` class the header and body are hidden and the thread fills the pane.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [*READER_BINDINGS]
+    BINDINGS: ClassVar[list[BindingType]] = [*READER_BINDINGS, REPLY_ELSEWHERE]
 
     @dataclass
     class RowChanged(Message):
@@ -164,6 +148,24 @@ class ArticleView(VerticalScroll):
             self.thread.focus()
         elif focused is self.thread:
             self.scroll_to_widget(self.comments_slot, top=True, animate=False)
+
+    @property
+    def accepts_replies(self) -> bool:
+        """False when the open article's blog offers no comments (a reply could not be posted
+        from here; `c` offers the article in the browser instead)."""
+        thread = self.thread
+        return self.article is None or not offers_no_comments(
+            thread.state, len(thread.thread_layout.entries)
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`c` is the reader's only while the open article takes no replies from here."""
+        return not self.accepts_replies if action == "reply" else True
+
+    def action_reply(self) -> None:
+        """Say why no reply can be written here, and offer the article in the browser."""
+        if self.article is not None:
+            offer_comments(self, self.article.link, NO_REPLY_HERE)
 
     def focus_thread(self) -> bool:
         """Focus the open article's thread; False when no article is open."""
@@ -335,9 +337,11 @@ class ArticleView(VerticalScroll):
             ),
             keep_position=message.refreshed,
         )
-        failed = bool(message.state.error) and not no_comments_found(message.state.error)
+        count, error = len(message.comments), message.state.error
+        offered = not offers_no_comments(message.state, count)
+        failed = bool(error) and not no_comments_found(error) and offered
         self.set_thread_status(
-            thread_status(len(message.comments), refreshing=not message.refreshed, failed=failed)
+            thread_status(count, refreshing=not message.refreshed, failed=failed, offered=offered)
         )
         wanted = self._select
         if wanted is not None and wanted[0] == message.article_id:

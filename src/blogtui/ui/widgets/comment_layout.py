@@ -278,11 +278,34 @@ def no_comments_found(error: str) -> bool:
     return text.startswith(NO_COMMENTS_FOUND) and not text.endswith(")")
 
 
-def notices(state: ThreadState, count: int) -> list[str]:
-    """Lines about the thread as a whole (partial, failed refresh, closed).
+def offers_no_comments(state: ThreadState, count: int) -> bool:
+    """True when the article's blog offers no comments to read: no comment source was found
+    (whether or not its page could be read) and no comment is stored."""
+    return count == 0 and (state.error or "").strip().startswith(NO_COMMENTS_FOUND)
 
-    A blog without comments is no failure: nothing is said, the empty state shows.
+
+NO_COMMENTS_OFFERED = "This blog offers no comments to read."
+"""What an article without any comment source shows where its thread would be."""
+
+
+def _no_comments_offered(state: ThreadState) -> list[str]:
+    """The lines of a thread whose blog offers no comments: that, why maybe, where to reply."""
+    lines = [NO_COMMENTS_OFFERED]
+    error = (state.error or "").strip()
+    if error.endswith(")") and " (" in error:
+        page = error[error.index(" (") + 2 : -1]
+        lines.append(f"(Its article page could not be read: {clean(page, limit=200)}.)")
+    lines.append("To comment, press c: it offers the article's page in the web browser.")
+    return lines
+
+
+def notices(state: ThreadState, count: int) -> list[str]:
+    """Lines about the thread as a whole (partial, failed refresh, closed, none offered).
+
+    A blog without comments is no failure: it says so, and where a reply could go.
     """
+    if offers_no_comments(state, count):
+        return _no_comments_offered(state)
     lines: list[str] = []
     if state.error and not no_comments_found(state.error):
         lines.append(

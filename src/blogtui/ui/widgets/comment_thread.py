@@ -33,6 +33,7 @@ from blogtui.ui.widgets.comment_layout import (
     is_new,
     more_note,
     notices,
+    offers_no_comments,
 )
 from blogtui.ui.widgets.comment_navigation import COMMENT_BINDINGS, CommentNavigation
 from blogtui.ui.widgets.thread_layout import ThreadLayout
@@ -143,6 +144,15 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         return self.thread_layout.entries[self._cursor].comment if self._cursor >= 0 else None
 
     @property
+    def state(self) -> ThreadState:
+        """What is known about the thread shown (as given to `set_thread`)."""
+        return self._state
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`c` with no comment under the cursor is not the thread's: it goes to the reader."""
+        return self.cursor_comment is not None if action == "reply" else True
+
+    @property
     def new_ids(self) -> list[int]:
         """Ids of the comments marked new, in display order."""
         return [e.comment.id for e in self.thread_layout.entries if e.new]
@@ -244,9 +254,10 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         layout, base = self.thread_layout, self._style("base")
         width, line = max(0, layout.width), round(self.scroll_y) + y
         text, part = "", "notice"
+        offered_none = offers_no_comments(self._state, len(layout.entries))
         if line < len(layout.notice_lines):
             text = layout.notice_lines[line]
-        elif not layout.entries and line == len(layout.notice_lines):
+        elif not layout.entries and line == len(layout.notice_lines) and not offered_none:
             closed = self._state.comments_open is False
             text, part = ("Comments are closed." if closed else "No comments yet."), "empty"
         if text or not layout.entries:

@@ -1,0 +1,44 @@
+"""The comment thread as the reader shows it: `r` refreshes it, a status line sits above it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import BindingType
+from textual.message import Message
+
+from blogtui.ui.keys import THREAD_BINDINGS
+from blogtui.ui.widgets.comment_thread import CommentThread
+
+
+def thread_status(
+    count: int, *, refreshing: bool = False, failed: bool = False, offered: bool = True
+) -> str:
+    """The line above the thread: how many comments, and whether a refresh runs or failed;
+    `offered` False: the blog offers no comments at all."""
+    text = f"Comments ({count})" if offered or count else "Comments: none on this blog"
+    if refreshing:
+        text += " · refreshing…"
+    elif failed:
+        text += " · refresh failed"
+    return text
+
+
+NO_REPLY_HERE = (
+    "This blog offers no comments to read, and nothing blogtui could post a reply to: a draft"
+    " written here could never be sent."
+)
+"""Why `c` offers the browser instead of a draft."""
+
+
+class ReaderThread(CommentThread):
+    """The comment thread under the article; `r` asks the screen to refresh it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(THREAD_BINDINGS)
+
+    class RefreshRequested(Message):
+        """The user asked for a fresh copy of the thread (key r)."""
+
+    def action_refresh_thread(self) -> None:
+        """Ask the reader to fetch the thread again."""
+        self.post_message(self.RefreshRequested())
