@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from blogtui.ui.browser import RefusedLink, checked_url, open_in_browser
 from blogtui.ui.display import display
 from blogtui.ui.messages import WorkFailed
-from blogtui.ui.screens.outbox_text import comments_url
+from blogtui.ui.screens.outbox_text import SentReply, comments_url, toast
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -41,6 +41,17 @@ def _checked(node: Widget, url: str) -> str | None:
         return None
 
 
+def open_checked(node: Widget, url: str) -> bool:
+    """Open `url` now (the user already saw it and chose to open it); refuse anything not
+    allowed. True when a browser is being started."""
+    safe = _checked(node, url)
+    if safe is not None:
+        node.run_worker(
+            partial(_open, node, safe), thread=True, exit_on_error=False, group="browser"
+        )
+    return safe is not None
+
+
 def confirm_browser(node: Widget, url: str) -> None:
     """Show the full URL and open it only when confirmed; refuse anything not allowed."""
     safe = _checked(node, url)
@@ -57,7 +68,13 @@ def follow_link(node: Widget, links: list[str]) -> None:
         return
 
     def follow(answer: str | None) -> None:
+        if answer is None:  # escape
+            return
+        if not answer and len(links) == 1:
+            answer = "1"  # the only link: the obvious one
         if not answer:
+            text = f"No link number given; nothing opened (links 1-{len(links)})."
+            node.notify(text, markup=False)
             return
         digits = answer.strip().strip("[]")
         number = int(digits) if digits.isascii() and digits.isdigit() else 0
@@ -66,7 +83,10 @@ def follow_link(node: Widget, links: list[str]) -> None:
             return
         confirm_browser(node, links[number - 1])
 
-    prompt = PromptScreen(f"Follow link number (1-{len(links)})", placeholder="1")
+    example = min(3, len(links))
+    prompt = PromptScreen(
+        f"Follow link number (1-{len(links)})", placeholder=f"link number, e.g. {example}"
+    )
     node.app.push_screen(prompt, follow)
 
 
@@ -79,4 +99,19 @@ def offer_comments(node: Widget, article_url: str, reason: str) -> bool:
         return False
     question = f"{reason}\n\nComment in the web browser instead? This opens:\n{safe}"
     _confirm(node, "Cannot post from blogtui", question, safe, "Open in browser")
+    return True
+
+
+def offer_unconfirmed(node: Widget, report: SentReply) -> bool:
+    """A reply that may already be on the blog: say so (when it was sent, why that is unknown)
+    and offer its article in the browser to look for it; only while `node`'s screen is the one
+    shown. True when offered."""
+    safe = _checked(node, report.article_url)
+    if safe is None or node.app.screen is not node.screen:
+        return False
+    reason = toast(report)[0]
+    question = (
+        f"{reason}\n\nLook for it on the article's page in the web browser? This opens:\n{safe}"
+    )
+    _confirm(node, "May already be on the blog", question, safe, "Open in browser")
     return True

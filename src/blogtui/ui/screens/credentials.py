@@ -35,11 +35,15 @@ class CredentialsScreen(NoAnswerDialog[bool]):
             yield Label(Text("Blog account (WordPress Application Password)"),
                         classes="dialog-title")  # fmt: skip
             yield Label(Text("Blog address (https://…)"))
-            yield Input(self.site, placeholder="https://blog.example.org", id="credentials-site")
+            yield Input(
+                self.site, placeholder="the blog's address, https://…", id="credentials-site"
+            )
             yield Label(Text("User name"))
             yield Input(placeholder="your login name", id="credentials-user")
             yield Label(Text("Application Password (from your profile page; never shown)"))
-            yield Input(password=True, placeholder="xxxx xxxx xxxx xxxx", id="credentials-password")
+            yield Input(
+                password=True, placeholder="from your WordPress profile", id="credentials-password"
+            )
             yield Static("", id="credentials-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Text("Save"), id="credentials-save", variant="primary")

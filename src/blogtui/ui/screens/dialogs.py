@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.models import Feed
 from blogtui.ui.display import display, display_text
-from blogtui.ui.widgets.article_view import format_date
+from blogtui.ui.display import display, display_text, format_date
 
 if TYPE_CHECKING:
     from blogtui.core.feeds.discover import Discovered
@@ -87,6 +87,38 @@ class ConfirmScreen(Dialog[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class ChoiceScreen(NoAnswerDialog[str]):
+    """A question with several answers, one button each (the first focused); dismisses with
+    the chosen answer's id, or None (escape, Cancel). The message is shown literally."""
+
+    def __init__(self, title: str, message: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+        self.choices = choices
+        """(id, button label) of each answer."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog choice"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(display_text(self.message, multiline=True), classes="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                for index, (answer, label) in enumerate(self.choices):
+                    button = Button(Text(label), id=f"choice-{answer}")
+                    button.variant = "primary" if index == 0 else "default"
+                    yield button
+                yield Button(Text("Cancel"), id="choice-cancel")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        answer = (event.button.id or "").removeprefix("choice-")
+        self.dismiss(None if answer == "cancel" else answer)
 
 
 class LinePrompt(NoAnswerDialog[ResultT]):

@@ -24,10 +24,14 @@ if TYPE_CHECKING:
     from blogtui.ui.context import AppContext
 
 FIELDS = (
-    ("name", "Name (shown with your reply)", "Ada Lovelace"),
-    ("email", "Email (required by most blogs, usually not shown)", "ada@example.org"),
-    ("website", "Website (optional)", "https://example.org"),
+    ("name", "Name (shown with your reply)", "your name"),
+    ("email", "Email (required by most blogs, usually not shown)", "your email address"),
+    ("website", "Website (optional)", "optional: your site's address"),
 )
+"""(field, label, placeholder): a placeholder is a hint, never something that looks typed."""
+COMPACT_BELOW = 30
+"""Terminal rows under which the dialog drops the input borders and gaps (Save stays on screen
+at 60x20)."""
 
 
 class IdentityScreen(NoAnswerDialog[Identity]):
@@ -55,7 +59,22 @@ class IdentityScreen(NoAnswerDialog[Identity]):
                 yield Button(Text("Save"), id="identity-save", variant="primary")
                 yield Button(Text("Cancel"), id="identity-cancel")
 
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Compact (borderless inputs and buttons, no gaps) on a short terminal."""
+        compact = self.app.size.height < COMPACT_BELOW
+        self.query_one(".dialog").set_class(compact, "-compact")
+        for entry in self.query(Input):
+            entry.compact = compact
+        for button in self.query(Button):
+            button.compact = compact
+        for box in self.query(Checkbox):
+            box.compact = compact
+
     def on_mount(self) -> None:
+        self._fit()
         for field, _, _ in FIELDS:
             entry = self.query_one(f"#identity-{field}", Input)
             if not entry.value.strip():
