@@ -200,9 +200,19 @@ class DraftsScreen(Screen[DraftChoice | None]):
             self.dismiss(DraftChoice("resume", draft))
 
     def action_send(self) -> None:
-        """Send the draft under the cursor (again), after confirming."""
+        """Send the draft under the cursor (again), after confirming; a reply in the outbox
+        goes now (one that may already be on the blog only after asking)."""
         from blogtui.ui.screens.dialogs import ConfirmScreen
 
+        current = self._readable_or_warn()
+        item = self.items.get(current.id) if current is not None else None
+        if current is not None and item is not None and item.state.asks_user:
+            self._ask_resend(current, item)
+            return
+        if item is not None and item.state.due:
+            self.context.outbox.send(now=True)  # the user's word beats the retry timer
+            self.notify("Sending it now.", markup=False)
+            return
         draft = self._editable_or_warn()
         if draft is None:
             return
@@ -218,6 +228,45 @@ class DraftsScreen(Screen[DraftChoice | None]):
 
         summary = send_summary(draft, identity)
         self.app.push_screen(ConfirmScreen("Send this reply?", summary, yes="Send"), answered)
+
+    def _ask_resend(self, draft: Draft, item: OutboxItem) -> None:
+        """It may be on the blog already: say when it was sent, offer the article, and send it
+        again only when the user says so."""
+        from blogtui.ui.screens.browser_offer import open_checked
+        from blogtui.ui.screens.dialogs import ChoiceScreen
+
+        sent = item.last_error or "sent earlier; whether it arrived is unknown"
+        question = (
+            f"This reply may already be on the blog — {sent}; send again?\n\n"
+            f"Look for it on the article first:\n{draft.article_url}"
+        )
+
+        def answered(choice: str | None) -> None:
+            if choice == "open":
+                open_checked(self, draft.article_url)
+                self.app.push_screen(dialog(), answered)  # then: send again, or not
+            elif choice == "resend":
+                self._resend(draft.id)
+
+        def dialog() -> ChoiceScreen:
+            choices = [("open", "Open the article"), ("resend", "Send again")]
+            return ChoiceScreen("May already be on the blog", question, choices)
+
+        self.app.push_screen(dialog(), answered)
+
+    def _resend(self, draft_id: str) -> None:
+        """The user's word: queue it again (core's confirm_resend), then send."""
+        from blogtui.core.posting.resend import NotResendable, confirm_resend
+
+        try:
+            confirm_resend(self.context.store, self.store, draft_id)
+        except (NotResendable, DraftError) as error:
+            text = f"Not sent again: {end_sentence(error.message)}"
+            self.notify(display(text, limit=400), severity="error", markup=False)
+            return
+        self.context.outbox.send()
+        self.notify("Sending it again.", markup=False)
+        self.reload()
 
     def action_browser(self) -> None:
         """Offer the draft's article comments in the web browser (where blogtui cannot post)."""

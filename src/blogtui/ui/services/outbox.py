@@ -103,6 +103,8 @@ class Outbox:
         """Published on the app's loop after every change."""
         self._running = False
         self._again = False
+        self._waiting = False
+        """The next pass sends what waits for its retry time too (the user asked)."""
         self._timer: Timer | None = None
 
     # -- queueing ----------------------------------------------------------------------------
@@ -149,18 +151,24 @@ class Outbox:
 
     # -- sending -----------------------------------------------------------------------------
 
-    def send(self) -> None:
-        """Start a sending pass now, or right after the one running."""
+    def send(self, now: bool = False) -> None:
+        """Start a sending pass now, or right after the one running. `now`: the user asked to
+        send what waits for its retry time too ("unconfirmed" replies never: they need
+        `resend.confirm_resend` first)."""
+        self._waiting = self._waiting or now
         if self._running:
             self._again = True
             return
         self._running = True
+        waiting, self._waiting = self._waiting, False
         self.app.run_worker(
-            self._send_pass, thread=True, exclusive=True, exit_on_error=False, group="outbox"
-        )
+            partial(self._send_pass, waiting),
+            thread=True, exclusive=True, exit_on_error=False, group="outbox",
+        )  # fmt: skip
 
-    def _send_pass(self) -> None:
-        """Send every due reply (core's send_pending, on a loop of this thread's own)."""
+    def _send_pass(self, waiting: bool = False) -> None:
+        """Send every due reply (core's send_pending, on a loop of this thread's own); with
+        `waiting`, also those waiting for their retry time."""
         from blogtui.core.posting import OutboxBusy, next_due
         from blogtui.core.posting.outbox import DUE_STATES
 
@@ -169,10 +177,10 @@ class Outbox:
         busy = ""
         try:
             now = time.time()
-            due = [i for i in store.outbox(DUE_STATES) if (i.next_attempt or 0.0) <= now]
+            due = [i for i in store.outbox(DUE_STATES) if waiting or (i.next_attempt or 0.0) <= now]
             if due:
                 self.app.post_message(self.Sending(len(due)))
-                reports = [self._report(r) for r in asyncio.run(self._send_all())]
+                reports = [self._report(r) for r in asyncio.run(self._send_all(waiting))]
         except OutboxBusy as error:
             busy = error.message
         except Exception as error:  # noqa: BLE001 - shown; the outbox keeps every reply
@@ -185,7 +193,7 @@ class Outbox:
                 due_at = time.time() + BUSY_RETRY
             self.app.post_message(self.Sent(reports, due_at, busy))
 
-    async def _send_all(self) -> list[SendResult]:
+    async def _send_all(self, waiting: bool = False) -> list[SendResult]:
         from blogtui.core.posting import poster_chooser, send_pending
         from blogtui.core.posting.identity import reply_identity
         from blogtui.core.posting.outbox import FLOOD_DELAY
@@ -197,6 +205,7 @@ class Outbox:
                 self.store, self.drafts, client,
                 identity_for=partial(reply_identity, config),
                 poster_for=poster_chooser(self.store, self.secrets_dir), flood_delay=flood_wait,
+                include_waiting=waiting,
             )  # fmt: skip
 
     def _report(self, result: SendResult) -> SentReply:

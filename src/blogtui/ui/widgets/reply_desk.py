@@ -20,7 +20,7 @@ from textual.worker import Worker
 from blogtui.core.models import Article, Comment
 from blogtui.core.text.html import html_to_text
 from blogtui.ui import messages
-from blogtui.ui.screens.browser_offer import offer_comments
+from blogtui.ui.screens.browser_offer import offer_comments, offer_unconfirmed
 
 # The reply editor, the drafts screen and core.drafts are imported where they are used: they
 # cost start-up time and most sessions never reply.
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from blogtui.ui.screens.compose import ReplyTarget
     from blogtui.ui.screens.drafts_screen import DraftChoice
     from blogtui.ui.screens.outbox_text import SendRequest
+    from blogtui.ui.services.outbox import OutboxChange
 
 EXCERPT_CHARS = 2000
 """How much of a post is shown (and quoted) when replying to the post itself."""
@@ -91,6 +92,20 @@ class ReplyDesk(Widget):
         from blogtui.core.drafts.store import DraftStore
 
         return DraftStore(self.context.places.drafts_dir)
+
+    def on_mount(self) -> None:
+        self.context.outbox.changed.subscribe(self, self._outbox_changed)
+
+    def _outbox_changed(self, change: OutboxChange) -> None:
+        """A reply that may already be on the blog: its article is offered in the browser, to
+        look for it (once a pass; where blogtui cannot post, the main screen offers the
+        browser)."""
+        if any(report.result.state.needs_browser for report in change.reports):
+            return
+        for report in change.reports:
+            if report.result.state.asks_user and report.article_url:
+                if offer_unconfirmed(self, report):
+                    return
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
