@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import functools
 import sys
+import time
 
 from rich.text import Text
 
@@ -76,3 +77,13 @@ def glyph(symbol: str, fallback: str) -> str:
     except (UnicodeEncodeError, LookupError):
         return fallback
     return symbol
+
+
+def format_date(timestamp: float | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A timestamp in local time, or "" when unknown."""
+    if timestamp is None:
+        return ""
+    try:
+        return time.strftime(pattern, time.localtime(timestamp))
+    except (OverflowError, OSError, ValueError):
+        return ""

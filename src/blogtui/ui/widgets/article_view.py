@@ -11,7 +11,6 @@ never stalls the UI. The pane itself scrolls (header, body and the thread slot b
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
@@ -30,7 +29,7 @@ from blogtui.core.comments.marks import ThreadMarks
 from blogtui.core.models import Article, Comment, ThreadState
 from blogtui.core.text.html import RenderedText, html_to_text
 from blogtui.ui import messages
-from blogtui.ui.display import display, display_text
+from blogtui.ui.display import display, display_text, format_date
 from blogtui.ui.keys import READER_BINDINGS
 from blogtui.ui.screens.browser_offer import offer_comments
 from blogtui.ui.widgets.comment_layout import no_comments_found, offers_no_comments
@@ -43,16 +42,6 @@ if TYPE_CHECKING:
 
 COMMENTS_SLOT_ID = "comments-slot"
 """The container below the body where the comment thread widget is mounted."""
-
-
-def format_date(timestamp: float | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    """A timestamp in local time, or "" when unknown."""
-    if timestamp is None:
-        return ""
-    try:
-        return time.strftime(pattern, time.localtime(timestamp))
-    except (OverflowError, OSError, ValueError):
-        return ""
 
 
 def article_header(article: Article) -> Text:
