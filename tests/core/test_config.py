@@ -63,7 +63,8 @@ def test_unknown_names_warn_with_the_known_ones_and_the_rest_is_used(tmp_path):
         f'{path}: [identity] unknown key "mail" (did you mean email? known: name, email, website)',
         f'{path}: [blogs."Blog.Example"] unknown key "site"'
         " (did you mean website? known: name, email, website)",
-        f'{path}: unknown section "colours" (known: [general], [keys], [identity], [blogs])',
+        f'{path}: unknown section "colours"'
+        " (known: [general], [keys], [identity], [blogs], [layout])",
     )
 
 

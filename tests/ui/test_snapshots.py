@@ -66,3 +66,17 @@ def test_help(snap_compare, offline_app: BlogtuiApp) -> None:
 
 def test_welcome(snap_compare, empty_app: BlogtuiApp) -> None:
     assert snap_compare(empty_app, terminal_size=(120, 36), run_before=settle)
+
+
+async def open_first_in_list(pilot: Pilot[None]) -> None:
+    """Open the first article, the focus staying in the list (wide) or on the reader (narrow)."""
+    await settle(pilot)
+    await press(pilot, "tab", "enter")
+    if pilot.app.size.width < 100:
+        await press(pilot, "q")  # back to the list: the narrow layout shows one pane
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 50)])
+def test_layout(snap_compare, offline_app: BlogtuiApp, size: tuple[int, int]) -> None:
+    """Pane widths, the list's columns and the footer at each terminal size."""
+    assert snap_compare(offline_app, terminal_size=size, run_before=open_first_in_list)

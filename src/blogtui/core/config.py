@@ -55,6 +55,13 @@ IDENTITY: dict[str, Setting] = {
 }
 """`[identity]` and each `[blogs."HOST"]`: who a reply is from."""
 
+LAYOUT: dict[str, Setting] = {
+    "feeds_width": Setting(int, 0, 85),
+    "list_width": Setting(int, 0, 85),
+}
+"""`[layout]`: each key is the `Config` field of the same name (percent of the width; 0: the
+reader's default)."""
+
 BINDING_KEYS = Setting(str)
 """Each value of `[keys]` (binding id = "key,key"); the ids are the reader's to check."""
 
@@ -63,6 +70,7 @@ SCHEMA: dict[str, dict[str, Setting] | Setting] = {
     "keys": BINDING_KEYS,
     "identity": IDENTITY,
     "blogs": IDENTITY,
+    "layout": LAYOUT,
 }
 """Every section of config.toml: a table of known keys, or (`keys`) any names whose values
 share one Setting, or (`blogs`) one table per host of the keys given."""
@@ -105,6 +113,10 @@ class Config:
     """The default identity for replies."""
     blog_identities: dict[str, Identity] = field(default_factory=dict)
     """Per-blog identities, keyed by the blog's host."""
+    feeds_width: int = 0
+    """The feeds pane's share of the terminal's width, in percent; 0 for the default."""
+    list_width: int = 0
+    """The article list's share of the terminal's width, in percent; 0 for the default."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """What loading the file found odd but not fatal (unknown names, values out of range)."""
 
@@ -246,6 +258,7 @@ def load_config(path: Path) -> Config:
     checked = checker.sections(data)
     return Config(
         **checked.get("general", {}),
+        **checked.get("layout", {}),
         keys=checked.get("keys", {}),
         identity=Identity(**checked.get("identity", {})),
         blog_identities={
@@ -281,6 +294,7 @@ def dumps(config: Config) -> str:
         ("general", {name: getattr(config, name) for name in GENERAL}),
         ("keys", config.keys),
         ("identity", vars(config.identity)),
+        ("layout", {name: getattr(config, name) for name in LAYOUT}),
     ]
     for host, identity in config.blog_identities.items():
         tables.append((f"blogs.{_toml_key(host)}", vars(identity)))

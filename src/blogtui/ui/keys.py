@@ -57,6 +57,27 @@ MAIN_BINDINGS: list[Binding] = [
     # the comment thread (its loading is the reader's: ui/widgets/article_view.py)
     _bind("C", "thread_only", "Comments only", "thread-only", show=False),
     _bind("t", "focus_thread", "Go to comments", "focus-thread", show=False),
+    # pane widths (ui/screens/pane_layout.py), remembered in config.toml [layout]
+    _bind(
+        "left_square_bracket",
+        "resize_pane('feeds', -1)",
+        "Narrower feeds",
+        "feeds-narrower",
+        show=False,
+    ),
+    _bind(
+        "right_square_bracket", "resize_pane('feeds', 1)", "Wider feeds", "feeds-wider", show=False
+    ),
+    _bind(
+        "left_curly_bracket",
+        "resize_pane('articles', -1)",
+        "Narrower list",
+        "list-narrower",
+        show=False,
+    ),
+    _bind(
+        "right_curly_bracket", "resize_pane('articles', 1)", "Wider list", "list-wider", show=False
+    ),
 ]
 """Bindings of the three-pane main screen; each is also a command in the palette."""
 

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.containers import Horizontal
+from textual.binding import ActiveBinding, BindingType
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widget import Widget
@@ -26,6 +25,8 @@ from blogtui.ui.display import display
 from blogtui.ui.keys import MAIN_BINDINGS
 from blogtui.ui.screens import browser_offer
 from blogtui.ui.screens.outbox_text import toast
+from blogtui.ui.screens.pane_footer import pane_bindings
+from blogtui.ui.screens.pane_layout import WIDE_FROM, PaneRow
 from blogtui.ui.styles import screen_stylesheets
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.article_view import ArticleView
@@ -54,7 +55,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
     CSS_PATH = screen_stylesheets()
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]
 
     feed_list = getters.query_one("#feeds", FeedList)
     articles = getters.query_one("#articles-pane", ArticlesPane)
@@ -62,6 +63,7 @@ class MainScreen(Screen[None]):
     reader = getters.query_one("#reader", ArticleView)
     refresh_bar = getters.query_one("#progress-row", RefreshBar)
     reply_desk = getters.query_one(ReplyDesk)
+    panes = getters.query_one("#panes", PaneRow)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -71,13 +73,13 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         context = self.context
-        with Horizontal(id="panes"):
+        with PaneRow(context, id="panes"):
             yield FeedList(context, id="feeds").add_class("pane", "-active")
             yield ArticlesPane(context, id="articles-pane").add_class("pane")
             yield ArticleView(context, id="reader").add_class("pane")
         yield RefreshBar(context, id="progress-row")
         yield ReplyDesk(context)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; the help lists it
 
     def on_mount(self) -> None:
         self.feed_list.focus()
@@ -124,6 +126,16 @@ class MainScreen(Screen[None]):
         self.focus_pane(PANE_IDS[(index + step) % len(PANE_IDS)])
 
     @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer names the keys of the focused pane (every key works everywhere)."""
+        in_thread = isinstance(self.focused, CommentThread)
+        return pane_bindings(super().active_bindings, "thread" if in_thread else self.active_pane)
+
+    def action_resize_pane(self, pane: str, step: int) -> None:
+        """Make the feeds pane or the list wider (1) or narrower (-1); remembered."""
+        self.panes.resize(pane, step)
+
+    @property
     def narrow(self) -> bool:
         """True when only one pane shows at a time."""
         return self.has_class("-narrow")
@@ -142,6 +154,7 @@ class MainScreen(Screen[None]):
     @on(Tree.NodeHighlighted, "#feeds")
     def _feed_highlighted(self, event: Tree.NodeHighlighted[FeedEntry]) -> None:
         entry = event.node.data
+        self.article_list.use_feeds(self.feed_list.feeds)
         if entry is not None and entry.key != self.scope.key:
             self.articles.show_scope(entry)
 
