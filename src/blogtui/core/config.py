@@ -145,9 +145,9 @@ def unknown_name(path: Path, place: str, name: str, known: list[str], what: str 
     import difflib
 
     close = difflib.get_close_matches(name, known, n=3)
-    listed = ", ".join(known) if len(known) <= 12 else ", ".join(close)
+    listed = ", ".join(known) if len(known) <= 24 else ", ".join(close)
     hint = f"did you mean {' or '.join(close)}? " if close else ""
-    known_text = f"known: {listed}" if len(known) <= 12 else f"{len(known)} known"
+    known_text = f"known: {listed}" if len(known) <= 24 else f"{len(known)} known"
     where = f"{place} " if place else ""
     return f"{path}: {where}unknown {what} {shown(name)} ({hint}{known_text})"
 

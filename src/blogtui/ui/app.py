@@ -257,11 +257,27 @@ class BlogtuiApp(App[None]):
         """Remap bindings from `config.keys`; unknown ids are reported, not fatal."""
         keymap, unknown = keys.keymap(self.config.keys, self.all_bindings())
         self.set_keymap(keymap)
-        if unknown:
-            names = ", ".join(unknown)
-            self.notify(
-                f"Unknown key binding ids in config: {names}", severity="warning", markup=False
+        self._warn_config(unknown)
+
+    def _warn_config(self, unknown_ids: list[str]) -> None:
+        """Notify what config.toml holds that is not used: what loading it found, binding ids
+        and a theme that do not exist (each naming the file and the known names)."""
+        from blogtui.core.config import unknown_name
+        from blogtui.ui.display import display
+
+        path, config = self.places.config_file, self.config
+        ids = sorted({binding.id for binding in self.all_bindings() if binding.id})
+        warnings = [*config.warnings]
+        for name in unknown_ids:
+            warnings.append(
+                unknown_name(path, "[keys]", name, ids, "binding id") + "; ? lists them"
             )
+        if config.theme and config.theme not in self.available_themes:
+            themes = sorted(self.available_themes)
+            warnings.append(unknown_name(path, "[general]", config.theme, themes, "theme"))
+        for warning in warnings:
+            self.notify(display(warning), title="config.toml", severity="warning", timeout=20,
+                        markup=False)  # fmt: skip
 
     def _remember_theme(self, theme: Theme) -> None:
         from dataclasses import replace
@@ -282,8 +298,9 @@ class BlogtuiApp(App[None]):
         keys_text = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
         return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys_text.split(","))
 
-    def help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """(section, [(keys, description)]) for the help screen."""
+    def help_sections(self, ids: bool = False) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(section, [(keys, description)]) for the help screen; with `ids`, each description
+        ends with its binding's id in parentheses (what `[keys]` in config.toml remaps)."""
         sections = [
             ("Everywhere", keys.APP_BINDINGS),
             ("Main screen", keys.MAIN_BINDINGS),
@@ -296,7 +313,8 @@ class BlogtuiApp(App[None]):
             ("Replies to you", keys.REPLIES_BINDINGS),
         ]
         return [
-            (title, [(self.key_of(b), b.description) for b in group]) for title, group in sections
+            (title, [(self.key_of(b), _described(b, ids)) for b in group])
+            for title, group in sections
         ]
 
     def action_help(self) -> None:
@@ -304,7 +322,7 @@ class BlogtuiApp(App[None]):
         from blogtui.ui.screens.dialogs import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_sections()))
+            self.push_screen(HelpScreen(self.help_sections(ids=True)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette: Textual's commands (theme, quit, …) plus every main-screen action."""
@@ -319,6 +337,13 @@ class BlogtuiApp(App[None]):
                     partial(screen.run_action, binding.action),
                 )
         yield SystemCommand("Help", "List every key binding (?)", self.action_help)
+
+
+def _described(binding: Binding, with_id: bool) -> str:
+    """A binding's description, ending in `(its-id)` when asked."""
+    return (
+        f"{binding.description} ({binding.id})" if with_id and binding.id else binding.description
+    )
 
 
 def list_bindings() -> list[Binding]:
