@@ -69,7 +69,9 @@ def test_plain_text_fallback():
     [
         ("a < b and c > d", "a < b and c > d"),  # a "<" that starts no tag is text
         ("1 <3 you", "1 <3 you"),
-        ("<b>fett</b> &amp; <i>kursiv</i>", " fett  &  kursiv "),
+        ("<b>fett</b> &amp; <i>kursiv</i>", "fett & kursiv"),
+        ("Ein <a href='x'>Link</a>, <em>so</em>.", "Ein Link, so."),  # inline tags add nothing
+        ("x<img src=y>z<td>w", "x z w"),
         ("eins<br>zwei<p>drei</p>", "eins\nzwei\ndrei\n"),
         ("<P CLASS=x>Groß</P>", "\nGroß\n"),
         ("x<script>alert('<p>')</script>y", "x y"),

@@ -346,3 +346,10 @@ async def test_a_long_comment_is_cut_short_until_plus_shows_it_all() -> None:
         assert "Zeile 40" not in "\n".join(screen_lines(widget))
         await pilot.press("j", "plus")  # a short comment: nothing to show
         assert widget.thread_layout.expanded == set()
+
+
+async def test_links_and_italics_add_no_spaces() -> None:
+    text = '<p>Siehe <a href="https://x.example/">hier</a>, und <em>so</em>. (<i>ja</i>)</p>'
+    async with ThreadApp().run_test(size=SIZE) as pilot:
+        widget = await show(pilot, [comment(1, text=text)])
+        assert "Siehe hier, und so. (ja)" in [line.strip() for line in screen_lines(widget)]

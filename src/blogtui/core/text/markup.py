@@ -12,7 +12,8 @@ cost time linear in their length. It follows browsers where they differ from a n
 - A `<` not followed by a letter, `/`, `!` or `?` is text (`a < b`, `<<<`); a tag never closed by
   `>` is text too (its `<` shows), which keeps a stray `<` from swallowing what follows.
 
-Block tags become line breaks and other tags a space; entities are decoded last.
+Block tags become line breaks, inline ones (`a`, `em`…) nothing, other tags a space; entities
+are decoded last.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ BLOCK_TAGS = frozenset(
     " header hr li main nav ol p pre section table tbody thead tfoot tr ul".split()
 )
 """Tags that start a new line."""
+INLINE_TAGS = frozenset(
+    "a abbr acronym b bdi bdo big cite code data del dfn em font i ins kbd mark nobr q s samp"
+    " small span strike strong sub sup time tt u var wbr".split()
+)
+"""Tags inside a run of text: they add nothing (`<a>link</a>,` reads "link,", not "link ,")."""
 HIDDEN_TAGS = frozenset(
     "iframe noembed noframes noscript object script style svg template title".split()
 )
@@ -102,7 +108,7 @@ class _Scanner:
             return opening + 1
         closing = follower == "/"
         name = _tag_name(source, opening + 1 + closing, end)
-        self.out.append("\n" if name in BLOCK_TAGS else " ")
+        self.out.append("\n" if name in BLOCK_TAGS else "" if name in INLINE_TAGS else " ")
         if name in HIDDEN_TAGS and not closing and source[end - 1] != "/":
             return self.skip_hidden(name, end + 1)
         return end + 1
