@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ from ui_helpers import DemoSite
 from blogtui.core.comments.loading import load_thread_sync
 from blogtui.core.config import Config
 from blogtui.core.feeds.refresh import refresh_sync
-from blogtui.core.models import Article
+from blogtui.core.models import Article, CommentData
 from blogtui.core.paths import Places
 from blogtui.core.store import Store
 from blogtui.demo import DemoBlog
@@ -277,3 +278,25 @@ async def test_one_scrollbar_at_a_time_the_focused_parts(demo: Demo) -> None:
         assert drawn_vertical_scrollbars(screen) == {"thread"}
         await press(pilot, "shift+tab")
         assert drawn_vertical_scrollbars(screen) == {"article"}
+
+
+async def test_a_posted_reply_does_not_make_the_thread_partial(demo: Demo) -> None:
+    app = demo.app()
+    async with running(app, SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        widget = thread_of(screen)
+        article_id = demo.article_id(GERMAN_POST)
+        assert not widget.state.partial  # WordPress REST gave the whole thread
+        # What the outbox does with a sent reply: store it alone (partial), mark it mine.
+        provider = demo.store.thread_state(article_id).provider
+        mine = CommentData("9999", "", "Ich", "<p>Meine Antwort.</p>", published=time.time())
+        demo.store.store_thread(article_id, [mine], provider=provider, partial=True)
+        demo.store.mark_mine(article_id, "9999")
+        screen.reader.show_posted(article_id, "9999")
+        await wait_for(pilot, lambda: len(widget.thread_layout.entries) == 45)
+        assert widget.cursor_comment is not None and widget.cursor_comment.key == "9999"
+        widget.scroll_home(animate=False)
+        await settle(pilot)
+        shown = " ".join(" ".join(lines(widget)).split())
+        assert "Showing the newest" not in shown and "cannot give more" not in shown
+        assert not widget.state.partial
