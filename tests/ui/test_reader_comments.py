@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from blogtui.demo import DemoBlog
 from blogtui.ui.app import BlogtuiApp, build_app
 from blogtui.ui.context import ThreadLoader
 from blogtui.ui.screens.main import MainScreen
+from blogtui.ui.widgets.article_view import THREAD_ONLY_TITLE
 from blogtui.ui.widgets.reader_thread import ReaderThread
 
 SIZE = (120, 40)
@@ -192,6 +194,26 @@ async def test_capital_c_toggles_thread_only(demo: Demo) -> None:
         assert screen.reader.comments_slot.region.y == screen.reader.content_region.y
         await press(pilot, "C")
         assert not screen.reader.thread_only and header.display
+
+
+def screen_text(app: BlogtuiApp) -> str:
+    """What the terminal shows, as plain text."""
+    return html.unescape(app.export_screenshot()).replace("\xa0", " ")
+
+
+async def test_thread_only_stays_for_the_next_article_and_says_so(demo: Demo) -> None:
+    app = demo.app()
+    async with running(app, SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        assert "comments only" not in screen_text(app)
+        await press(pilot, "C")
+        assert THREAD_ONLY_TITLE in screen_text(app)
+        await open_post(pilot, demo, 19)  # the next article: still its thread alone
+        assert screen.reader.thread_only
+        assert THREAD_ONLY_TITLE in screen_text(app)
+        screen.reader.focus()
+        await press(pilot, "C")
+        assert not screen.reader.thread_only and "comments only" not in screen_text(app)
 
 
 async def test_r_in_the_thread_refreshes_it(demo: Demo) -> None:

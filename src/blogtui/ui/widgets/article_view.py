@@ -66,6 +66,10 @@ REPLY_ELSEWHERE = Binding("c", "reply", "Reply", show=False, id="reply")
 (the main screen's `reply` id, so remapping it moves both; otherwise the screen's `c` runs)."""
 
 
+THREAD_ONLY_TITLE = "comments only · C shows the article"
+"""The reader's border title while `C` (thread only) is on."""
+
+
 class ArticleView(VerticalScroll):
     """Shows one article and its comment thread; `links` holds the article's numbered links
     ([1] is links[0]).
@@ -123,8 +127,10 @@ class ArticleView(VerticalScroll):
         return self.has_class("-thread-only")
 
     def set_thread_only(self, only: bool) -> None:
-        """Show the thread alone (True) or below the article (False)."""
+        """Show the thread alone (True) or below the article (False). The mode stays for the
+        articles opened next, so the pane's border says so while it is on."""
         self.set_class(only, "-thread-only")
+        self.border_title = THREAD_ONLY_TITLE if only else ""
         if only:
             self.scroll_home(animate=False, immediate=True)
 
