@@ -14,6 +14,7 @@ import httpx
 
 from blogtui.core.comments.base import Hints
 from blogtui.core.comments.wordpress import WordPressProvider, route
+from blogtui.core.config import Identity
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.models import Article
 from blogtui.core.posting.base import (
@@ -171,3 +172,27 @@ class RestPoster(Poster):
         response = await client.send(request, follow_redirects=False)
         await response.aread()
         return response
+
+
+async def account_name(
+    client: httpx.AsyncClient, article_url: str, credential: Credential, deadline: float = DEADLINE
+) -> str:
+    """The name WordPress shows on comments by `credential`'s account (`GET wp/v2/users/me`);
+    "" when it cannot be asked (no REST API, a refused credential, a network failure)."""
+    found = await locate(client, ReplyRequest(article_url, "", "", Identity(credential.user, "")))
+    if found is None:
+        return ""
+    try:
+        response = await RestPoster(credential, deadline).request(
+            client, "GET", route(found[0], "wp/v2/users/me")
+        )
+    except (httpx.HTTPError, CredentialError):
+        return ""
+    if response.status_code != 200:
+        return ""
+    try:
+        data: Any = response.json()
+    except ValueError:
+        return ""
+    name = data.get("name") if isinstance(data, dict) else None
+    return sanitise(name) if isinstance(name, str) else ""

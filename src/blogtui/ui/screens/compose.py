@@ -42,7 +42,8 @@ from blogtui.ui.display import display, display_text
 from blogtui.ui.editor import edit_text, editor_command
 from blogtui.ui.keys import COMPOSE_BINDINGS
 from blogtui.ui.screens.dialogs import ConfirmScreen
-from blogtui.ui.screens.outbox_text import SendRequest, send_summary
+from blogtui.ui.screens.outbox_text import SendRequest
+from blogtui.ui.screens.send_confirm import ask_to_send
 from blogtui.ui.widgets.article_view import format_date
 
 if TYPE_CHECKING:
@@ -345,8 +346,7 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
             if kept is not None:
                 self.dismiss(SendRequest(kept, self.target.article_id))
 
-        dialog = ConfirmScreen("Send this reply?", send_summary(draft, identity), yes="Send")
-        self.app.push_screen(dialog, answered)
+        ask_to_send(self, self.context, draft, identity, answered)
 
     def _close_and_dismiss(self) -> None:
         self.dismiss(self._close())

@@ -41,7 +41,7 @@ from blogtui.core.text.sentence import end_sentence
 from blogtui.ui.display import display, display_text, glyph
 from blogtui.ui.keys import DRAFTS_BINDINGS
 from blogtui.ui.prompt_text import PromptText
-from blogtui.ui.screens.outbox_text import send_summary
+from blogtui.ui.screens.send_confirm import ask_to_send
 
 if TYPE_CHECKING:
     from blogtui.ui.context import AppContext
@@ -202,8 +202,6 @@ class DraftsScreen(Screen[DraftChoice | None]):
     def action_send(self) -> None:
         """Send the draft under the cursor (again), after confirming; a reply in the outbox
         goes now (one that may already be on the blog only after asking)."""
-        from blogtui.ui.screens.dialogs import ConfirmScreen
-
         current = self._readable_or_warn()
         item = self.items.get(current.id) if current is not None else None
         if current is not None and item is not None and item.state.asks_user:
@@ -226,8 +224,7 @@ class DraftsScreen(Screen[DraftChoice | None]):
             if yes:
                 self.dismiss(DraftChoice("send", draft))
 
-        summary = send_summary(draft, identity)
-        self.app.push_screen(ConfirmScreen("Send this reply?", summary, yes="Send"), answered)
+        ask_to_send(self, self.context, draft, identity, answered)
 
     def _ask_resend(self, draft: Draft, item: OutboxItem) -> None:
         """It may be on the blog already: say when it was sent, offer the article, and send it

@@ -41,16 +41,29 @@ class SentReply:
     article_url: str
 
 
-def send_summary(draft: Draft, identity: Identity) -> str:
-    """The send confirmation: blog, article, parent author, identity and the text's start."""
+@dataclass(frozen=True)
+class Account:
+    """The blog account a reply is posted as (a stored WordPress Application Password)."""
+
+    user: str
+    name: str
+    """The name WordPress shows on its comments ("" when it could not be asked)."""
+
+
+def send_summary(draft: Draft, identity: Identity, account: Account | None = None) -> str:
+    """The send confirmation: blog, article, parent author, sender and the text's start. Posted
+    as a blog `account`, the sender is the account's name as the blog shows it."""
     parent = (draft.parent_author or "a comment") if draft.parent_id else "the post itself"
     who = f"{identity.name} <{identity.email}>" if identity.email else identity.name
+    if account is not None:
+        named = account.name or "(its name could not be read)"
+        who = f"{named} · your account “{account.user}” on this blog"
     text = draft.text.strip()
     lines = [
         f"Blog: {draft.blog or urlsplit(draft.article_url).hostname or '(unknown)'}",
         f"Article: {draft.article_title or draft.article_url}",
         f"In reply to: {parent}",
-        f"From: {who}" + (f" · {identity.website}" if identity.website else ""),
+        f"From: {who}" + (f" · {identity.website}" if identity.website and not account else ""),
         "",
         text[:300] + ("…" if len(text) > 300 else ""),
     ]

@@ -103,6 +103,8 @@ class Outbox:
         """Published on the app's loop after every change."""
         self._running = False
         self._again = False
+        self.account_names: dict[tuple[str, str], str] = {}
+        """(site, user) -> the name the blog shows for that account (ui/screens/send_confirm)."""
         self._waiting = False
         """The next pass sends what waits for its retry time too (the user asked)."""
         self._timer: Timer | None = None
