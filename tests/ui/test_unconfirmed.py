@@ -114,3 +114,20 @@ async def test_the_tui_asks_before_sending_again_and_then_posts_once(
         assert item is not None and item.state is ReplyState.POSTED
         await settle(pilot)
         assert len(blog.posts()) == 1
+
+
+async def test_s_sends_a_reply_waiting_for_its_retry_now_once(
+    home: Places, store: Store, blog: BlogStub, client_factory, toasts: list[str]
+) -> None:
+    """The user's "send now" beats the retry timer (the outbox passes include_waiting)."""
+    draft_id = unsure_reply(store, home, blog)
+    store.update_reply(draft_id, state=ReplyState.QUEUED, last_error="posting too quickly",
+                       next_attempt=4_000_000_000.0)  # fmt: skip
+    app = build_app(home, config=Config(identity=ME), store=store, client_factory=client_factory)
+    async with running(app, SIZE) as pilot:
+        assert blog.posts() == []  # the timer's time has not come
+        main_screen(app).feed_list.focus()
+        await press(pilot, "D", "s")
+        await wait_for(pilot, lambda: told(toasts, "Reply posted on"))
+        assert told(toasts, "Sending it now")
+        assert len(blog.posts()) == 1
