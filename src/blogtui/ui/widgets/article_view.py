@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -31,10 +31,9 @@ from blogtui.core.text.html import RenderedText, html_to_text
 from blogtui.ui import messages
 from blogtui.ui.display import display, display_text, format_date
 from blogtui.ui.keys import READER_BINDINGS
-from blogtui.ui.screens.browser_offer import offer_comments
 from blogtui.ui.widgets.comment_layout import no_comments_found, offers_no_comments
 from blogtui.ui.widgets.comment_thread import CommentThread
-from blogtui.ui.widgets.reader_thread import NO_REPLY_HERE, ReaderThread, thread_status
+from blogtui.ui.widgets.reader_thread import ReaderThread, thread_status
 from blogtui.ui.widgets.text_view import TextView
 
 if TYPE_CHECKING:
@@ -61,11 +60,6 @@ def article_header(article: Article) -> Text:
     return header
 
 
-REPLY_ELSEWHERE = Binding("c", "reply", "Reply", show=False, id="reply")
-"""`c` in the reader while the open article's blog offers no comments: where a reply could go
-(the main screen's `reply` id, so remapping it moves both; otherwise the screen's `c` runs)."""
-
-
 THREAD_ONLY_TITLE = "comments only · C shows the article"
 """The reader's border title while `C` (thread only) is on."""
 
@@ -79,7 +73,7 @@ class ArticleView(VerticalScroll):
     `-thread-only` class the header and body are hidden and the thread fills the pane.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [*READER_BINDINGS, REPLY_ELSEWHERE]
+    BINDINGS: ClassVar[list[BindingType]] = [*READER_BINDINGS]
 
     @dataclass
     class RowChanged(Message):
@@ -143,24 +137,6 @@ class ArticleView(VerticalScroll):
             self.thread.focus()
         elif focused is self.thread:
             self.scroll_to_widget(self.comments_slot, top=True, animate=False)
-
-    @property
-    def accepts_replies(self) -> bool:
-        """False when the open article's blog offers no comments (a reply could not be posted
-        from here; `c` offers the article in the browser instead)."""
-        thread = self.thread
-        return self.article is None or not offers_no_comments(
-            thread.state, len(thread.thread_layout.entries)
-        )
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`c` is the reader's only while the open article takes no replies from here."""
-        return not self.accepts_replies if action == "reply" else True
-
-    def action_reply(self) -> None:
-        """Say why no reply can be written here, and offer the article in the browser."""
-        if self.article is not None:
-            offer_comments(self, self.article.link, NO_REPLY_HERE)
 
     def focus_thread(self) -> bool:
         """Focus the open article's thread; False when no article is open."""

@@ -287,6 +287,12 @@ def offers_no_comments(state: ThreadState, count: int) -> bool:
 NO_COMMENTS_OFFERED = "This blog offers no comments to read."
 """What an article without any comment source shows where its thread would be."""
 
+NO_REPLY_HERE = (
+    "This blog offers no comments to read, and nothing blogtui could post a reply to: a draft"
+    " written here could never be sent."
+)
+"""Why `c` offers the browser instead of a draft."""
+
 
 def _no_comments_offered(state: ThreadState) -> list[str]:
     """The lines of a thread whose blog offers no comments: that, why maybe, where to reply."""

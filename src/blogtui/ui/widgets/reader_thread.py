@@ -24,13 +24,6 @@ def thread_status(
     return text
 
 
-NO_REPLY_HERE = (
-    "This blog offers no comments to read, and nothing blogtui could post a reply to: a draft"
-    " written here could never be sent."
-)
-"""Why `c` offers the browser instead of a draft."""
-
-
 class ReaderThread(CommentThread):
     """The comment thread under the article; `r` asks the screen to refresh it."""
 

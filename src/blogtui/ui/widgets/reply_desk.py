@@ -21,6 +21,7 @@ from blogtui.core.models import Article, Comment
 from blogtui.core.text.html import html_to_text
 from blogtui.ui import messages
 from blogtui.ui.screens.browser_offer import offer_comments, offer_unconfirmed
+from blogtui.ui.widgets.comment_layout import NO_REPLY_HERE, offers_no_comments
 
 # The reply editor, the drafts screen and core.drafts are imported where they are used: they
 # cost start-up time and most sessions never reply.
@@ -123,6 +124,11 @@ class ReplyDesk(Widget):
         article = store.get_article(article_id)
         if article is None:
             self.post_message(messages.WorkFailed("Article gone", "That article no longer exists."))
+            return
+        if comment is None and offers_no_comments(
+            store.thread_state(article_id), len(store.comments_for(article_id))
+        ):
+            self.app.call_from_thread(offer_comments, self, article.link, NO_REPLY_HERE)
             return
         feed = store.get_feed(article.feed_id)
         target = reply_target(article, comment, feed.url if feed is not None else "")
