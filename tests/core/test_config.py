@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from blogtui.core.config import GENERAL, Config, Identity, dumps, load_config, unknown_name
+from blogtui.core.config import (
+    GENERAL,
+    SCHEMA,
+    Config,
+    Identity,
+    dumps,
+    load_config,
+    unknown_name,
+)
 from blogtui.core.errors import ConfigError
 
 
@@ -57,14 +65,14 @@ def test_unknown_names_warn_with_the_known_ones_and_the_rest_is_used(tmp_path):
     assert config.identity == Identity(name="Jo")
     assert config.identity_for("blog.example") == Identity(name="J")
     known = ", ".join(GENERAL)
+    sections = ", ".join(f"[{name}]" for name in SCHEMA)
     assert config.warnings == (
         f"{path}: concurrency belongs in [general], not at the top; ignored",
         f'{path}: [general] unknown key "concurency" (did you mean concurrency? known: {known})',
         f'{path}: [identity] unknown key "mail" (did you mean email? known: name, email, website)',
         f'{path}: [blogs."Blog.Example"] unknown key "site"'
         " (did you mean website? known: name, email, website)",
-        f'{path}: unknown section "colours"'
-        " (known: [general], [keys], [identity], [blogs], [layout])",
+        f'{path}: unknown section "colours" (known: {sections})',
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from blogtui import __version__
@@ -18,6 +19,9 @@ from blogtui.core.paths import Places, places
 
 if TYPE_CHECKING:
     import argparse
+
+BROKEN_PIPE = 141
+"""The exit status when stdout's reader went away (128 + SIGPIPE, as other tools end)."""
 
 COMMAND_MODULES = ("feeds", "comments", "drafts", "posting")
 """Modules of blogtui.cli that add their subcommands with `register(subparsers)`."""
@@ -33,7 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"blogtui {__version__}")
     parser.add_argument(
-        "--home", metavar="DIR", help="keep config, data and cache under DIR (or $BLOGTUI_HOME)"
+        "--home",
+        metavar="DIR",
+        type=_local_path,
+        help="keep config, data and cache under DIR (or $BLOGTUI_HOME)",
     )
     parser.add_argument(
         "--demo",
@@ -46,9 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _local_path(argument: str) -> Path:
+    from blogtui.cli.terminal import local_path
+
+    return local_path(argument)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run blogtui; returns the exit status."""
     arguments = sys.argv[1:] if argv is None else list(argv)
+    if any(not argument.isascii() for argument in arguments):
+        from blogtui.cli.terminal import utf8_arguments
+
+        arguments = utf8_arguments(arguments)
     out = Output()
     where: Places | None = None
     try:
@@ -69,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.error("blogtui: interrupted")
         return 130
+    except BrokenPipeError:  # `blogtui comments URL | head`: the reader of stdout has gone
+        _quiet_stdout()
+        return BROKEN_PIPE
     except Exception as error:  # damage SQLite reports past the store's own checks
         from blogtui.cli.common import database_damage
 
@@ -76,6 +96,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         out.error(f"blogtui: {message}")
         return 2
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's final flush finds no broken pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

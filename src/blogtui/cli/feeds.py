@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blogtui.cli.common import config_of, find_feed, open_store
 from blogtui.cli.output import Output
+from blogtui.cli.terminal import local_path
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import Places
 
@@ -34,10 +34,10 @@ def register(subparsers: Any) -> None:
     listing = subparsers.add_parser("feeds", help="list feeds with unread counts and last error")
     listing.set_defaults(run=cmd_feeds)
     imp = subparsers.add_parser("import", help="subscribe to every feed of an OPML file")
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=local_path)
     imp.set_defaults(run=cmd_import)
     exp = subparsers.add_parser("export", help="write subscriptions as OPML 2.0")
-    exp.add_argument("file", nargs="?", type=Path, help="where to write (default: stdout)")
+    exp.add_argument("file", nargs="?", type=local_path, help="where to write (default: stdout)")
     exp.set_defaults(run=cmd_export)
     refresh = subparsers.add_parser("refresh", help="fetch new articles")
     refresh.add_argument("feeds", nargs="*", metavar="FEED", help="numbers or URLs (default: all)")
@@ -153,8 +153,13 @@ def cmd_export(args: argparse.Namespace, where: Places, out: Output) -> int:
         for f in store.list_feeds()
     )
     if args.file is None:
-        out.stdout.write(document)
         out.stdout.flush()
+        binary = getattr(out.stdout, "buffer", None)
+        if binary is None:
+            out.stdout.write(document)
+        else:  # the document says it is UTF-8, whatever the terminal's locale
+            binary.write(document.encode("utf-8"))
+        (binary or out.stdout).flush()
         return 0
     try:
         args.file.write_text(document, encoding="utf-8")
