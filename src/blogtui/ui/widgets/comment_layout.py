@@ -299,8 +299,8 @@ def _no_comments_offered(state: ThreadState) -> list[str]:
     lines = [NO_COMMENTS_OFFERED]
     error = (state.error or "").strip()
     if error.endswith(")") and " (" in error:
-        page = error[error.index(" (") + 2 : -1]
-        lines.append(f"(Its article page could not be read: {clean(page, limit=200)}.)")
+        page = error[error.index(" (") + 2 : -1].removeprefix("the article page: ")
+        lines.append(f"(Its page could not be read: {clean(page, limit=200)}.)")
     lines.append("To comment, press c: it offers the article's page in the web browser.")
     return lines
 
