@@ -23,8 +23,6 @@ from textual.worker import Worker
 from blogtui.ui import messages
 from blogtui.ui.display import display
 from blogtui.ui.keys import MAIN_BINDINGS
-from blogtui.ui.screens import browser_offer
-from blogtui.ui.screens.outbox_text import toast
 from blogtui.ui.screens.pane_footer import pane_bindings
 from blogtui.ui.screens.pane_layout import WIDE_FROM, PaneRow
 from blogtui.ui.styles import screen_stylesheets
@@ -285,10 +283,14 @@ class MainScreen(Screen[None]):
         if article is None or not article.link:
             self.notify("No article with a link is open.", severity="warning", markup=False)
             return
+        from blogtui.ui.screens import browser_offer  # (not needed for the first content)
+
         browser_offer.confirm_browser(self, article.link)
 
     def action_follow_link(self) -> None:
         """Ask for a link number of the open article, then offer to open it."""
+        from blogtui.ui.screens import browser_offer
+
         browser_offer.follow_link(self, self.reader.links)
 
     def action_refresh_thread(self) -> None:
@@ -348,6 +350,9 @@ class MainScreen(Screen[None]):
                 self.reader.show_posted(report.article_id, report.result.remote_id)
                 self.article_list.refresh_rows([report.article_id])
             elif state.needs_browser and not offered and report.article_url:
+                from blogtui.ui.screens import browser_offer
+                from blogtui.ui.screens.outbox_text import toast
+
                 reason = toast(report)[0]
                 offered = browser_offer.offer_comments(self, report.article_url, reason)
 

@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 WIDE_FROM = 100
 """Terminals at least this wide show the three panes side by side (narrower: one at a time)."""
 
-FEEDS_SHARE = 18
+FEEDS_SHARE = 23
 """The feeds pane's default share of the width (percent)."""
-LIST_SHARE = 46
+LIST_SHARE = 43
 """The article list's default share of the width (percent)."""
 STEP = 2
 """Percent a key press moves a border."""
