@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 import httpx
 
 from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
+from blogtui.core.comments.blogger import is_blogger_feed
 from blogtui.core.comments.comment_feed import (
     FEED_LIMIT,
     MAX_ITEMS,
@@ -100,8 +101,9 @@ class AtomThreadingProvider(CommentProvider):
     async def detect(
         self, client: httpx.AsyncClient, article: Article, hints: Hints
     ) -> Target | None:
-        """A target when the article's feed entry had a replies link."""
-        if not article.replies_feed:
+        """A target when the article's feed entry had a replies link (not Blogger's: its parents
+        are read by `core.comments.blogger`)."""
+        if not article.replies_feed or is_blogger_feed(article.replies_feed):
             return None
         ident = "\n".join(v for v in (article.guid, article.key, article.link) if v)
         return Target(self.name, article.replies_feed, ident, expected=article.comment_count)

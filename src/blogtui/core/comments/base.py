@@ -80,6 +80,11 @@ class CommentProvider(ABC):
 
     name: str = ""
     """Stable identifier stored per thread and per blog ("wordpress", "atom", …)."""
+    label: str = ""
+    """How the thread's source is named to the user ("Disqus"); "" means `name` as it is."""
+    reply_mode: str = ""
+    """What a reply does: "browser" when only the service's own page can take one; "" when
+    blogtui's posting decides (`core.posting`)."""
 
     @abstractmethod
     async def detect(

@@ -1,4 +1,6 @@
-"""Scraping an article's web page: its `<link>` elements, its `Link:` header, Isso's markers."""
+"""Scraping an article's web page: its `<link>` elements, its `Link:` header, Isso's markers, and
+what embedded comment systems leave behind (`<script src>`s and inline script text)
+for the providers that read those (Disqus, Discourse)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import httpx
+
+SCRIPT_TEXT_MAX = 256 * 1024
+"""Inline script text kept per page, in characters (embed settings sit near the comments)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,10 @@ class Page:
     links: list[PageLink] = field(default_factory=list)
     isso_server: str = ""
     isso_id: str = ""
+    script_srcs: list[str] = field(default_factory=list)
+    """Every `<script src>`, resolved."""
+    script_text: str = ""
+    """Inline scripts' text, joined (at most SCRIPT_TEXT_MAX characters)."""
 
     def link(self, rel: str, type_: str = "") -> str:
         """The href of the first `<link>` (or Link header) with `rel` (and `type_`), or ""."""
@@ -48,6 +57,10 @@ class _PageParser(HTMLParser):
         self.links: list[PageLink] = []
         self.isso_server = ""
         self.isso_id = ""
+        self.script_srcs: list[str] = []
+        self.scripts: list[str] = []
+        self.script_size = 0
+        self.in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): (value or "").strip() for name, value in attrs}
@@ -59,6 +72,27 @@ class _PageParser(HTMLParser):
             self.isso_server = _isso_server(values, self.base)
         elif tag == "section" and values.get("id") == "isso-thread":
             self.isso_id = values.get("data-isso-id", "")
+        if tag == "script":
+            self.in_script = True
+            if values.get("src") and len(self.script_srcs) < 500:
+                self.script_srcs.append(_joined(self.base, values["src"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script and self.script_size < SCRIPT_TEXT_MAX:
+            part = data[: SCRIPT_TEXT_MAX - self.script_size]
+            self.scripts.append(part)
+            self.script_size += len(part)
+
+
+def _joined(base: str, href: str) -> str:
+    try:
+        return str(httpx.URL(base).join(href))
+    except (httpx.InvalidURL, ValueError):
+        return ""
 
 
 def _isso_server(values: dict[str, str], base: str) -> str:
@@ -78,7 +112,8 @@ def parse_page(html: str, url: str, headers: dict[str, str]) -> Page:
         parser.close()
     except Exception:  # noqa: BLE001 - a broken page just yields fewer links
         pass
-    return Page(url, headers, parser.links, parser.isso_server, parser.isso_id)
+    return Page(url, headers, parser.links, parser.isso_server, parser.isso_id,
+                parser.script_srcs, "\n".join(parser.scripts))  # fmt: skip
 
 
 _LINK_VALUE = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")

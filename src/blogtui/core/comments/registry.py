@@ -1,10 +1,18 @@
-"""The comment providers, by name, in the order they are tried."""
+"""The comment providers, by name, in the order they are tried.
+
+Embedded comment systems (Disqus, Discourse) come first: what the article page shows is the
+thread its readers take part in, even when the blog's own feed or API has a (stale) one.
+Blogger comes before Atom threading, whose reading of Blogger's feeds loses every parent.
+"""
 
 from __future__ import annotations
 
 from blogtui.core.comments.atom_threading import AtomThreadingProvider
 from blogtui.core.comments.base import CommentProvider
+from blogtui.core.comments.blogger import BloggerProvider
 from blogtui.core.comments.comment_feed import CommentFeedProvider
+from blogtui.core.comments.discourse import DiscourseProvider
+from blogtui.core.comments.disqus import DisqusProvider
 from blogtui.core.comments.isso import IssoProvider
 from blogtui.core.comments.wordpress import WordPressProvider
 
@@ -17,8 +25,8 @@ def register(provider: CommentProvider) -> None:
     PROVIDERS[provider.name] = provider
 
 
-for _provider in (WordPressProvider(), AtomThreadingProvider(), CommentFeedProvider(),
-                  IssoProvider()):  # fmt: skip
+for _provider in (DisqusProvider(), DiscourseProvider(), WordPressProvider(), BloggerProvider(),
+                  AtomThreadingProvider(), CommentFeedProvider(), IssoProvider()):  # fmt: skip
     register(_provider)
 
 
