@@ -28,6 +28,7 @@ from blogtui.ui.services.replies_watch import replies_text
 ADA = Identity("Ada", "ada@example.org")
 POST = "https://blog.example.de/aepfel"
 FLOOD = "You are posting comments too quickly. Slow down."
+DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
 
 
 @pytest.mark.parametrize(
@@ -61,7 +62,7 @@ def report(state: ReplyState, message: str, title: str = "“Über Äpfel”") -
         (ReplyState.REJECTED, "Please fill the required fields (name, email)."),
         (ReplyState.FAILED, "no comment form on this item."),
         (ReplyState.CLOSED, "Comments are closed!"),
-        (ReplyState.DUPLICATE, "Duplicate comment detected; it looks as though you’ve already said that!"),
+        (ReplyState.DUPLICATE, DUPLICATE),
         (ReplyState.UNCONFIRMED, "sent 2026-12-03 22:00 (timed out); its comments cannot be read."),
         (ReplyState.POSTED, ""),
     ],
