@@ -10,7 +10,8 @@ from textual.pilot import Pilot
 from blogtui.core.config import Config, load_config
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
-from blogtui.ui.screens.dialogs import ConfirmScreen, FeedDetailsScreen, HelpScreen
+from blogtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from blogtui.ui.screens.feed_dialogs import FeedDetailsScreen
 from blogtui.ui.screens.welcome import WelcomeScreen
 
 

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
-from blogtui.ui.screens.dialogs import AddFeedScreen
+from blogtui.ui.screens.feed_dialogs import AddFeedScreen
 
 
 async def test_a_discovers_and_subscribes(pilot: Pilot[None], store: Store, blog_site: str) -> None:

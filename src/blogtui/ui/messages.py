@@ -5,6 +5,7 @@ A worker's unexpected failure reaches the screen as a `WorkFailed` too (`worker_
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ from blogtui.core.models import Article, Comment, Feed, ThreadState
 from blogtui.core.text.html import RenderedText
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from blogtui.core.feeds.refresh import FeedOutcome, RefreshSummary
 
 
@@ -26,6 +29,8 @@ class FeedsLoaded(Message):
     feeds: list[Feed]
     relist: bool = False
     """Also reload the article list (a feed was changed or removed)."""
+    relist_if_changed: bool = False
+    """Reload the article list if the feeds (their counts) differ from those shown."""
 
 
 @dataclass
@@ -103,10 +108,20 @@ class WorkFailed(Message):
     message: str
 
 
-def worker_failed(event: Worker.StateChanged) -> WorkFailed | None:
-    """The `WorkFailed` to show for a worker that ended with an error, else None."""
+def worker_failed(event: Worker.StateChanged, database: Path | None = None) -> WorkFailed | None:
+    """The `WorkFailed` to show for a worker that ended with an error, else None.
+
+    An SQLite error that is damage to `database` (core/store/damage.py) is named as such (and
+    marked, so the next start moves the file aside) instead of "internal error".
+    """
     error = event.worker.error
     if event.state != WorkerState.ERROR or error is None:
         return None
+    if database is not None and isinstance(error, sqlite3.Error):
+        from blogtui.core.store.damage import damage_found
+
+        damaged = damage_found(database, error)
+        if damaged is not None:
+            return WorkFailed(damaged.title, damaged.message)
     text = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
     return WorkFailed("Error", str(text))

@@ -10,6 +10,7 @@ the `login` of what is found (core/feeds/logins.py): sent to that origin only, n
 from __future__ import annotations
 
 import re
+import ssl
 import time
 import unicodedata
 from dataclasses import dataclass, replace
@@ -234,10 +235,29 @@ async def discover_feed(
         raise DiscoveryError(redact(err.message)) from None
     if login is not None and not transport_ok(page_url):
         raise DiscoveryError(refusal(page_url))
-    found = await _discover(client, page_url, _Clock(page_url, deadline), login)
+    try:
+        found = await _discover(client, page_url, _Clock(page_url, deadline), login)
+    except DiscoveryError as err:
+        hint = _plain_http_hint(url, page_url, err)
+        if hint:
+            raise DiscoveryError(f"{err.message}; {hint}") from err
+        raise
     if login is None or origin(found.feed_url) != login.origin:
         return found
     return replace(found, login=login)
+
+
+def _plain_http_hint(typed: str, page_url: str, err: DiscoveryError) -> str:
+    """For an address typed without a scheme (so tried as https) whose TLS handshake failed:
+    the same address over plain http to try ("" otherwise)."""
+    if typed.strip().lower().startswith(("http://", "https://")):
+        return ""
+    cause: BaseException | None = err
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError) or "SSL" in str(cause) or "TLS" in str(cause):
+            return f"the server may not speak https: try {'http://' + page_url[len('https://') :]}"
+        cause = cause.__cause__ or cause.__context__
+    return ""
 
 
 async def _discover(

@@ -25,6 +25,8 @@ from blogtui.ui import messages
 from blogtui.ui.display import display
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from blogtui.core.feeds.refresh import FeedOutcome, RefreshSummary
     from blogtui.ui.context import AppContext
 
@@ -35,14 +37,17 @@ INDEX_PAUSE = 0.02
 
 
 def refresh_summary(summary: RefreshSummary) -> str:
-    """One line telling how a refresh went."""
-    parts = [f"{summary.new_articles} new article{'s' if summary.new_articles != 1 else ''}"]
-    parts.append(f"{summary.ok} feed{'s' if summary.ok != 1 else ''} updated")
-    if summary.not_modified:
-        parts.append(f"{summary.not_modified} unchanged")
-    if summary.failed:
-        parts.append(f"{summary.failed} failed (i shows why)")
-    return ", ".join(parts)
+    """One line telling how a refresh went, in the outcome words of `blogtui refresh`
+    (core/feeds/outcome.py); when a feed needs the user (failed, gone), where to look."""
+    text = summary.describe()
+    if summary.exit_status:
+        text += "; i on a marked feed shows why"
+    return text
+
+
+def refresh_severity(summary: RefreshSummary) -> SeverityLevel:
+    """A warning when a feed failed or is gone (what makes `blogtui refresh` exit 1)."""
+    return "warning" if summary.exit_status else "information"
 
 
 class RefreshBar(Horizontal):
@@ -125,7 +130,7 @@ class RefreshBar(Horizontal):
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "refresh" and event.worker.is_finished:
             self.remove_class("-running")
-        if (failed := messages.worker_failed(event)) is not None:
+        if (failed := messages.worker_failed(event, self.context.places.database)) is not None:
             self.post_message(failed)
 
     @work(thread=True, exit_on_error=False, group="index", exclusive=True)
