@@ -207,3 +207,34 @@ def test_pending_post_is_marked() -> None:
     }
     comment = comment_of(post)
     assert comment is not None and comment.status == "pending" and comment.author_key == ""
+
+
+def test_cli_names_disqus_and_what_a_reply_does(disqus, tmp_path, capsys) -> None:
+    from blogtui.cli import main
+
+    article, thread = article_on(disqus, 34, deleted={3})
+    thread.items[5] = type(thread.items[5])(
+        6, 0, "Mallory", "<p>Hallo<script>alert(1)</script></p>"
+    )
+    assert main(["--home", str(tmp_path / "home"), "comments", article.link]) == 0
+    lines = capsys.readouterr().out.split("\n")
+    assert lines[1] == "34 comments via Disqus · reply opens the browser"
+    assert "Hallo" in "\n".join(lines) and "alert" not in "\n".join(lines)
+    assert any(line.endswith("[deleted]") for line in lines)
+
+
+async def test_the_blog_remembers_disqus(disqus, client, tmp_path) -> None:
+    from blogtui.core.comments.loading import load_thread, site_of
+    from blogtui.core.models import EntryData
+    from blogtui.core.store import Store
+
+    article, thread = article_on(disqus, 8)
+    store = Store(tmp_path / "blogtui.db")
+    feed, _ = store.add_feed(f"{disqus.origin}/feed/", "Blog")
+    store.upsert_articles(
+        feed.id, [EntryData(key=article.link, title="Artikel", link=article.link)]
+    )
+    [article_id] = store.article_ids([feed.id])
+    result = await load_thread(client, store, store.get_article(article_id))
+    assert result.ok and result.provider == "disqus" and len(result.comments) == 8
+    assert store.blog_provider(site_of(article.link))[0] == "disqus"

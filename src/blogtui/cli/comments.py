@@ -1,4 +1,5 @@
-"""`blogtui comments URL`: print an article's comment thread as an indented tree.
+"""`blogtui comments URL`: print an article's comment thread as an indented tree, under a line
+saying how many comments there are, where they come from and what a reply does.
 
 The models and the sanitiser are imported when the command runs, not when the parser is built:
 `blogtui` without a command opens the TUI, whose first frame waits for these imports.
@@ -93,18 +94,20 @@ def show(
     comments_open: bool | None,
 ) -> int:
     """Print the heading and the thread."""
+    from blogtui.core.comments.registry import source_words
     from blogtui.core.comments.tree import build_tree, flatten
     from blogtui.core.text.sanitize import clean
 
     count = len({c.key for c in comments})
     noun = "comment" if count == 1 else "comments"
     out.line(clean(title))
-    notes = [f"{count} {noun}", f"via {provider}" if provider else ""]
+    where, reply = source_words(provider)
+    notes = [f"{count} {noun} {where}".rstrip(), reply]
     if partial:
         notes.append("partial: the source shows only some of them")
     if comments_open is False:
         notes.append("closed for new comments")
-    out.line(", ".join(note for note in notes if note))
+    out.line(" · ".join(note for note in notes if note))
     for node, depth in flatten(build_tree(comments)):
         out.line()
         out.block(render(node.comment, depth, node.orphan))

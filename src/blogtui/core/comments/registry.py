@@ -37,3 +37,17 @@ def provider_order(preferred: str = "") -> list[str]:
         names.remove(preferred)
         names.insert(0, preferred)
     return names
+
+
+REPLY_WORDS = {"browser": "reply opens the browser"}
+"""What a reply does, in words, by `CommentProvider.reply_mode`."""
+
+
+def source_words(name: str) -> tuple[str, str]:
+    """(where a thread comes from, what a reply does) for provider `name`, in words:
+    ("via Disqus", "reply opens the browser"); ("via NAME", "") for a provider whose replies
+    blogtui's posting handles, ("", "") for no provider."""
+    provider = PROVIDERS.get(name)
+    if provider is None:
+        return (f"via {name}" if name else ""), ""
+    return f"via {provider.label or name}", REPLY_WORDS.get(provider.reply_mode, "")
