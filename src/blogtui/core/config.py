@@ -45,6 +45,7 @@ GENERAL: dict[str, Setting] = {
     "max_feed_bytes": Setting(int, 1024),
     "theme": Setting(str),
     "confirm_open": Setting(bool),
+    "sort": Setting(str),
 }
 """`[general]`: each key is the `Config` field of the same name."""
 
@@ -107,6 +108,8 @@ class Config:
     """The Textual theme last chosen; empty for the default."""
     confirm_open: bool = True
     """Whether `o` shows the article's address and asks before opening the browser."""
+    sort: str = "date"
+    """The article list's order: "date" (newest first), "title", "feed" or "unread" (first)."""
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, e.g. {"refresh-all": "R,ctrl+r"}."""
     identity: Identity = field(default_factory=Identity)

@@ -86,8 +86,16 @@ FEED_LIST_BINDINGS: list[Binding] = [
     _bind("k", "cursor_up", "Up", "feeds-up", show=False),
     _bind("g,home", "scroll_home", "First feed", "feeds-top", show=False),
     _bind("G,end", "scroll_end", "Last feed", "feeds-bottom", show=False),
+    _bind("U", "undo_mark_read", "Undo mark read", "feeds-undo-read", show=False),
 ]
-"""Vim-style movement in the feeds pane (arrows and enter come with Tree)."""
+"""Vim-style movement in the feeds pane (arrows and enter come with Tree), and undoing `A`."""
+
+ARTICLES_BINDINGS: list[Binding] = [
+    _bind("S", "sort", "Sort", "sort"),
+    _bind("U", "undo_mark_read", "Undo mark read", "undo-read", show=False),
+    _bind("escape", "leave_search", "Leave search/filter", "leave-search", show=False),
+]
+"""The articles pane (list and title filter): sort order, undoing `A`, leaving a search."""
 
 READER_BINDINGS: list[Binding] = [
     _bind("j", "scroll_down", "Scroll down", "reader-down", show=False),

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -23,20 +24,26 @@ from textual.worker import Worker, get_current_worker
 from blogtui.ui import messages
 from blogtui.ui.collector import keep_out_of_collector
 from blogtui.ui.display import display
+from blogtui.ui.keys import ARTICLES_BINDINGS
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.feed_list import FeedEntry
 
 if TYPE_CHECKING:
+    from blogtui.core.store import Store
     from blogtui.ui.context import AppContext
 
 FIRST_PAGE = 200
 """Rows of a big article list shown before the whole list is read (the list opens at once)."""
 PAINT_WAIT = 0.5
 """Longest wait (seconds) for the first page to be painted before the full list is read."""
+SORTS = {"date": "newest first", "title": "by title", "feed": "by feed", "unread": "unread first"}
+"""The list's orders (`S` goes round them; config `[general] sort`), as the status line says."""
 
 
 class ArticlesPane(Vertical):
     """The status line, the title filter and the article list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*ARTICLES_BINDINGS]
 
     article_list = getters.query_one("#articles", ArticleList)
     filter_input = getters.query_one("#filter", Input)
@@ -69,6 +76,20 @@ class ArticlesPane(Vertical):
         """The list shows only its first page; the full list is on its way."""
         self.started = False
         """Whether the first full article list has been shown (start-up is over)."""
+        sort = context.config.sort
+        self.sort = sort if sort in SORTS else "date"
+        """The list's order (a key of SORTS)."""
+
+    def on_mount(self) -> None:
+        wanted = self.context.config.sort
+        if wanted not in SORTS:
+            known = ", ".join(SORTS)
+            self.notify(
+                f"config.toml: [general] sort = {display(wanted, limit=40)!r} is not one of "
+                f"{known}; the list is sorted by date.",
+                severity="warning",
+                markup=False,
+            )
 
     def compose(self) -> ComposeResult:
         yield Static("", id="list-status")
@@ -82,7 +103,7 @@ class ArticlesPane(Vertical):
         self._update_status(None)
         self._list(
             self.scope.feed_ids, self.unread_only, self.title_filter, self.search_text,
-            keep_cursor_on,
+            keep_cursor_on, self.sort,
         )  # fmt: skip
 
     def relist(self) -> None:
@@ -97,6 +118,7 @@ class ArticlesPane(Vertical):
         title_filter: str,
         search_text: str,
         keep_cursor_on: int | None,
+        order: str = "date",
     ) -> None:
         store = self.context.store
         worker = get_current_worker()
@@ -110,10 +132,12 @@ class ArticlesPane(Vertical):
             if scope == []:
                 ids = []
             elif title_filter:
-                ids = store.article_ids(scope, unread_only=unread_only)
+                ids = store.article_ids(scope, unread_only=unread_only, order=order)
             else:
                 # The first page shows at once; reading (and sorting) every id takes longer.
-                first = store.article_ids(scope, unread_only=unread_only, limit=FIRST_PAGE)
+                first = store.article_ids(
+                    scope, unread_only=unread_only, limit=FIRST_PAGE, order=order
+                )
                 if len(first) < FIRST_PAGE:
                     ids = first
                 else:
@@ -125,7 +149,7 @@ class ArticlesPane(Vertical):
                         )
                         # Sorting every id competes with painting the first page: wait for it.
                         painted.wait(PAINT_WAIT)
-                    ids = store.article_ids(scope, unread_only=unread_only)
+                    ids = store.article_ids(scope, unread_only=unread_only, order=order)
         if title_filter:
             needle = title_filter.casefold()
             ids = [row.id for row in store.article_summaries(ids) if needle in row.title.casefold()]
@@ -166,6 +190,8 @@ class ArticlesPane(Vertical):
         else:
             where = "All articles"
         parts = [where, "…" if count is None else str(count)]
+        if self.sort != "date" and not self.search_text:
+            parts.append(SORTS[self.sort])
         if self.unread_only:
             parts.append("unread only")
         if self.title_filter:
@@ -174,7 +200,7 @@ class ArticlesPane(Vertical):
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
-        if (failed := messages.worker_failed(event)) is not None:
+        if (failed := messages.worker_failed(event, self.context.places.database)) is not None:
             self.post_message(failed)
 
     # -- what the list shows -----------------------------------------------------------------
@@ -184,6 +210,35 @@ class ArticlesPane(Vertical):
         self.scope = scope
         self.search_text = ""
         self.list_articles(keep_cursor_on)
+
+    def action_sort(self) -> None:
+        """Go on to the next order: newest first, by title, by feed, unread first."""
+        orders = list(SORTS)
+        self.sort = orders[(orders.index(self.sort) + 1) % len(orders)]
+        self.notify(f"Sorted {SORTS[self.sort]}.", markup=False)
+        self.relist()
+
+    def action_leave_search(self) -> None:
+        """Escape: end a search and a title filter (the list of the scope again)."""
+        if self.narrowed or self.has_class("-filtering"):
+            self.clear_search()
+            self.article_list.focus()
+
+    def action_undo_mark_read(self) -> None:
+        """Mark the articles the last mark-all-read marked unread again."""
+        self._undo_mark_read()
+
+    @work(thread=True, exit_on_error=False, group="read-state")
+    def _undo_mark_read(self) -> None:
+        store = self.context.store
+        restored = store.undo_mark_all_read()
+        if not restored:
+            self.app.call_from_thread(self.notify, "Nothing to undo.", markup=False)
+            return
+        self.post_message(messages.ReadStateChanged(restored, False, store.list_feeds()))
+        count = len(restored)
+        note = f"{count} article{'s' if count != 1 else ''} unread again."
+        self.app.call_from_thread(self.notify, note, markup=False)
 
     def toggle_unread_only(self) -> None:
         """Show unread articles only, or all again."""
@@ -266,22 +321,44 @@ class ArticlesPane(Vertical):
         store = self.context.store
         feeds = None if scope is None else list(scope)
         if ids is None:
-            ids = store.article_ids(feeds, unread_only=unread_only)
+            ids = store.article_ids(feeds, unread_only=unread_only, order=self.sort)
         unread = set(store.article_ids(feeds, unread_only=True))
-        positions = range(cursor + 1, len(ids)) if step > 0 else range(cursor - 1, -1, -1)
-        for index in positions:
-            if ids[index] in unread:
-                self.post_message(self.UnreadFound(ids[index], -1))
-                return
+        ahead = range(cursor + 1, len(ids)) if step > 0 else range(cursor - 1, -1, -1)
+        behind = range(0, cursor + 1) if step > 0 else range(len(ids) - 1, cursor - 1, -1)
+        others: list[int] = []
+        earlier: list[int] = []
         if scope is not None and len(scope) == 1 and scope[0] in feed_order:
             start = feed_order.index(scope[0])
-            others = feed_order[start + 1 :] if step > 0 else feed_order[:start][::-1]
-            for feed_id in others:
-                found = store.article_ids([feed_id], unread_only=True)
-                if found:
-                    self.post_message(self.UnreadFound(found[0 if step > 0 else -1], feed_id))
+            after, before = feed_order[start + 1 :], feed_order[:start]
+            others, earlier = (after, before) if step > 0 else (before[::-1], after[::-1])
+        for wrapped, positions, feed_ids in ((False, ahead, others), (True, behind, earlier)):
+            if wrapped and feed_ids and self._found_in_feeds(store, step, feed_ids, wrapped):
+                return
+            for index in positions:
+                if ids[index] in unread:
+                    self._found(ids[index], -1, wrapped, step)
                     return
-        self.post_message(messages.WorkFailed("No more unread", "No unread articles left there."))
+            if not wrapped and self._found_in_feeds(store, step, feed_ids, wrapped):
+                return
+        self.post_message(messages.WorkFailed("No unread articles", "No unread articles."))
+
+    def _found_in_feeds(self, store: Store, step: int, feed_ids: list[int], wrapped: bool) -> bool:
+        """Lead to the first (last) unread article of the first of `feed_ids` that has one."""
+        for feed_id in feed_ids:
+            found = store.article_ids([feed_id], unread_only=True, order=self.sort)
+            if found:
+                self._found(found[0 if step > 0 else -1], feed_id, wrapped, step)
+                return True
+        return False
+
+    def _found(self, article_id: int, feed_id: int, wrapped: bool, step: int) -> None:
+        self.post_message(self.UnreadFound(article_id, feed_id))
+        if wrapped:
+            self.app.call_from_thread(
+                self.notify,
+                f"Wrapped to the {'first' if step > 0 else 'last'} unread.",
+                markup=False,
+            )
 
     # -- ✎ marks -----------------------------------------------------------------------------
 
