@@ -207,13 +207,30 @@ async def test_thread_only_stays_for_the_next_article_and_says_so(demo: Demo) ->
         screen = await open_post(pilot, demo, GERMAN_POST)
         assert "comments only" not in screen_text(app)
         await press(pilot, "C")
-        assert THREAD_ONLY_TITLE in screen_text(app)
+        title = THREAD_ONLY_TITLE.format(key="C")
+        assert title in screen_text(app)
         await open_post(pilot, demo, 19)  # the next article: still its thread alone
         assert screen.reader.thread_only
-        assert THREAD_ONLY_TITLE in screen_text(app)
+        assert title in screen_text(app)
         screen.reader.focus()
         await press(pilot, "C")
         assert not screen.reader.thread_only and "comments only" not in screen_text(app)
+
+
+async def test_key_hints_follow_remapped_keys(demo: Demo) -> None:
+    demo.comment(GERMAN_POST, "\n\n".join(f"Zeile {n}" for n in range(40)), author="Lang")
+    config = Config(fetch_timeout=10.0, keys={"thread-only": "T", "comments.more": "x"})
+    app = build_app(demo.home, config=config, store=demo.store)
+    async with running(app, SIZE) as pilot:
+        screen = await open_post(pilot, demo, GERMAN_POST)
+        await press(pilot, "T", "G")  # thread only, the last (long) comment
+        assert THREAD_ONLY_TITLE.format(key="T") in screen_text(app)
+        shown = " ".join(" ".join(lines(thread_of(screen))).split())
+        assert "more lines (x shows all)" in shown
+        await press(pilot, "x")
+        thread_of(screen).scroll_end(animate=False, immediate=True)
+        await settle(pilot)
+        assert "Zeile 39" in " ".join(lines(thread_of(screen)))
 
 
 async def test_r_in_the_thread_refreshes_it(demo: Demo) -> None:

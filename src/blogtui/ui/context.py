@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import httpx
+    from textual.binding import Binding
 
     from blogtui.core.comments.loading import ThreadResult
     from blogtui.core.config import Config
@@ -69,3 +70,6 @@ class AppContext(Protocol):
 
     def make_client(self) -> httpx.AsyncClient:
         """A new HTTP client for one job (the caller closes it)."""
+
+    def key_of(self, binding: Binding) -> str:
+        """The keys that trigger `binding` now, keymap included, as the user types them."""

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -30,8 +30,9 @@ from blogtui.core.models import Article, Comment, ThreadState
 from blogtui.core.text.html import RenderedText, html_to_text
 from blogtui.ui import messages
 from blogtui.ui.display import display, display_text, format_date
-from blogtui.ui.keys import READER_BINDINGS
+from blogtui.ui.keys import MAIN_BINDINGS, READER_BINDINGS
 from blogtui.ui.widgets.comment_layout import no_comments_found, offers_no_comments
+from blogtui.ui.widgets.comment_navigation import COMMENT_BINDINGS
 from blogtui.ui.widgets.comment_thread import CommentThread
 from blogtui.ui.widgets.reader_thread import ReaderThread, thread_status
 from blogtui.ui.widgets.text_view import TextView
@@ -60,8 +61,8 @@ def article_header(article: Article) -> Text:
     return header
 
 
-THREAD_ONLY_TITLE = "comments only · C shows the article"
-"""The reader's border title while `C` (thread only) is on."""
+THREAD_ONLY_TITLE = "comments only · {key} shows the article"
+"""The reader's border title while `C` (thread only, `key`) is on."""
 
 
 class ArticleView(VerticalScroll):
@@ -124,9 +125,15 @@ class ArticleView(VerticalScroll):
         """Show the thread alone (True) or below the article (False). The mode stays for the
         articles opened next, so the pane's border says so while it is on."""
         self.set_class(only, "-thread-only")
-        self.border_title = THREAD_ONLY_TITLE if only else ""
+        self.border_title = THREAD_ONLY_TITLE.format(key=self._key("thread-only")) if only else ""
         if only:
             self.scroll_home(animate=False, immediate=True)
+
+    def _key(self, binding_id: str) -> str:
+        """The keys of the binding `binding_id` as the user types them now (remaps included)."""
+        bindings = [*MAIN_BINDINGS, *COMMENT_BINDINGS]
+        binding = next(b for b in bindings if isinstance(b, Binding) and b.id == binding_id)
+        return self.context.key_of(binding)
 
     def toggle_thread_only(self, focused: Widget | None) -> None:
         """Let the thread fill the pane, or put the article back above it (`focused`: the
@@ -165,6 +172,7 @@ class ArticleView(VerticalScroll):
     ) -> None:
         """Show the open article's thread (see `CommentThread.set_thread`)."""
         self.remove_class("-no-thread")
+        self.thread.more_key, self.thread.reply_key = self._key("comments.more"), self._key("reply")
         self.thread.set_thread(comments, state, marks=marks, keep_position=keep_position)
 
     def set_thread_status(self, text: str) -> None:

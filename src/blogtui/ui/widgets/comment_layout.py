@@ -294,24 +294,24 @@ NO_REPLY_HERE = (
 """Why `c` offers the browser instead of a draft."""
 
 
-def _no_comments_offered(state: ThreadState) -> list[str]:
+def _no_comments_offered(state: ThreadState, reply_key: str) -> list[str]:
     """The lines of a thread whose blog offers no comments: that, why maybe, where to reply."""
     lines = [NO_COMMENTS_OFFERED]
     error = (state.error or "").strip()
     if error.endswith(")") and " (" in error:
         page = error[error.index(" (") + 2 : -1].removeprefix("the article page: ")
         lines.append(f"(Its page could not be read: {clean(page, limit=200)}.)")
-    lines.append("To comment, press c: it offers the article's page in the web browser.")
+    lines.append(f"To comment, press {reply_key}: it offers the article's page in the web browser.")
     return lines
 
 
-def notices(state: ThreadState, count: int) -> list[str]:
+def notices(state: ThreadState, count: int, reply_key: str = "c") -> list[str]:
     """Lines about the thread as a whole (partial, failed refresh, closed, none offered).
 
-    A blog without comments is no failure: it says so, and where a reply could go.
+    A blog without comments is no failure: it says so, and where a reply (`reply_key`) could go.
     """
     if offers_no_comments(state, count):
-        return _no_comments_offered(state)
+        return _no_comments_offered(state, reply_key)
     lines: list[str] = []
     if state.error and not no_comments_found(state.error):
         lines.append(

@@ -132,6 +132,8 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         self._refiner: Timer | None = None
         self.more_key = "+"
         """The show-more key as the "… N more lines" note names it."""
+        self.reply_key = "c"
+        """The reply key as the notices name it."""
 
     @property
     def comments(self) -> list[Comment]:
@@ -199,7 +201,8 @@ class CommentThread(CommentNavigation, ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width <= 0:
             return
-        self.thread_layout.relayout(width, notices(self._state, len(self.thread_layout.entries)))
+        count = len(self.thread_layout.entries)
+        self.thread_layout.relayout(width, notices(self._state, count, self.reply_key))
         self._strips.clear()
         self._update_size()
         if self._refiner is None and not self.thread_layout.done:
