@@ -3,6 +3,12 @@
     bash .ci/wordpress.sh start
     python bench/comments.py                    # 500 comments, 5 pages of 100
     python bench/comments.py --comments 1000 --rounds 5
+    python bench/comments.py --standins         # 2,000 comments from the Disqus and Discourse
+                                                # stand-ins (tests/standins), 20 ms per request
+
+With --standins no WordPress is needed: a Discourse topic's post chunks are read concurrently
+and one by one; a Disqus thread's cursor pages can only be read in turn (each cursor comes with
+the page before), so its one figure is printed without a ratio.
 
 The post is seeded once (through `.ci/wordpress.sh php`) and found again by its slug on later
 runs. Each round fetches the whole thread with blogtui's WordPress provider twice: pages 2…
@@ -23,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from blogtui.core.comments.base import Target  # noqa: E402
+from blogtui.core.comments.base import CommentProvider, Target  # noqa: E402
 from blogtui.core.comments.wordpress import WordPressProvider  # noqa: E402
 from blogtui.core.feeds.fetch import make_client  # noqa: E402
 
@@ -89,12 +95,65 @@ async def run(target: Target, rounds: int, concurrency: int) -> tuple[float, flo
     return min(together), min(serial), count
 
 
+async def fetch_seconds(provider: CommentProvider, target: Target) -> tuple[float, int]:
+    """Seconds one provider takes to read a target whole, and how many comments came."""
+    async with make_client(16) as client:
+        started = time.perf_counter()
+        thread = await provider.fetch(client, target)
+        return time.perf_counter() - started, len(thread.comments)
+
+
+def best(provider: CommentProvider, target: Target, rounds: int) -> tuple[float, int]:
+    runs = [asyncio.run(fetch_seconds(provider, target)) for _ in range(rounds)]
+    return min(seconds for seconds, _ in runs), runs[0][1]
+
+
+def standins(count: int, rounds: int, concurrency: int, latency: float) -> None:
+    """Time the Discourse and Disqus providers against their stand-ins."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from standins.discourse import DiscourseStandIn, Topic
+    from standins.disqus import DisqusStandIn, DisqusThread
+    from standins.threads import german_thread
+
+    from blogtui.core.comments.discourse import DiscourseProvider
+    from blogtui.core.comments.disqus import DisqusProvider
+
+    items = german_thread(count, depth=40)
+    forum = DiscourseStandIn(latency=latency)
+    forum.topics[1] = Topic(1, "https://blog.example/p", items)
+    topic = Target("discourse", forum.forum, "1")
+    together, found = best(DiscourseProvider(concurrency), topic, rounds)
+    serial, _ = best(DiscourseProvider(1), topic, rounds)
+    forum.close()
+    chunks = -(-count // 20)
+    print(f"Discourse stand-in: {found} comments in {chunks} chunks of 20, {latency * 1000:g} ms"
+          f" a request, best of {rounds}")  # fmt: skip
+    print(f"concurrent chunks (up to {concurrency} at once): {together * 1000:8.1f} ms")
+    print(f"one chunk after another:                 {serial * 1000:8.1f} ms")
+    print(f"ratio serial / concurrent:               {serial / together:8.2f}x")
+    disqus = DisqusStandIn("bench-key", latency=latency)
+    disqus.quota = 10**9
+    disqus.threads.append(DisqusThread("bench", "p", "https://blog.example/p", items))
+    thread = Target("disqus", disqus.api_root, "bench\nthread:ident\np")
+    seconds, found = best(DisqusProvider(disqus.api_root, lambda: "bench-key"), thread, rounds)
+    disqus.close()
+    print(
+        f"Disqus stand-in: {found} comments in {-(-count // 100)} cursor pages of 100:"
+        f" {seconds * 1000:.1f} ms (cursor pages come one after another; no ratio)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--standins", action="store_true", help="Disqus/Discourse stand-ins")
+    parser.add_argument("--latency", type=float, default=0.02, help="stand-in s per request")
     args = parser.parse_args()
+    if args.standins:
+        count = args.comments if args.comments != 500 else 2000
+        return standins(count, args.rounds, min(args.concurrency, 4), args.latency)
     description = site()
     post = seed(args.comments)
     root = str(description["rest_root"])

@@ -43,6 +43,8 @@ class DiscourseStandIn(StandIn):
         super().__init__(latency)
         self.user_api_key = user_api_key
         self.topics: dict[int, Topic] = {}
+        self.built: dict[int, list[dict[str, object]]] = {}
+        """Each topic's posts, built on the first request (topics do not change after)."""
         self.too_many = 0
 
     @property
@@ -74,7 +76,10 @@ class DiscourseStandIn(StandIn):
             return self.error(
                 403, "invalid_access", "You are not permitted to view the requested resource."
             )
-        posts = [self.first_post(topic)] + [self.post(topic, i) for i in topic.items]
+        posts = self.built.get(topic.id) or [self.first_post(topic)] + [
+            self.post(topic, i) for i in topic.items
+        ]
+        self.built[topic.id] = posts
         if match.group(2) == "/posts.json":
             wanted = {int(v) for v in seen.query.get("post_ids[]", []) if v.isdigit()}
             chosen = [p for p in posts if p["id"] in wanted]
