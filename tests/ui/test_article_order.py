@@ -89,3 +89,11 @@ async def test_escape_leaves_the_filter_and_the_search(pilot: Pilot[None]) -> No
     await press(pilot, "enter", "escape")
     assert len(screen.article_list.ids) == 43
     assert status(pilot).startswith("All articles")
+
+
+async def test_an_unknown_sort_in_the_config_is_named(
+    make_app: Callable[..., BlogtuiApp], toasts: list[str]
+) -> None:
+    async with running(make_app(Config(sort="chaos"))) as pilot:
+        await settle(pilot)
+        assert any("sort = 'chaos' is not one of date, title, feed, unread" in t for t in toasts)

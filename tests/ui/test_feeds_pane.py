@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
 from support.app import main_screen, press, running, settle, wait_for
 from textual.pilot import Pilot
 
@@ -129,3 +130,25 @@ def test_refresh_summary_uses_the_outcome_words() -> None:
     assert "i on a marked feed" in refresh_summary(gone)
     fine = summarize([FeedOutcome(1, "u", 200, new_articles=2)])
     assert refresh_summary(fine) == "2 new article(s); 1 ok, 0 failed"
+
+
+async def test_damage_found_by_a_worker_is_named(
+    make_app: Callable[..., BlogtuiApp],
+    store: Store,
+    toasts: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    async with running(make_app()) as pilot:
+        screen = main_screen(pilot.app)
+
+        def broken(self: Store) -> list[object]:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+
+        monkeypatch.setattr(Store, "list_feeds", broken)
+        screen.feed_list.load()
+        await wait_for(pilot, lambda: any("is damaged" in shown for shown in toasts), 10)
+        shown = next(text for text in toasts if "is damaged" in text)
+        assert str(store.path) in shown and "start it again" in shown
+        assert not any("DatabaseError" in text for text in toasts)
