@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from blogtui.core.text.blocks import CELL, ROW, TABLE_END, TABLE_START, lay_out
 from blogtui.core.text.html import html_to_text, plain_text
 from blogtui.core.text.markup import strip_tags
 
@@ -36,10 +37,67 @@ def test_images_become_alt_text_and_scripts_vanish():
     assert "alert" not in text and "p{}" not in text and "base64" not in text
 
 
-def test_no_markdown_escaping_and_no_table_padding():
-    text = html_to_text("<p>1. Mai * Stern</p><table><tr><td>a</td><td>bb</td></tr></table>").text
-    assert "1. Mai * Stern" in text
-    assert "a| bb" in text
+def test_no_markdown_escaping():
+    text = html_to_text("<p>1. Mai * Stern</p><p>## kein Titel | a|b</p>").text
+    assert text == "1. Mai * Stern\n\n## kein Titel | a|b"
+
+
+def test_tables_are_aligned_text_with_the_header_underlined():
+    text = html_to_text(
+        "<p>Vorher</p><table><thead><tr><th>Was</th><th>Anzahl</th></tr></thead><tbody>"
+        "<tr><td>Reparaturtermine</td><td>24</td></tr>"
+        "<tr><td>Räder | Rahmen</td><td><p>412</p><p>(geschätzt)</p></td></tr>"
+        "<tr><td>日本語</td><td></td></tr><tr><td></td><td></td></tr>"
+        "</tbody></table><p>Nachher</p>"
+    ).text
+    assert text.split("\n") == [
+        "Vorher",
+        "",
+        "Was               Anzahl",
+        "----------------  ---------------",
+        "Reparaturtermine  24",
+        "Räder | Rahmen    412 (geschätzt)",
+        "日本語",
+        "",
+        "Nachher",
+    ]
+    assert "---|---" not in text
+
+
+def test_inner_tables_run_into_their_cell_and_long_cells_overflow_their_row():
+    long = "x" * 100
+    text = html_to_text(
+        f"<table><tr><td>a<table><tr><td>b</td><td>c</td></tr></table></td><td>d</td></tr>"
+        f"<tr><td>{long}</td><td>e</td></tr></table>"
+    ).text
+    assert text.split("\n") == [f"a b c{' ' * 35}  d", f"{long}  e"]
+
+
+def test_headings_are_underlined_not_markdown():
+    text = html_to_text(
+        "<h1>Titel</h1><p>a</p><h2>Die <em>Zahlen</em></h2><h3>Klein</h3><h4> </h4><p>b</p>"
+        f"<h2>{'Lang ' * 30}</h2>"
+    ).text
+    assert text.split("\n")[:12] == [
+        "Titel", "=====", "", "a", "", "Die Zahlen", "==========", "", "Klein", "-----", "", "b",
+    ]  # fmt: skip
+    assert text.split("\n")[-1] == "=" * 60
+    assert "#" not in text
+
+
+def test_the_source_cannot_forge_table_or_heading_markers():
+    forged = "".join(chr(code) for code in range(0xE000, 0xE00C))
+    text = html_to_text(f"<p>a{forged}b</p><table><tr><td>c{forged}</td></tr></table>").text
+    assert text == "ab\n\nc"
+
+
+def test_table_padding_stops_at_its_budget():
+    rows = f"{'w' * 40}{CELL}z{ROW}" + f"n{CELL}z{ROW}" * 10
+    laid_out = lay_out(f"{TABLE_START}{rows}{TABLE_END}" * 3, budget=500)
+    tables = [block for block in laid_out.split("\n\n") if block]
+    assert len(tables) == 3
+    assert tables[0].split("\n")[1] == "n" + " " * 39 + "  z" == tables[1].split("\n")[1]
+    assert tables[2].split("\n")[1] == "n  z"  # past the budget: unpadded
 
 
 def test_escape_sequences_in_html_are_neutralised():

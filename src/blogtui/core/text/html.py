@@ -1,7 +1,9 @@
 """Article and comment HTML as clean text: the one place html2text is configured.
 
-html2text runs with `unicode_snob` (the default spells `&uuml;` as `u`), no table padding, images
-as `[image: alt]`, links numbered `[1]` with the list at the end, capped input, output and nesting.
+html2text runs with `unicode_snob` (the default spells `&uuml;` as `u`), images as `[image: alt]`,
+links numbered `[1]` with the list at the end, capped input, output and nesting. Headings and
+tables are marked instead of written as Markdown and laid out as plain text (`blocks`: headings
+underlined, table columns aligned).
 What a browser hides stays hidden (the elements of `markup.HIDDEN_TAGS` with their content, and
 everything after a comment left open); runs of line breaks, quoted blank lines and literal break
 tags (double-escaped `&amp;lt;br&amp;gt;`) collapse to one blank line. Anything html2text chokes on
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from blogtui.core.text import blocks
 from blogtui.core.text.markup import HIDDEN_TAGS, strip_tags
 from blogtui.core.text.sanitize import clean
 
@@ -60,6 +63,11 @@ def _converter_class() -> type:
             self.single_line_break = False
             self._depth = {"ul": 0, "ol": 0, "blockquote": 0, "dl": 0}
             self._links = 0
+            self._tables = 0
+            """Tables open (only the outermost is laid out; inner ones are run into its cells)."""
+            self._cells = 0
+            """Cells of the table row open so far."""
+            self._header_row = False
 
         def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
             if tag == "img":
@@ -72,6 +80,13 @@ def _converter_class() -> type:
                     self._links += 1
                 if self._links > MAX_LINKS:
                     return
+            if tag in _TABLE_TAGS:
+                self._table_tag(tag, start)
+                return
+            if tag in _HEADINGS and not self.astack:
+                self.inheader = start
+                self._mark(blocks.HEADING_STARTS[_HEADINGS[tag]] if start else blocks.HEADING_END)
+                return
             if tag in HIDDEN_TAGS or tag == "embed":
                 tag = "style"  # html2text drops the content of <style>
             if tag in self._depth:
@@ -81,14 +96,49 @@ def _converter_class() -> type:
                     return
             super().handle_tag(tag, attrs, start)
 
+        def _mark(self, marker: str) -> None:
+            """`marker` as a block of its own: a paragraph break before a start marker and
+            after an end marker (so the marked text has no break of its own at either end)."""
+            if marker in blocks.STARTS:
+                self.p()
+                self.o(marker)
+            else:
+                self.o(marker)
+                self.p()
+
+        def _table_tag(self, tag: str, start: bool) -> None:
+            """Mark the outermost table's rows and cells for `blocks.lay_out`."""
+            if tag == "table":
+                outermost = self._tables == 0 if start else self._tables == 1
+                self._tables = max(self._tables + (1 if start else -1), 0)
+                if outermost:
+                    self._mark(blocks.TABLE_START if start else blocks.TABLE_END)
+                return
+            if not self._tables:
+                self.o(" ")  # a cell or row outside any table
+            elif self._tables > 1:
+                self.o(" ")
+            elif tag == "tr":
+                if not start:
+                    self.o(blocks.HEADER_ROW if self._header_row else blocks.ROW)
+                self._cells, self._header_row = 0, False
+            elif start:
+                self.o(blocks.CELL if self._cells else "")
+                self._cells += 1
+                self._header_row = self._header_row or tag == "th"
+
         def handle_data(self, data: str, entity_char: bool = False) -> None:
-            # Plain text, not Markdown: don't backslash-escape "1." or "*".
-            super().handle_data(data, True)
+            # Plain text, not Markdown: don't backslash-escape "1." or "*". The markers of
+            # `blocks` are the converter's own.
+            super().handle_data(blocks.unmarked(data), True)
 
     return Converter
 
 
 _converter: type | None = None
+_TABLE_TAGS = frozenset({"table", "tr", "td", "th"})
+_HEADINGS = {f"h{level}": level - 1 for level in range(1, 7)}
+"""Heading tags and their index in `blocks.HEADING_STARTS`."""
 
 
 def _close_comments(source: str) -> str:
@@ -123,7 +173,8 @@ def html_to_text(source: str, base_url: str = "") -> RenderedText:
     except Exception:  # noqa: BLE001 - any html2text failure falls back to plain text
         return RenderedText(plain_text(snippet))
     links = [url for _, url in _LINK_LINE.findall(markdown)]
-    text = clean(_collapse_breaks(markdown[:MAX_TEXT]), multiline=True)
+    laid_out = blocks.lay_out(markdown[:MAX_TEXT], budget=MAX_TEXT)
+    text = clean(_collapse_breaks(laid_out[:MAX_TEXT]), multiline=True)
     return RenderedText(text, links)
 
 

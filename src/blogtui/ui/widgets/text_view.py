@@ -63,7 +63,29 @@ def _ascii_wrapper(width: int) -> re.Pattern[str]:
     return re.compile(rf"(\S.{{0,{width - 1}}})(?= |$) *|(\S{{{width}}})")
 
 
+@functools.lru_cache(maxsize=64)
+def _long_word(width: int) -> re.Pattern[str]:
+    """A word longer than `width`."""
+    return re.compile(rf"\S{{{width + 1}}}")
+
+
 _WORDS = re.compile(r"\S+\s*")
+_BREAK_AFTER = "/-?&=_.#:,;"
+"""Where a word too long for a line (a URL, mostly) is cut, rather than mid-name."""
+
+
+def _chop(word: str, width: int) -> list[str]:
+    """`word`, too long for `width` cells, in pieces that fit: each cut after a separator of
+    `_BREAK_AFTER` in its second half where there is one, else at the width."""
+    if not word.isascii():
+        return chop_cells(word, width)
+    pieces = []
+    while len(word) > width:
+        cut = max(word.rfind(mark, width // 2, width) for mark in _BREAK_AFTER)
+        cut = cut + 1 if cut >= 0 else width
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]
 
 
 def _wrap_cells(body: str, width: int) -> list[str]:
@@ -83,7 +105,7 @@ def _wrap_cells(body: str, width: int) -> list[str]:
         if current:
             out.append(current.rstrip())
         if size > width:
-            pieces = chop_cells(word, width)
+            pieces = _chop(word, width)
             out.extend(pieces[:-1])
             word = pieces[-1]
             size = cell_len(word)
@@ -98,7 +120,7 @@ def wrap_line(line: str, width: int) -> list[str]:
     body = line.lstrip(" ")
     indent = " " * min(len(line) - len(body), width // 2)
     room = max(1, width - len(indent))
-    if not body.isascii():
+    if not body.isascii() or _long_word(room).search(body):
         pieces = _wrap_cells(body, room)
     elif " " in body:
         pieces = [a or b for a, b in _ascii_wrapper(room).findall(body)]
