@@ -9,6 +9,7 @@ pool at once: Textual's thread workers share asyncio's default executor, six thr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -81,6 +82,8 @@ class AddFeedScreen(LinePrompt["Discovered"]):
                     await asyncio.wait({task}, timeout=STOP_CHECK)
                     if worker.is_cancelled and not task.done():
                         task.cancel()
+                        with contextlib.suppress(asyncio.CancelledError, Exception):
+                            await task  # ended before its client closes
                         return None
                 return task.result()
 
