@@ -157,3 +157,15 @@ async def test_huge_topic_bounded(forum, client) -> None:
     found = await find_thread(client, article)
     assert found.thread.partial
     assert len(found.thread.comments) == MAX_POSTS - 1
+
+
+def test_a_page_with_two_systems_lists_both_in_the_order_tried() -> None:
+    from blogtui.core.comments.registry import page_systems, provider_order
+
+    html = PAGE.format(forum="https://forum.example/", link="https://b.example/p", topic="") + (
+        "<script src='https://blog-de.disqus.com/embed.js'></script>"
+    )
+    systems = page_systems(parse_page(html, "https://b.example/p", {}))
+    assert systems == ["Disqus (forum 'blog-de')", "Discourse (https://forum.example/)"]
+    order = provider_order()
+    assert order.index("disqus") < order.index("discourse") < order.index("wordpress")

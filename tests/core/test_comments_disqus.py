@@ -238,3 +238,22 @@ async def test_the_blog_remembers_disqus(disqus, client, tmp_path) -> None:
     result = await load_thread(client, store, store.get_article(article_id))
     assert result.ok and result.provider == "disqus" and len(result.comments) == 8
     assert store.blog_provider(site_of(article.link))[0] == "disqus"
+
+
+async def test_key_read_from_blogtui_credentials(client) -> None:
+    from blogtui.core.comments.base import Target
+    from blogtui.core.paths import places
+    from blogtui.core.posting.credentials import CredentialStore
+
+    server = DisqusStandIn(KEY)
+    try:
+        article, thread = article_on(server, 3)
+        CredentialStore(places().secrets_dir, use_keyring=False).set_entry(
+            "disqus:api_key", "", KEY
+        )
+        provider = DisqusProvider(server.api_root)
+        target = Target("disqus", server.api_root, "blog-de\nthread:ident\npost-42")
+        fetched = await provider.fetch(client, target)
+        assert pairs(fetched.comments) == tree_of(thread.items, ID_OFFSET)
+    finally:
+        server.close()

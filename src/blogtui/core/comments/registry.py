@@ -7,13 +7,15 @@ Blogger comes before Atom threading, whose reading of Blogger's feeds loses ever
 
 from __future__ import annotations
 
+from blogtui.core.comments import discourse, disqus
 from blogtui.core.comments.atom_threading import AtomThreadingProvider
 from blogtui.core.comments.base import CommentProvider
-from blogtui.core.comments.blogger import BloggerProvider
+from blogtui.core.comments.blogger import BloggerProvider, is_blogger_feed
 from blogtui.core.comments.comment_feed import CommentFeedProvider
 from blogtui.core.comments.discourse import DiscourseProvider
 from blogtui.core.comments.disqus import DisqusProvider
 from blogtui.core.comments.isso import IssoProvider
+from blogtui.core.comments.page import Page
 from blogtui.core.comments.wordpress import WordPressProvider
 
 PROVIDERS: dict[str, CommentProvider] = {}
@@ -51,3 +53,18 @@ def source_words(name: str) -> tuple[str, str]:
     if provider is None:
         return (f"via {name}" if name else ""), ""
     return f"via {provider.label or name}", REPLY_WORDS.get(provider.reply_mode, "")
+
+
+def page_systems(page: Page) -> list[str]:
+    """The comment systems an article page shows, in the order they are tried, each with what
+    gave it away: for `i` (details), and to say which one was picked when there are several."""
+    found: list[str] = []
+    if (seen := disqus.find_embed(page)) is not None:
+        found.append(f"Disqus (forum {seen.shortname!r})")
+    if (forum := discourse.find_embed(page)) is not None:
+        found.append(f"Discourse ({forum.forum})")
+    if any(is_blogger_feed(link.href) for link in page.links):
+        found.append("Blogger (its comment feed is linked)")
+    if page.isso_server:
+        found.append(f"Isso ({page.isso_server})")
+    return found
