@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from blogtui.core.paths import Places
     from blogtui.core.store import Store
     from blogtui.ui.context import ThreadLoader
+    from blogtui.ui.first_content import FirstContent
     from blogtui.ui.services.outbox import Outbox
     from blogtui.ui.services.replies_watch import RepliesWatch
 
@@ -158,11 +159,17 @@ class BlogtuiApp(App[None]):
         if self._store is None and not self._open_store():
             release_collector()
             return
+        from blogtui.ui.first_content import show_first
+
+        first = show_first(list(self.screen.query(".start-pane").results(Static)), self.store)
+        self.call_after_refresh(self._push_main, first)  # once that content is on the terminal
+
+    def _push_main(self, first: FirstContent | None) -> None:
         from blogtui.ui.screens.main import MainScreen
 
         self._start_services(self.store)
         self.apply_keymap()
-        self.push_screen(MainScreen(self))
+        self.push_screen(MainScreen(self, first))
         self.main_opened = True
         self.outbox.send()  # replies left pending go out now
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from blogtui.core.models import Comment
     from blogtui.ui.context import AppContext
+    from blogtui.ui.first_content import FirstContent
     from blogtui.ui.services.outbox import OutboxChange
 
 PANE_IDS = ("feeds", "articles", "reader")
@@ -63,9 +64,10 @@ class MainScreen(Screen[None]):
     reply_desk = getters.query_one(ReplyDesk)
     panes = getters.query_one("#panes", PaneRow)
 
-    def __init__(self, context: AppContext) -> None:
+    def __init__(self, context: AppContext, first: FirstContent | None = None) -> None:
         super().__init__()
         self.context = context
+        self._first = first  # what the app read (and drew) right after the first frame
         self.active_pane = "feeds"
         """The pane with focus; in narrow layouts the only one shown."""
 
@@ -81,7 +83,11 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.feed_list.focus()
-        self.feed_list.load()
+        if (first := self._first) is None:
+            self.feed_list.load()
+        else:  # shown at once, as the start panes show them; the list's own read follows
+            self.feed_list.show_feeds(first.feeds)
+            self.articles.post_message(messages.ArticlesListed(first.ids, None, True, first.total))
         self.articles.list_articles()
         self.context.outbox.changed.subscribe(self, self._outbox_changed)
 

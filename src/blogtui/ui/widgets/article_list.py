@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from rich.text import Text
 
 from blogtui.core.models import ArticleSummary
-from blogtui.ui.display import display, glyph
-from blogtui.ui.widgets.article_view import format_date
+from blogtui.ui.display import display, format_date, glyph
 from blogtui.ui.widgets.row_list import RowList
 
 if TYPE_CHECKING:
