@@ -225,7 +225,7 @@ def test_temporary_files_are_never_listed_and_cleaned(store):
     old = write(store, f".{draft.id}.0123456789ab.tmp", b"Blog: half")
     fresh = write(store, f".{draft.id}.ba9876543210.tmp", b"Blog: in progress")
     locked = write(store, f".{draft.id}.aaaaaaaaaaaa.tmp", b"Blog: being written")
-    foreign = [write(store, name, b"x") for name in ("notes.tmp", ".other.lock", "README")]
+    foreign = [write(store, name, b"x") for name in ("notes.tmp", ".other.lock.bak", "README")]
     for path in (old, locked):
         os.utime(path, (time.time() - 60, time.time() - 60))
     assert [entry.id for entry in store.list()] == [draft.id]
@@ -236,7 +236,7 @@ def test_temporary_files_are_never_listed_and_cleaned(store):
     assert all(path.exists() for path in foreign)
     assert store.cleanup_temporary(min_age=0) == 2
     assert sorted(p.name for p in store.root.iterdir()) == sorted(
-        [f"{draft.id}.txt", "notes.tmp", ".other.lock", "README"]
+        [f"{draft.id}.txt", "notes.tmp", ".other.lock.bak", "README"]
     )
 
 
@@ -331,6 +331,73 @@ def test_second_lease_is_refused_with_the_holders_pid(store):
         assert lease.held and lease.load().text == "trotzdem gespeichert"
     assert not lease.held
     assert draft.id in [entry.id for entry in store.list()]
+
+
+def lock_files(store: DraftStore) -> list[str]:
+    return sorted(p.name for p in store.root.iterdir() if p.name.endswith(".lock"))
+
+
+def test_lock_files_do_not_pile_up(store):
+    drafts = [make(store, f"Entwurf {n}") for n in range(3)]
+    for draft in drafts:
+        with store.open_for_edit(draft.id) as lease:
+            assert lock_files(store) == [f".{draft.id}.lock"]
+            lease.save(Draft(**{**vars(lease.load()), "text": "geändert"}))
+        assert lock_files(store) == []
+    with store.open_for_edit(drafts[0].id):
+        again = store.open_for_edit(drafts[1].id)
+        again.release()
+        again.release()
+        assert lock_files(store) == [f".{drafts[0].id}.lock"]
+    assert lock_files(store) == []
+
+
+def test_lock_files_left_by_older_versions_are_swept_once_their_draft_is_gone(store):
+    kept, deleted = make(store, "bleibt"), make(store, "weg")
+    for draft in (kept, deleted):
+        write(store, f".{draft.id}.lock", b"4242\n")
+    write(store, ".vanished.lock", b"")
+    store.delete(deleted.id)
+    assert [entry.id for entry in store.list()] == [kept.id]
+    assert lock_files(store) == [f".{kept.id}.lock"]  # its draft is there: removed on release
+    with store.open_for_edit(kept.id):
+        pass
+    assert lock_files(store) == []
+
+
+def test_a_held_lock_of_a_gone_draft_is_not_swept(store):
+    draft = make(store)
+    lease = store.open_for_edit(draft.id)
+    store.delete(draft.id)
+    store.list()
+    assert lock_files(store) == [f".{draft.id}.lock"]
+    with pytest.raises(DraftLocked):
+        store.open_for_edit(draft.id)
+    lease.release()
+    assert lock_files(store) == []
+
+
+def test_a_lock_removed_under_a_taker_is_taken_afresh(store, monkeypatch):
+    """A taker that flocked a lock file its holder removed meanwhile opens the path again, so
+    two processes never both hold the lock."""
+    from blogtui.core.drafts import atomic
+
+    draft = make(store)
+    path = store.root / f".{draft.id}.lock"
+    opened = []
+    real_open = os.open
+
+    def open_then_lose_it(target, flags, mode=0o777):  # the holder lets go right after our open
+        fd = real_open(target, flags, mode)
+        if Path(target) == path and not opened:
+            opened.append(fd)
+            os.unlink(path)
+        return fd
+
+    monkeypatch.setattr(atomic.os, "open", open_then_lose_it)
+    with store.open_for_edit(draft.id) as lease:
+        assert lease.held and path.read_text() == f"{os.getpid()}\n"  # the file at the path
+    assert len(opened) == 1 and not path.exists()
 
 
 # -- the autosaver ------------------------------------------------------------------------------

@@ -3,6 +3,11 @@
 A write goes to a hidden temporary file in the same directory (`.<name>.<random>.tmp`, locked
 with flock while it is written), is fsynced, renamed over the target with `os.replace`, and the
 directory is fsynced. A crash at any moment leaves either the old or the new file, never a mix.
+
+The edit lock is a flock on `.<id>.lock`. Its holder removes the file before it lets go, so lock
+files do not pile up; whoever takes a lock checks after flock that the file it locked is still
+the one at that path (else it was removed meanwhile, and it tries again), so two processes never
+both hold a lock.
 """
 
 from __future__ import annotations
@@ -102,33 +107,70 @@ def _read_pid(path: Path) -> str:
     return text if text.isdigit() else "unknown"
 
 
+LOCK_TRIES = 20
+"""Times `acquire_lock` opens the lock file again after finding it removed under its flock."""
+
+
+def _still_there(fd: int, lock_path: Path) -> bool:
+    """True when `lock_path` is still the file open as `fd` (not removed or replaced)."""
+    try:
+        here, there = os.fstat(fd), os.stat(lock_path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
 def acquire_lock(lock_path: Path) -> int:
     """Take the advisory lock `lock_path` without waiting, recording our pid; returns its fd.
 
     Raises DraftLocked (naming the holder's pid) when another process holds it.
     """
-    try:
-        ensure_private_dir(lock_path.parent)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as error:
-        raise DraftError(f"cannot lock the draft: {error.strerror or error}") from error
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as error:
-        os.close(fd)
-        if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-            raise DraftError(f"cannot lock the draft: {error.strerror}") from error
-        pid = _read_pid(lock_path)
-        raise DraftLocked(f"this draft is open in another blogtui (pid {pid})") from error
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-    return fd
+    for _ in range(LOCK_TRIES):
+        try:
+            ensure_private_dir(lock_path.parent)
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise DraftError(f"cannot lock the draft: {error.strerror or error}") from error
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(fd)
+            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise DraftError(f"cannot lock the draft: {error.strerror}") from error
+            pid = _read_pid(lock_path)
+            raise DraftLocked(f"this draft is open in another blogtui (pid {pid})") from error
+        if _still_there(fd, lock_path):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            return fd
+        os.close(fd)  # its holder removed it as we opened it: open the path again
+    raise DraftError("cannot lock the draft: its lock file keeps being removed")
 
 
-def release_lock(fd: int) -> None:
-    """Give up a lock taken by `acquire_lock` (the file stays: removing it would race)."""
+def release_lock(fd: int, lock_path: Path | None = None) -> None:
+    """Give up a lock taken by `acquire_lock`, removing `lock_path` (its file) first."""
+    if lock_path is not None and _still_there(fd, lock_path):
+        try:
+            os.unlink(lock_path)
+        except OSError:
+            pass
     try:
         os.ftruncate(fd, 0)
     except OSError:
         pass
     os.close(fd)
+
+
+def remove_stale_lock(lock_path: Path) -> bool:
+    """Remove lock file `lock_path` when no process holds it; True if removed."""
+    try:
+        fd = os.open(lock_path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False  # held: its holder removes it
+    release_lock(fd, lock_path)
+    return True

@@ -32,6 +32,7 @@ from blogtui.core.drafts.atomic import (
     fsync_dir,
     is_temporary,
     release_lock,
+    remove_stale_lock,
     remove_stale_temporary,
     write_atomic,
 )
@@ -156,7 +157,10 @@ class DraftStore:
         except OSError as error:
             raise DraftError(f"cannot read {folder}: {error.strerror or error}") from error
         listing: list[DraftListing] = []
+        present = frozenset(names)
         for name in names:
+            if not sent and _orphan_lock(name, present):
+                remove_stale_lock(folder / name)  # its draft was deleted or sent
             if name.startswith(".") or not name.endswith(".txt"):
                 continue
             path = folder / name
@@ -310,6 +314,13 @@ class DraftStore:
         return DraftLease(self, draft_id)
 
 
+def _orphan_lock(name: str, names: frozenset[str]) -> bool:
+    """True for the lock file of a draft that is not in `names` (left by an older blogtui)."""
+    if not (name.startswith(".") and name.endswith(LOCK_SUFFIX)):
+        return False
+    return f"{name[1 : -len(LOCK_SUFFIX)]}.txt" not in names
+
+
 def _reason(error: DraftError, path: Path) -> str:
     prefix = f"{path}: "
     return error.message.removeprefix(prefix)
@@ -338,10 +349,10 @@ class DraftLease:
         return self.store.save(draft)
 
     def release(self) -> None:
-        """Give the lock up (the lock file stays; removing it would race other lockers)."""
+        """Give the lock up, removing its file (core/drafts/atomic.py says why that is safe)."""
         if self._fd is not None:
             fd, self._fd = self._fd, None
-            release_lock(fd)
+            release_lock(fd, self.lock_path)
 
     def __enter__(self) -> DraftLease:
         return self
