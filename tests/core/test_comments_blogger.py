@@ -101,3 +101,12 @@ async def test_detected_from_the_page_link(client) -> None:
         article = replace(article_of(server), replies_feed="")
         target = await BloggerProvider().detect(client, article, Hints(article))
         assert target is not None and target.url == server.feed
+
+
+async def test_reply_opens_the_post_comment_form(client) -> None:
+    for server in serve(BloggerPost(german_thread(2))):
+        article = article_of(server)
+        found = await find_thread(client, article)
+        provider = BloggerProvider()
+        assert found.provider == provider.name and provider.reply_mode == "browser"
+        assert provider.reply_page(found.target, article) == article.link + "#comment-form"

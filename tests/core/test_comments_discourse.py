@@ -169,3 +169,11 @@ def test_a_page_with_two_systems_lists_both_in_the_order_tried() -> None:
     assert systems == ["Disqus (forum 'blog-de')", "Discourse (https://forum.example/)"]
     order = provider_order()
     assert order.index("disqus") < order.index("discourse") < order.index("wordpress")
+
+
+async def test_reply_goes_to_the_topic_in_the_browser(forum, client) -> None:
+    article, _ = article_on(forum, 2)
+    found = await find_thread(client, article)
+    provider = PROVIDERS[found.provider]
+    assert provider.reply_mode == "browser"
+    assert provider.reply_page(found.target, article) == f"{forum.forum}t/4711"

@@ -257,3 +257,19 @@ async def test_key_read_from_blogtui_credentials(client) -> None:
         assert pairs(fetched.comments) == tree_of(thread.items, ID_OFFSET)
     finally:
         server.close()
+
+
+async def test_a_cursor_that_comes_back_ends_the_read(disqus, client) -> None:
+    article, _ = article_on(disqus, 450)
+    disqus.stuck = True
+    found = await find_thread(client, article)
+    assert found.thread.partial and len(found.thread.comments) == 200
+    assert len([s for s in disqus.seen if s.path.endswith("listPosts.json")]) == 2
+
+
+async def test_reply_goes_to_the_browser_at_the_disqus_section(disqus, client) -> None:
+    article, _ = article_on(disqus, 2)
+    found = await find_thread(client, article)
+    provider = PROVIDERS[found.provider]
+    assert provider.reply_mode == "browser"
+    assert provider.reply_page(found.target, article) == article.link + "#disqus_thread"

@@ -43,6 +43,8 @@ class DisqusStandIn(StandIn):
         self.quota = 1000
         self.too_many = 0
         self.retry_after = "2"
+        self.stuck = False
+        """A broken cursor: every page says the next one is the second, forever."""
 
     @property
     def api_root(self) -> str:
@@ -94,7 +96,7 @@ class DisqusStandIn(StandIn):
         cursor = {
             "prev": None,
             "hasNext": more,
-            "next": f"{start + limit}:0:0" if more else None,
+            "next": (f"{limit}:0:0" if self.stuck else f"{start + limit}:0:0") if more else None,
             "hasPrev": start > 0,
             "total": None,
             "id": f"{start}:0:0",

@@ -86,6 +86,11 @@ class CommentProvider(ABC):
     """What a reply does: "browser" when only the service's own page can take one; "" when
     blogtui's posting decides (`core.posting`)."""
 
+    def reply_page(self, target: Target, article: Article) -> str:
+        """The web page where a reply is written when `reply_mode` is "browser" (the article's
+        own page unless the service keeps the thread elsewhere)."""
+        return article.link
+
     @abstractmethod
     async def detect(
         self, client: httpx.AsyncClient, article: Article, hints: Hints

@@ -139,6 +139,10 @@ class BloggerProvider(CommentProvider):
     label = "Blogger"
     reply_mode = "browser"
 
+    def reply_page(self, target: Target, article: Article) -> str:
+        """Where a reply is written: the post's comment form."""
+        return f"{article.link.split('#')[0]}#comment-form" if article.link else ""
+
     async def detect(
         self, client: httpx.AsyncClient, article: Article, hints: Hints
     ) -> Target | None:

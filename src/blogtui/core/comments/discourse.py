@@ -162,6 +162,10 @@ class DiscourseProvider(CommentProvider):
         self.concurrency = max(1, concurrency)
         self.user_api_key = user_api_key or (lambda forum: stored_key(KEY_ENTRY + site_key(forum)))
 
+    def reply_page(self, target: Target, article: Article) -> str:
+        """Where a reply is written: the topic on the forum."""
+        return f"{target.url}t/{target.ident}"
+
     async def detect(
         self, client: httpx.AsyncClient, article: Article, hints: Hints
     ) -> Target | None:

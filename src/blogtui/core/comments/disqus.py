@@ -190,6 +190,10 @@ class DisqusProvider(CommentProvider):
         self.api_root = api_root.rstrip("/") + "/"
         self.api_key: KeySource = api_key or (lambda: stored_key(KEY_ENTRY))
 
+    def reply_page(self, target: Target, article: Article) -> str:
+        """Where a reply is written: the article page's Disqus section."""
+        return f"{article.link.split('#')[0]}#disqus_thread" if article.link else ""
+
     async def detect(
         self, client: httpx.AsyncClient, article: Article, hints: Hints
     ) -> Target | None:
@@ -222,10 +226,12 @@ class DisqusProvider(CommentProvider):
         thread = posts[0].get("thread") if posts and isinstance(posts[0], dict) else None
         thread = thread if isinstance(thread, dict) else {}
         cursor, partial, pages = first.data.get("cursor"), False, 1
+        asked: set[str] = set()
         while isinstance(cursor, dict) and cursor.get("hasNext") and _text(cursor.get("next")):
-            if pages >= MAX_PAGES:
+            if pages >= MAX_PAGES or _text(cursor["next"]) in asked:
                 partial = True
                 break
+            asked.add(_text(cursor["next"]))
             try:
                 answer = await self._page(client, target.ident, key, _text(cursor["next"]))
             except CommentsUnavailable:
