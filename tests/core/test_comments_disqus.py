@@ -273,3 +273,16 @@ async def test_reply_goes_to_the_browser_at_the_disqus_section(disqus, client) -
     provider = PROVIDERS[found.provider]
     assert provider.reply_mode == "browser"
     assert provider.reply_page(found.target, article) == article.link + "#disqus_thread"
+
+
+@pytest.mark.parametrize(
+    "root", ["https://disqus.example:99999/api/", "ftp://127.0.0.1/api/", "https://[::1/api/"]
+)
+async def test_a_broken_api_root_is_a_message_without_the_key(client, root) -> None:
+    from blogtui.core.comments.base import Target
+    from blogtui.core.errors import CommentsUnavailable
+
+    provider = DisqusProvider(root, lambda: KEY)
+    with pytest.raises(CommentsUnavailable) as caught:
+        await provider.fetch(client, Target("disqus", provider.api_root, "f\nthread:ident\nx"))
+    assert KEY not in caught.value.message

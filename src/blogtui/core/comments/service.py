@@ -86,6 +86,8 @@ async def api_get(
             check_destination(url)
         except CredentialError as error:
             raise CommentsUnavailable(f"{what}: {error.message}") from None
+        except ValueError:
+            raise CommentsUnavailable(f"{what}: its address is not a valid URL") from None
     accept = "application/json" if as_json else "text/html"
     sent = {"Accept": accept, "Accept-Encoding": "identity", **(headers or {})}
     try:
@@ -95,7 +97,7 @@ async def api_get(
                 status, got = reply.status_code, {k.lower(): v for k, v in reply.headers.items()}
     except (TimeoutError, httpx.TimeoutException):
         raise CommentsUnavailable(f"{what}: no answer in time") from None
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
         raise CommentsUnavailable(f"{what}: connection failed ({type(error).__name__})") from None
     if 300 <= status < 400:
         raise CommentsUnavailable(f"{what}: the server answered with a redirect; not followed")
