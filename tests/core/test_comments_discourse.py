@@ -77,13 +77,14 @@ def pairs(comments: list) -> set[tuple[str, str]]:
 
 async def test_tree_equals_the_topic_own_tree_chunks_concurrent_capped(forum, client) -> None:
     article, topic = article_on(forum, 300)
+    forum.latency = 0.05  # each answer takes a while, so chunks in flight overlap
     found = await find_thread(client, article)
     assert found.provider == "discourse"
     assert pairs(found.thread.comments) == tree_of(topic.items, 1)
     chunks = [s for s in forum.seen if s.path.endswith("/posts.json")]
     assert len(chunks) == -(-(301 - CHUNK) // CHUNK)
     assert all(len(s.query["post_ids[]"]) <= CHUNK for s in chunks)
-    assert forum.most_active <= 3
+    assert 2 <= forum.most_active <= 3
     texts = {c.key: c.content for c in found.thread.comments}
     assert "Brötchen" in texts["26"] and found.thread.comments_open is True
     assert not found.thread.partial
