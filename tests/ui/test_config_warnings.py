@@ -1,17 +1,17 @@
 """The reader and config.toml: what the file holds that is not used is a notification naming the
-file and the known names; `?` shows each binding's id (what `[keys]` remaps)."""
+file and the known names; `?` shows each binding's id (what `[keys]` remaps); `confirm_open`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from support.app import press, running
+from support.app import press, running, wait_for
 from textual.widgets import Static
 
-from blogtui.core.config import load_config
+from blogtui.core.config import Config, load_config
 from blogtui.core.paths import Places
 from blogtui.ui.app import BlogtuiApp
-from blogtui.ui.screens.dialogs import HelpScreen
+from blogtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 
 
 async def test_unknown_keys_ids_and_themes_are_notified(
@@ -50,3 +50,13 @@ async def test_help_shows_the_binding_ids(make_app: Callable[..., BlogtuiApp]) -
         line.startswith("R") and line.endswith("Refresh all (refresh-all)") for line in lines
     )
     assert any(line.endswith("Blog password (store-password)") for line in lines)
+
+
+async def test_confirm_open_off_opens_the_article_at_once(
+    make_app: Callable[..., BlogtuiApp], keep_machine_out: list[str]
+) -> None:
+    app = make_app(Config(confirm_open=False))
+    async with running(app) as pilot:
+        await press(pilot, "tab", "enter", "o")
+        await wait_for(pilot, lambda: keep_machine_out == ["https://blog.example.de/gruesse"])
+        assert not isinstance(app.screen, ConfirmScreen)

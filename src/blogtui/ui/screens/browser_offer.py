@@ -59,6 +59,15 @@ def confirm_browser(node: Widget, url: str) -> None:
         _confirm(node, "Open in the browser?", safe, safe, "Open")
 
 
+def offer_article(node: Widget, url: str, *, ask: bool) -> None:
+    """The open article's own link (`o`): shown and opened when confirmed when `ask` (the
+    config's `confirm_open`), else opened at once; refused when not allowed either way."""
+    if ask:
+        confirm_browser(node, url)
+    else:
+        open_checked(node, url)
+
+
 def follow_link(node: Widget, links: list[str]) -> None:
     """Ask for the number of one of `links` (1 is the first), then offer to open it."""
     from blogtui.ui.screens.dialogs import PromptScreen

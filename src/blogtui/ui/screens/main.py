@@ -284,14 +284,14 @@ class MainScreen(Screen[None]):
         self.articles.toggle_read()
 
     def action_open_link(self) -> None:
-        """Offer to open the open article's own link in the browser."""
+        """Open the open article's own link in the browser (asking first unless configured)."""
         article = self.reader.article
         if article is None or not article.link:
             self.notify("No article with a link is open.", severity="warning", markup=False)
             return
         from blogtui.ui.screens import browser_offer  # (not needed for the first content)
 
-        browser_offer.confirm_browser(self, article.link)
+        browser_offer.offer_article(self, article.link, ask=self.context.config.confirm_open)
 
     def action_follow_link(self) -> None:
         """Ask for a link number of the open article, then offer to open it."""
