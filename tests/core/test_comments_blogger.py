@@ -110,3 +110,12 @@ async def test_reply_opens_the_post_comment_form(client) -> None:
         provider = BloggerProvider()
         assert found.provider == provider.name and provider.reply_mode == "browser"
         assert provider.reply_page(found.target, article) == article.link + "#comment-form"
+
+
+async def test_fewer_comments_than_the_post_claims_is_partial(client) -> None:
+    items = german_thread(5)
+    for server in serve(BloggerPost(items)):
+        found = await find_thread(client, article_of(server, comment_count=9))
+        assert found.provider == "blogger" and found.thread.partial
+        found = await find_thread(client, article_of(server, comment_count=5))
+        assert not found.thread.partial

@@ -171,8 +171,8 @@ class BloggerProvider(CommentProvider):
                 break
             if url in seen or _origin(url) != origin or not found:
                 url = ""
-        comments = visible(entries)
-        return FetchedThread(comments, partial)
+        short = target.expected is not None and target.expected > len(entries)
+        return FetchedThread(visible(entries), partial or short)
 
 
 def _origin(url: str) -> str:
