@@ -123,6 +123,6 @@ def test_the_reader_draws_in_ascii_under_lang_c(tmux, home):
     screen = pane.wait_for("All articles", "Juergen Weiss' Blog")
     assert "\\u" not in screen and "\\x" not in screen and screen.isascii()
     lines = screen.splitlines()
-    assert lines[0].startswith("+----") and lines[0].endswith("-+")
+    assert lines[0].startswith("+-") and lines[0].endswith("-+") and "++" in lines[0]
     assert lines[1].startswith("|All articles")
     pane.quit("q")
