@@ -133,9 +133,11 @@ class BlogtuiApp(App[None]):
 
     def compose(self) -> ComposeResult:
         """The first frame: the main screen's panes, empty, with a loading line."""
-        with Horizontal(id="start-panes"):
+        narrow = self.size.width < 100  # as the main screen's layout: one pane below 100
+        with Horizontal(id="start-panes", classes="-narrow" if narrow else ""):
             for title in START_PANES:
-                pane = Static(Text("Loading…" if title == "Feeds" else ""), classes="start-pane")
+                text = Text("Loading…" if title == "Feeds" else "", "dim")
+                pane = Static(text, classes="start-pane")
                 pane.border_title = title
                 yield pane
 

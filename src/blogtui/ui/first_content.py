@@ -77,7 +77,7 @@ def rows_text(first: FirstContent, width: int, height: int) -> Text:
 
     titles = {feed.id: feed.display_title for feed in first.feeds}
     by_id = {row.id: row for row in first.rows}
-    lines = [Text(f"All articles · {first.total}", end="")]
+    lines = [Text(f" All articles · {first.total}", end="")]  # as the list's status line
     for article_id in first.ids[: max(0, height - 1)]:
         row = by_id.get(article_id)
         if row is not None:

@@ -356,10 +356,9 @@ class MainScreen(Screen[None]):
                 self.reader.show_posted(report.article_id, report.result.remote_id)
                 self.article_list.refresh_rows([report.article_id])
             elif state.needs_browser and not offered and report.article_url:
-                from blogtui.ui.screens import browser_offer
-                from blogtui.ui.screens.outbox_text import toast
+                from blogtui.ui.screens import browser_offer, outbox_text
 
-                reason = toast(report)[0]
+                reason = outbox_text.toast(report)[0]
                 offered = browser_offer.offer_comments(self, report.article_url, reason)
 
     def action_replies(self) -> None:
