@@ -54,3 +54,29 @@ def test_an_unknown_address_is_read_and_nothing_is_stored(blog, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "via wordpress" in result.stdout.split("\n")[1]
     assert Store(places(home).database).article_ids() == []
+
+
+def test_a_comment_keeps_its_table_aligned_and_its_heading_underlined():
+    import io
+
+    from blogtui.cli.comments import render
+    from blogtui.cli.output import Output
+    from blogtui.core.models import CommentData
+
+    html = (
+        "<h3>Meine Zahlen</h3><table><tr><th>Was</th><th>Wie viel</th></tr>"
+        "<tr><td>Schläuche</td><td>12</td></tr></table>"
+    )
+    comment = CommentData("1", "", "Jürgen", html, published=None)
+    printed = io.StringIO()
+    Output(printed).block(render(comment, depth=1))
+    assert printed.getvalue().split("\n") == [
+        "  Jürgen · undated",
+        "  Meine Zahlen",
+        "  ------------",
+        "",
+        "  Was        Wie viel",
+        "  ---------  --------",
+        "  Schläuche  12",
+        "",
+    ]

@@ -35,14 +35,16 @@ class Output:
         print(self._safe(text, self.stdout, multiline), file=self.stdout, flush=True)
 
     def block(self, text: str) -> None:
-        """Print sanitised multi-line text, keeping each line's indentation."""
+        """Print sanitised multi-line text, keeping each line's indentation and inner spacing
+        (an aligned table stays aligned)."""
         from blogtui.core.feeds.logins import redact
         from blogtui.core.text.sanitize import clean, transliterate
 
         lines = []
         for line in redact(text).split("\n"):
             body = line.lstrip(" ")
-            lines.append(" " * (len(line) - len(body)) + clean(body))
+            kept = clean(body, multiline=True).replace("\t", " ").rstrip()
+            lines.append(" " * (len(line) - len(body)) + kept)
         encoding = getattr(self.stdout, "encoding", None) or "utf-8"
         print(transliterate("\n".join(lines), encoding), file=self.stdout, flush=True)
 
