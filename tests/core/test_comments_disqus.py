@@ -209,18 +209,34 @@ def test_pending_post_is_marked() -> None:
     assert comment is not None and comment.status == "pending" and comment.author_key == ""
 
 
-def test_cli_names_disqus_and_what_a_reply_does(disqus, tmp_path, capsys) -> None:
+def test_cli_key_stored_then_thread_printed_with_its_source(
+    disqus, tmp_path, capsys, monkeypatch
+) -> None:
+    import io
+
     from blogtui.cli import main
 
+    home = str(tmp_path / "home")
     article, thread = article_on(disqus, 34, deleted={3})
-    thread.items[5] = type(thread.items[5])(
-        6, 0, "Mallory", "<p>Hallo<script>alert(1)</script></p>"
-    )
-    assert main(["--home", str(tmp_path / "home"), "comments", article.link]) == 0
+    hostile = "<p>Hallo<script>alert(1)</script></p>"
+    thread.items[5] = type(thread.items[5])(6, 0, "Mallory", hostile)
+    disqus.keys["value"] = "stale key the CLI must replace"
+    monkeypatch.setattr("sys.stdin", io.StringIO(KEY + "\n"))
+    assert main(["--home", home, "comment-key", "disqus"]) == 0
+    assert KEY not in capsys.readouterr().out
+    assert main(["--home", home, "comments", article.link]) == 0
     lines = capsys.readouterr().out.split("\n")
     assert lines[1] == "34 comments via Disqus · reply opens the browser"
     assert "Hallo" in "\n".join(lines) and "alert" not in "\n".join(lines)
     assert any(line.endswith("[deleted]") for line in lines)
+
+
+def test_cli_without_a_key_names_the_command(disqus, tmp_path, capsys) -> None:
+    from blogtui.cli import main
+
+    article, _ = article_on(disqus, 2)
+    assert main(["--home", str(tmp_path / "home"), "comments", article.link]) == 2
+    assert "blogtui comment-key disqus" in capsys.readouterr().err
 
 
 async def test_the_blog_remembers_disqus(disqus, client, tmp_path) -> None:

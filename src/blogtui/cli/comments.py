@@ -53,6 +53,7 @@ def transient_article(url: str) -> Article:
 def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui comments URL`."""
     from blogtui.core.comments.loading import find_thread, load_thread
+    from blogtui.core.comments.registry import use_secrets
     from blogtui.core.feeds.fetch import make_client
 
     url = args.url.strip()
@@ -60,6 +61,7 @@ def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
         raise BlogtuiError(f"not an http(s) address: {url!r}")
     store = open_store(where)
     config = config_of(where)
+    use_secrets(where.secrets_dir)
     article = stored_article(store, url)
 
     async def find() -> Found:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,6 +51,7 @@ MAX_POSTS = 5000
 """At most this many posts are read; a longer topic is marked partial."""
 KEY_ENTRY = "discourse:user_api_key:"
 DISCOURSE_USER = "discourse-user:"
+SETTING = "set it with `blogtui comment-key discourse FORUM` (credential 'discourse:user_api_key:')"
 
 _EMBED = re.compile(r"DiscourseEmbed\s*=\s*\{(.{0,4000}?)\}", re.DOTALL)
 _FIELD = re.compile(
@@ -57,6 +59,11 @@ _FIELD = re.compile(
 )
 _EMBED_SRC = re.compile(r"^(https?://.+/)javascripts/embed\.js(?:\?.*)?$")
 _TOPIC_LINK = re.compile(r"""href=["']([^"']*/t/[^/"'\s]+/(\d{1,12}))(?:/\d+)?/?["']""")
+
+
+def key_entry(forum: str) -> str:
+    """The credential entry of a forum's User API key (one per forum origin)."""
+    return KEY_ENTRY + site_key(forum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,13 +147,11 @@ def _error(answer: Answer, has_key: bool) -> CommentsUnavailable:
         )
         return RateLimited(f"{WHAT} is rate limiting; try again {wait_words(wait)}", wait)
     if answer.status in (401, 403) and has_key:
-        return CommentsUnavailable(
-            f"{WHAT} refused the User API key: check blogtui credential '{KEY_ENTRY}SITE'"
-        )
+        return CommentsUnavailable(f"{WHAT} refused the User API key: {SETTING}")
     if answer.status in (403, 404):
         return CommentsUnavailable(
             f"the Discourse topic is private or gone (HTTP {answer.status}); a private forum"
-            f" needs a User API key in blogtui credential '{KEY_ENTRY}SITE'"
+            f" needs a User API key: {SETTING}"
         )
     return CommentsUnavailable(f"{WHAT} answered HTTP {answer.status}")
 
@@ -158,9 +163,13 @@ class DiscourseProvider(CommentProvider):
     label = "Discourse"
     reply_mode = "browser"
 
-    def __init__(self, concurrency: int = 4, user_api_key: Any = None) -> None:
+    def __init__(
+        self, concurrency: int = 4, user_api_key: Callable[[str], str] | None = None
+    ) -> None:
         self.concurrency = max(1, concurrency)
-        self.user_api_key = user_api_key or (lambda forum: stored_key(KEY_ENTRY + site_key(forum)))
+        self.user_api_key: Callable[[str], str] = user_api_key or (
+            lambda forum: stored_key(key_entry(forum))
+        )
 
     def reply_page(self, target: Target, article: Article) -> str:
         """Where a reply is written: the topic on the forum."""

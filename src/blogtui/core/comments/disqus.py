@@ -46,7 +46,7 @@ from blogtui.core.models import Article, CommentData
 
 API_ROOT = "https://disqus.com/api/3.0/"
 KEY_ENTRY = "disqus:api_key"
-SETTING = f"the Disqus public API key (blogtui credential '{KEY_ENTRY}')"
+SETTING = f"the Disqus public API key (`blogtui comment-key disqus`, credential '{KEY_ENTRY}')"
 WHAT = "Disqus"
 PAGE_LIMIT = 100
 MAX_PAGES = 50

@@ -7,6 +7,8 @@ Blogger comes before Atom threading, whose reading of Blogger's feeds loses ever
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from blogtui.core.comments import discourse, disqus
 from blogtui.core.comments.atom_threading import AtomThreadingProvider
 from blogtui.core.comments.base import CommentProvider
@@ -16,6 +18,7 @@ from blogtui.core.comments.discourse import DiscourseProvider
 from blogtui.core.comments.disqus import DisqusProvider
 from blogtui.core.comments.isso import IssoProvider
 from blogtui.core.comments.page import Page
+from blogtui.core.comments.service import stored_key
 from blogtui.core.comments.wordpress import WordPressProvider
 
 PROVIDERS: dict[str, CommentProvider] = {}
@@ -30,6 +33,19 @@ def register(provider: CommentProvider) -> None:
 for _provider in (DisqusProvider(), DiscourseProvider(), WordPressProvider(), BloggerProvider(),
                   AtomThreadingProvider(), CommentFeedProvider(), IssoProvider()):  # fmt: skip
     register(_provider)
+
+
+def use_secrets(secrets_dir: Path) -> None:
+    """Read service keys (Disqus, Discourse) from the credentials in `secrets_dir`: the CLI and
+    the app call this with their `Places.secrets_dir` (by default the default places' are read).
+    The registered providers keep their addresses; only where their keys come from changes."""
+    for provider in PROVIDERS.values():
+        if isinstance(provider, DisqusProvider):
+            provider.api_key = lambda: stored_key(disqus.KEY_ENTRY, secrets_dir)
+        elif isinstance(provider, DiscourseProvider):
+            provider.user_api_key = lambda forum: stored_key(
+                discourse.key_entry(forum), secrets_dir
+            )
 
 
 def provider_order(preferred: str = "") -> list[str]:

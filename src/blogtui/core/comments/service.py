@@ -12,6 +12,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -127,13 +128,14 @@ async def _read(reply: httpx.Response, what: str) -> bytes:
     return b"".join(parts)
 
 
-def stored_key(entry: str) -> str:
-    """The key stored in blogtui's credentials under `entry` ("" when none or unreadable)."""
+def stored_key(entry: str, secrets_dir: Path | None = None) -> str:
+    """The key stored in blogtui's credentials (in `secrets_dir`, else the default places')
+    under `entry`; "" when none or unreadable."""
     from blogtui.core.paths import places
     from blogtui.core.posting.credentials import CredentialStore
 
     try:
-        found = CredentialStore(places().secrets_dir).get_entry(entry)
+        found = CredentialStore(secrets_dir or places().secrets_dir).get_entry(entry)
     except CredentialError:
         return ""
     return found.password.reveal() if found else ""

@@ -1,0 +1,73 @@
+"""`blogtui comment-key SERVICE [FORUM]`: store (or `--delete`) the key a comment service needs.
+
+Disqus is read with a public API key (an application of the user's own at
+https://disqus.com/api/applications/); a private Discourse forum with a User API key. Keys go to
+blogtui's credentials (the system keyring, else a private file), never to config.toml. The key
+is read without echo from a terminal, else as the first line of standard input, so it never
+sits in the shell's history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from blogtui.cli.output import Output
+from blogtui.core.errors import BlogtuiError
+from blogtui.core.paths import Places
+
+SERVICES = ("disqus", "discourse")
+
+
+def register(subparsers: Any) -> None:
+    """Add the `comment-key` command."""
+    parser = subparsers.add_parser(
+        "comment-key", help="store the key a comment service needs (Disqus, Discourse)"
+    )
+    parser.add_argument("service", choices=SERVICES, help="the comment service")
+    parser.add_argument("forum", nargs="?", default="", help="Discourse: the forum's address")
+    parser.add_argument("--delete", action="store_true", help="forget the stored key")
+    parser.set_defaults(run=cmd_comment_key)
+
+
+def entry_of(service: str, forum: str) -> str:
+    """The credential entry a service's key is kept under."""
+    if service == "disqus":
+        from blogtui.core.comments.disqus import KEY_ENTRY
+
+        return KEY_ENTRY
+    from blogtui.core.comments.discourse import key_entry
+
+    if not forum.lower().startswith(("https://", "http://")):
+        raise BlogtuiError("Discourse keys are kept per forum: give its address (https://…)")
+    return key_entry(forum)
+
+
+def read_key() -> str:
+    """The key, typed without echo at a terminal, else the first line of standard input."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Key (not shown): ").strip()
+    return sys.stdin.readline().strip()
+
+
+def cmd_comment_key(args: argparse.Namespace, where: Places, out: Output) -> int:
+    """`blogtui comment-key`."""
+    from blogtui.core.posting.credentials import CredentialStore
+
+    entry = entry_of(args.service, args.forum.strip())
+    store = CredentialStore(where.secrets_dir)
+    if args.delete:
+        store.delete_entry(entry)
+        out.line(f"forgot the {args.service} key")
+        return 0
+    key = read_key()
+    if not key:
+        raise BlogtuiError("no key given; nothing stored")
+    store.set_entry(entry, args.service, key)
+    out.line(f"stored the {args.service} key")
+    if store.warning:
+        out.error(f"blogtui: {store.warning}")
+    return 0
