@@ -137,3 +137,13 @@ async def test_the_footer_fits_at_80_columns_in_the_comment_thread(
         await press(pilot, "tab", "enter", "t")
         footer = screen_lines(app)[-1]
         assert footer.rstrip().endswith("? Help"), footer
+
+
+async def test_a_width_changed_just_before_quitting_is_remembered(
+    make_app: Callable[..., BlogtuiApp], home: Places
+) -> None:
+    app = make_app(config=Config())
+    async with running(app, size=(200, 50)) as pilot:
+        await pilot.press("right_curly_bracket")
+        await pilot.press("q")  # before the write was due
+    assert load_config(home.config_file).list_width == Shares().articles + 2

@@ -133,6 +133,14 @@ class PaneRow(Horizontal):
         task = partial(save_config, self.context.places.config_file, self.context.config)
         self.run_worker(task, thread=True, group="save-config", exit_on_error=False)
 
+    def on_unmount(self) -> None:
+        """Leaving before a move was written: write it now."""
+        if self._save_timer is not None:
+            from blogtui.core.config import save_config
+
+            self._save_timer.stop()
+            save_config(self.context.places.config_file, self.context.config)
+
     def border_at(self, x: int, y: int) -> str | None:
         """The pane whose right border is at screen cell (`x`, `y`), when side by side."""
         if self.size.width < WIDE_FROM:
