@@ -178,3 +178,23 @@ async def test_reply_goes_to_the_topic_in_the_browser(forum, client) -> None:
     provider = PROVIDERS[found.provider]
     assert provider.reply_mode == "browser"
     assert provider.reply_page(found.target, article) == f"{forum.forum}t/4711"
+
+
+async def test_key_stored_per_forum_by_the_cli_reads_a_private_topic(
+    forum, client, tmp_path, monkeypatch, capsys
+) -> None:
+    import io
+
+    from blogtui.cli import main
+    from blogtui.core.comments.registry import use_secrets
+    from blogtui.core.paths import places
+
+    home = tmp_path / "home"
+    article, topic = article_on(forum, 7, private=True)
+    assert main(["--home", str(home), "comment-key", "discourse"]) == 2
+    assert "address" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(KEY + "\n"))
+    assert main(["--home", str(home), "comment-key", "discourse", forum.forum]) == 0
+    use_secrets(places(home).secrets_dir)
+    found = await find_thread(client, article)
+    assert pairs(found.thread.comments) == tree_of(topic.items, 1)
