@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from support.app import main_screen, running
 
+from blogtui.core.config import Config
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
 from blogtui.ui.first_content import FirstContent
@@ -63,3 +64,22 @@ async def test_without_feeds_the_start_panes_keep_loading_and_the_welcome_opens(
 ) -> None:
     async with running(empty_app):
         assert type(empty_app.screen).__name__ == "WelcomeScreen"
+
+
+async def test_the_start_rows_follow_the_configured_sort(
+    make_app: Callable[..., BlogtuiApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    push = BlogtuiApp._push_main
+
+    def record(app: BlogtuiApp, first: FirstContent | None) -> None:
+        shown.append(str(list(app.screen.query(".start-pane"))[1].render()))
+        push(app, first)
+
+    monkeypatch.setattr(BlogtuiApp, "_push_main", record)
+    app = make_app(config=Config(sort="title"))
+    async with running(app):
+        rows = main_screen(app).article_list.ids
+        assert rows
+    first_row = shown[0].splitlines()[1]
+    assert "Süden" not in first_row and first_row.startswith("●  [/]"), first_row  # by title

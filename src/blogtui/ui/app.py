@@ -163,7 +163,8 @@ class BlogtuiApp(App[None]):
             return
         from blogtui.ui.first_content import show_first
 
-        first = show_first(list(self.screen.query(".start-pane").results(Static)), self.store)
+        panes = list(self.screen.query(".start-pane").results(Static))
+        first = show_first(panes, self.store, self.config.sort)
         self.call_after_refresh(self._push_main, first)  # once that content is on the terminal
 
     def _push_main(self, first: FirstContent | None) -> None:

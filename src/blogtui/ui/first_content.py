@@ -34,10 +34,11 @@ class FirstContent:
     """How many articles "All articles" holds."""
 
 
-def read_first(store: Store, rows: int) -> FirstContent:
-    """The feeds and the newest `rows` articles of all feeds, as the main screen lists them."""
+def read_first(store: Store, rows: int, order: str = "date") -> FirstContent:
+    """The feeds and the first `rows` articles of all feeds in `order` (the list's sort), as
+    the main screen lists them."""
     feeds = store.list_feeds()
-    ids = store.article_ids(None, limit=rows) if feeds else []
+    ids = store.article_ids(None, limit=rows, order=order) if feeds else []
     summaries = store.article_summaries(ids)
     total = store.article_count(None) if feeds else 0
     return FirstContent(feeds, ids, summaries, total)
@@ -86,7 +87,7 @@ def rows_text(first: FirstContent, width: int, height: int) -> Text:
     return Text("\n", end="").join(lines)
 
 
-def show_first(panes: list[Static], store: Store) -> FirstContent | None:
+def show_first(panes: list[Static], store: Store, order: str) -> FirstContent | None:
     """Draw the feeds and the newest rows in the start panes (feeds, articles, reader); what
     was read, for the main screen to start from (None: it reads them itself)."""
     import sqlite3
@@ -96,7 +97,7 @@ def show_first(panes: list[Static], store: Store) -> FirstContent | None:
     feeds_pane, list_pane = panes[:2]
     size = list_pane.content_region.size
     try:
-        first = read_first(store, max(1, size.height - 1))
+        first = read_first(store, max(1, size.height - 1), order)
     except (sqlite3.Error, BlogtuiError):
         return None  # the main screen reads again, and says what is wrong
     if not first.feeds:
