@@ -1,28 +1,20 @@
-"""Modal dialogs: add feed (with discovery), confirm, prompt, feed details, help."""
+"""Modal dialogs: confirm, choose, prompt, help (feed dialogs are in feed_dialogs.py)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from collections.abc import Iterable
+from typing import ClassVar, TypeVar
 
-import httpx
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from blogtui.core.errors import BlogtuiError
-from blogtui.core.models import Feed
-from blogtui.ui.display import display, display_text
-from blogtui.ui.display import display, display_text, format_date
-
-if TYPE_CHECKING:
-    from blogtui.core.feeds.discover import Discovered
+from blogtui.ui.display import display_text
 
 CLOSE = Binding("escape", "close", "Close", show=False)
 ResultT = TypeVar("ResultT")
@@ -151,86 +143,6 @@ class PromptScreen(LinePrompt[str]):
     def submit(self, value: str) -> None:
         """Close with what was entered."""
         self.dismiss(value)
-
-
-class AddFeedScreen(LinePrompt["Discovered"]):
-    """Asks for a URL and finds its feed in a worker; dismisses with a Discovered or None."""
-
-    def __init__(self, client_factory: Callable[[], httpx.AsyncClient]) -> None:
-        super().__init__("Add a feed", placeholder="https://example.com/ or a feed URL")
-        self.client_factory = client_factory
-
-    def submit(self, value: str) -> None:
-        """Start discovery for the URL entered; the dialog stays open until it ends."""
-        url = value
-        if url:
-            self._status(f"Looking for a feed at {url}…")
-            self._discover(url)
-
-    def _status(self, message: str, error: bool = False) -> None:
-        status = self.query_one("#prompt-error", Static)
-        status.set_class(error, "-error")
-        status.update(display_text(message, multiline=True, limit=1000))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="discover")
-    def _discover(self, url: str) -> None:
-        """Discovery in a thread with its own loop, so parsing never stalls the UI."""
-        from blogtui.core.feeds.discover import discover_feed
-
-        async def run() -> Discovered:
-            async with self.client_factory() as client:
-                return await discover_feed(client, url)
-
-        try:
-            found = asyncio.run(run())
-        except BlogtuiError as error:
-            self.app.call_from_thread(self._status, error.message, True)
-            return
-        except Exception as error:  # noqa: BLE001 - any failure is shown, the dialog stays
-            self.app.call_from_thread(self._status, f"{type(error).__name__}: {error}", True)
-            return
-        self.app.call_from_thread(self.dismiss, found)
-
-
-def feed_details(feed: Feed) -> Text:
-    """The fetch state of `feed`, one "name: value" per line, all sanitised."""
-    rows = [
-        ("Title", feed.display_title),
-        ("URL", feed.url),
-        ("Site", feed.site_url),
-        ("Folder", feed.folder),
-        ("Articles", f"{feed.total} ({feed.unread} unread)"),
-        ("Last status", "" if feed.last_status is None else str(feed.last_status)),
-        ("Last error", feed.last_error or "none"),
-        ("Last checked", format_date(feed.last_checked) or "never"),
-        ("Next fetch", format_date(feed.next_fetch) or "on the next refresh"),
-        ("ETag", feed.etag),
-        ("Last-Modified", feed.last_modified),
-        ("Gone (410)", "yes" if feed.gone else ""),
-    ]
-    text = Text(end="")
-    for name, value in rows:
-        if value:
-            text.append(f"{name}: ", style="bold")
-            text.append(display(value, limit=2000) + "\n")
-    return text
-
-
-class FeedDetailsScreen(NoAnswerDialog[None]):
-    """A feed's URL, fetch status, last error, validators and next fetch time."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,i,enter", "close", "Close", show=False)
-    ]
-
-    def __init__(self, feed: Feed) -> None:
-        super().__init__()
-        self.feed = feed
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(Text("Feed details"), classes="dialog-title")
-            yield Static(feed_details(self.feed), id="feed-details")
 
 
 def bindings_table(sections: Iterable[tuple[str, list[tuple[str, str]]]]) -> Table:
