@@ -343,8 +343,7 @@ class _Sender:
                                 remote_url=url, last_error="", next_attempt=None)  # fmt: skip
         if job.article is not None:
             comment = found or _mine(job, outcome.remote_id, url, held=state is ReplyState.HELD)
-            provider = self.store.thread_state(job.article.id).provider
-            self.store.store_thread(job.article.id, [comment], provider=provider, partial=True)
+            self.store.add_comment(job.article.id, comment)
             self.store.mark_mine(job.article.id, comment.key)
         message = outcome.message
         try:

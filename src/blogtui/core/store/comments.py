@@ -18,6 +18,24 @@ _JOINED_COLUMNS = ", ".join(f"c.{name.strip()}" for name in COMMENT_COLUMNS.spli
 _OLDEST_FIRST = "coalesce(published, first_seen), id"
 
 
+_UPSERT_COMMENT = (
+    "INSERT INTO comments (article_id, key, parent_key, author, author_url, published, content,"
+    " link, status, first_seen, author_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT (article_id, key) DO UPDATE SET parent_key = excluded.parent_key,"
+    " author = excluded.author, author_url = excluded.author_url,"
+    " published = excluded.published, content = excluded.content, link = excluded.link,"
+    " status = excluded.status, author_key = coalesce(nullif(excluded.author_key, ''), author_key),"
+    " deleted = 0"
+)
+"""Insert one comment, or update the stored one (it is not deleted any more)."""
+
+
+def _comment_row(article_id: int, c: CommentData, now: float) -> tuple[object, ...]:
+    """The parameters of `_UPSERT_COMMENT` for `c` (`now`: its first_seen when it is new)."""
+    return (article_id, c.key, c.parent_key, c.author, c.author_url, c.published, c.content,
+            c.link, c.status, now, c.author_key)  # fmt: skip
+
+
 def comment_from_row(row: Sequence[Any]) -> Comment:
     """The Comment of a row selected with COMMENT_COLUMNS."""
     # Positional: the fastest way to build one (a long thread makes thousands).
@@ -81,19 +99,7 @@ class CommentsMixin(StoreBase):
                 "SELECT key FROM comments WHERE article_id = ?", (article_id,)
             )}  # fmt: skip
             for c in unique:
-                db.execute(
-                    "INSERT INTO comments (article_id, key, parent_key, author, author_url,"
-                    " published, content, link, status, first_seen, author_key)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT (article_id, key) DO UPDATE SET parent_key = excluded.parent_key,"
-                    " author = excluded.author, author_url = excluded.author_url,"
-                    " published = excluded.published, content = excluded.content,"
-                    " link = excluded.link, status = excluded.status,"
-                    " author_key = coalesce(nullif(excluded.author_key, ''), author_key),"
-                    " deleted = 0",
-                    (article_id, c.key, c.parent_key, c.author, c.author_url, c.published,
-                     c.content, c.link, c.status, now, c.author_key),
-                )  # fmt: skip
+                db.execute(_UPSERT_COMMENT, _comment_row(article_id, c, now))
             if not partial and not error:
                 keys = [c.key for c in unique]
                 db.execute(
@@ -119,6 +125,26 @@ class CommentsMixin(StoreBase):
                 (count, int(partial), article_id),
             )
         return len({c.key for c in unique} - known)
+
+    def add_comment(self, article_id: int, comment: CommentData, *, provider: str = "") -> None:
+        """Add (or update) ONE comment of a stored thread, e.g. a reply just posted.
+
+        Unlike `store_thread` it says nothing about the rest of the thread: its partial flag,
+        fetch time and error stay as the last read left them, and no comment is marked
+        deleted. A thread never stored gets a row naming `provider`.
+        """
+        with self.write() as db:
+            db.execute(_UPSERT_COMMENT, _comment_row(article_id, comment, time.time()))
+            db.execute(
+                "INSERT INTO threads (article_id, provider) VALUES (?, ?)"
+                " ON CONFLICT (article_id) DO NOTHING",
+                (article_id, provider),
+            )
+            db.execute(
+                "UPDATE articles SET comment_count = max(coalesce(comment_count, 0), (SELECT"
+                " count(*) FROM comments WHERE article_id = ? AND deleted = 0)) WHERE id = ?",
+                (article_id, article_id),
+            )
 
     def record_thread_error(self, article_id: int, provider: str, error: str) -> None:
         """Keep the stored thread and note why it could not be refreshed."""

@@ -292,13 +292,11 @@ class ArticleView(VerticalScroll):
             self.post_message(messages.ThreadLoaded(article.id, comments, state, True))
 
     @work(thread=True, exit_on_error=False, group="stored-thread")
-    def _stored_thread(self, article_id: int, partial: bool) -> None:
-        """Post the stored thread once a reply of ours was added to it. The outbox stores the
-        sent reply as a partial thread (one comment says nothing of the others), so whether
-        the thread is partial stays what the last read of it said (`partial`)."""
+    def _stored_thread(self, article_id: int) -> None:
+        """Post the stored thread once a reply of ours was added to it (`Store.add_comment`
+        leaves what is known of the thread as a whole as it was)."""
         store = self.context.store
         comments, state = store.comments_for(article_id), store.thread_state(article_id)
-        state = replace(state, partial=partial)
         self.post_message(messages.ThreadLoaded(article_id, comments, state, True))
 
     def _my_names(self, article: Article) -> tuple[str, str]:
@@ -353,7 +351,7 @@ class ArticleView(VerticalScroll):
         """Reload the open article's thread from the store, cursor on the reply `key`."""
         if self.article is not None and self.article.id == article_id:
             self._select = (article_id, key)
-            self._stored_thread(article_id, self.thread.state.partial)
+            self._stored_thread(article_id)
 
     # -- seen marks --------------------------------------------------------------------------
 
