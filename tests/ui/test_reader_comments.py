@@ -99,7 +99,7 @@ async def test_opening_shows_the_nested_thread_under_the_article(demo: Demo) -> 
         parent = entries[reply.parent]
         assert parent.comment.key == reply.comment.parent_key
         assert parent.depth == reply.depth - 1
-        assert str(screen.reader.query_one("#thread-status").render()) == "Comments (44)"
+        assert str(screen.reader.query_one("#thread-status").render()) == "Comments via WordPress · 44"
         # The slot is below the body and exactly as tall as the pane's viewport.
         body = screen.reader.query_one("#reader-body")
         assert screen.reader.comments_slot.virtual_region.y >= body.virtual_region.bottom
@@ -157,7 +157,7 @@ async def test_stored_thread_first_then_refresh_keeps_the_cursor(
         await settle(pilot)
         assert len(widget.thread_layout.entries) == 45
         assert widget.cursor_comment is not None and widget.cursor_comment.key == chosen.key
-        assert str(screen.reader.query_one("#thread-status").render()) == "Comments (45)"
+        assert str(screen.reader.query_one("#thread-status").render()) == "Comments via WordPress · 45"
 
 
 async def test_new_comment_shows_new_and_reading_it_marks_it_seen(demo: Demo) -> None:

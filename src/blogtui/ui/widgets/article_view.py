@@ -321,9 +321,9 @@ class ArticleView(VerticalScroll):
         count, error = len(message.comments), message.state.error
         offered = not offers_no_comments(message.state, count)
         failed = bool(error) and not no_comments_found(error) and offered
-        self.set_thread_status(
-            thread_status(count, refreshing=not message.refreshed, failed=failed, offered=offered)
-        )
+        status = thread_status(count, refreshing=not message.refreshed, failed=failed,
+                               offered=offered, provider=message.state.provider)  # fmt: skip
+        self.set_thread_status(status)
         wanted = self._select
         if wanted is not None and wanted[0] == message.article_id:
             if self.thread.select(wanted[1]):
@@ -343,7 +343,8 @@ class ArticleView(VerticalScroll):
         if self.article is None:
             return False
         count = len(self.thread.thread_layout.entries)
-        self.set_thread_status(thread_status(count, refreshing=True))
+        provider = self.thread.state.provider
+        self.set_thread_status(thread_status(count, refreshing=True, provider=provider))
         self._fetch_thread(self.article, opening=False)
         return True
 

@@ -322,3 +322,24 @@ def notices(state: ThreadState, count: int, reply_key: str = "c") -> list[str]:
     if state.comments_open is False and count:
         lines.append("Comments are closed.")
     return lines
+
+
+_SOURCE_NAMES = {"wordpress": "WordPress", "atom": "Atom threading", "rss": "comment feed",
+                 "isso": "Isso"}  # fmt: skip
+"""How the providers without a `label` of their own are named in the thread's heading."""
+
+
+def thread_heading(count: int, provider: str, *, offered: bool = True) -> str:
+    """The thread's heading: where it comes from, how many, what a reply does ("Comments via
+    Disqus · 34 · reply opens the browser", "Comments via WordPress · 12"); "Comments (12)"
+    while the source is unknown, "Comments: none on this blog" when it offers none."""
+    from blogtui.core.comments.registry import source_words  # its providers: not at start-up
+
+    if not offered and not count:
+        return "Comments: none on this blog"
+    source, reply = source_words(provider)
+    if not source:
+        return f"Comments ({count})"
+    if source == f"via {provider}":
+        source = f"via {_SOURCE_NAMES.get(provider, provider)}"
+    return " · ".join(part for part in (f"Comments {source}", str(count), reply) if part)

@@ -8,15 +8,22 @@ from textual.binding import BindingType
 from textual.message import Message
 
 from blogtui.ui.keys import THREAD_BINDINGS
+from blogtui.ui.widgets.comment_layout import thread_heading
 from blogtui.ui.widgets.comment_thread import CommentThread
 
 
 def thread_status(
-    count: int, *, refreshing: bool = False, failed: bool = False, offered: bool = True
+    count: int,
+    *,
+    refreshing: bool = False,
+    failed: bool = False,
+    offered: bool = True,
+    provider: str = "",
 ) -> str:
-    """The line above the thread: how many comments, and whether a refresh runs or failed;
-    `offered` False: the blog offers no comments at all."""
-    text = f"Comments ({count})" if offered or count else "Comments: none on this blog"
+    """The line above the thread: its heading (`thread_heading`: where from, how many, what a
+    reply does), and whether a refresh runs or failed; `offered` False: the blog offers no
+    comments at all."""
+    text = thread_heading(count, provider, offered=offered)
     if refreshing:
         text += " · refreshing…"
     elif failed:

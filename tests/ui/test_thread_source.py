@@ -1,0 +1,52 @@
+"""Where a thread comes from and what a reply does: the heading says it, `c` acts on it, and
+the service keys stored with `blogtui comment-key` are the ones the TUI reads with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from support.app import main_screen, running, settle, wait_for
+
+from blogtui.core.comments.loading import ThreadResult
+from blogtui.core.models import Article, CommentData
+from blogtui.core.store import Store
+from blogtui.ui.app import BlogtuiApp
+from blogtui.ui.widgets.comment_layout import thread_heading
+
+DISQUS = [
+    CommentData("11", "", "Jürgen Weiß", "<p>Grüße!</p>", 1.7e9, link="https://x.example/#c11"),
+    CommentData("12", "11", "Ölaf", "<p>Danke „dir“</p>", 1.7e9 + 60),
+]
+
+
+def stored_as(provider: str, comments: list[CommentData]) -> Callable[..., ThreadResult]:
+    """A thread loader that "reads" `comments` from `provider` (no network)."""
+
+    def load(store: Store, article: Article, **_: Any) -> ThreadResult:
+        store.store_thread(article.id, comments, provider=provider)
+        return ThreadResult(article.id, provider, store.comments_for(article.id))
+
+    return load
+
+
+def status(app: BlogtuiApp) -> str:
+    return str(main_screen(app).reader.query_one("#thread-status").render())
+
+
+def test_the_heading_names_the_source_and_what_a_reply_does() -> None:
+    assert thread_heading(34, "disqus") == "Comments via Disqus · 34 · reply opens the browser"
+    assert thread_heading(12, "wordpress") == "Comments via WordPress · 12"
+    assert thread_heading(3, "blogger") == "Comments via Blogger · 3 · reply opens the browser"
+    assert thread_heading(5, "") == "Comments (5)"
+    assert thread_heading(0, "", offered=False) == "Comments: none on this blog"
+
+
+async def test_a_disqus_thread_says_so_above_it(make_app: Callable[..., BlogtuiApp]) -> None:
+    app = make_app(thread_loader=stored_as("disqus", DISQUS))
+    async with running(app) as pilot:
+        screen = main_screen(app)
+        screen.open_article(screen.article_list.ids[0])
+        await wait_for(pilot, lambda: "Disqus" in status(app))
+        await settle(pilot)
+        assert status(app) == "Comments via Disqus · 2 · reply opens the browser"
