@@ -4,12 +4,18 @@ the service keys stored with `blogtui comment-key` are the ones the TUI reads wi
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 from support.app import main_screen, running, settle, wait_for
 
+from blogtui.core.comments.disqus import KEY_ENTRY, DisqusProvider
 from blogtui.core.comments.loading import ThreadResult
+from blogtui.core.comments.registry import PROVIDERS
 from blogtui.core.models import Article, CommentData
+from blogtui.core.paths import Places
+from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
 from blogtui.ui.widgets.comment_layout import thread_heading
@@ -50,3 +56,22 @@ async def test_a_disqus_thread_says_so_above_it(make_app: Callable[..., BlogtuiA
         await wait_for(pilot, lambda: "Disqus" in status(app))
         await settle(pilot)
         assert status(app) == "Comments via Disqus · 2 · reply opens the browser"
+
+
+async def test_service_keys_come_from_the_apps_own_places(
+    make_app: Callable[..., BlogtuiApp],
+    home: Places,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    disqus = PROVIDERS["disqus"]
+    assert isinstance(disqus, DisqusProvider)
+    monkeypatch.setattr(disqus, "api_key", lambda: "")  # put back after the test
+    monkeypatch.setenv("BLOGTUI_HOME", str(tmp_path / "elsewhere"))  # not the app's places
+    CredentialStore(home.secrets_dir).set_entry(KEY_ENTRY, "disqus", "öffentlicher-schlüssel")
+    app = make_app(thread_loader=stored_as("disqus", DISQUS))
+    async with running(app) as pilot:
+        screen = main_screen(app)
+        screen.open_article(screen.article_list.ids[0])
+        await wait_for(pilot, lambda: "Disqus" in status(app))
+        assert disqus.api_key() == "öffentlicher-schlüssel"

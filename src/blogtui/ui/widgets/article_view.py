@@ -93,6 +93,8 @@ class ArticleView(VerticalScroll):
         """Its links, numbered from 1."""
         self._select: tuple[int, str] | None = None
         """(article id, comment key) to put the thread cursor on once that thread shows."""
+        self._secrets_used = False
+        """Whether the comment services read with this app's stored keys yet."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article open. Pick one and press enter."), id="reader-header")
@@ -267,6 +269,11 @@ class ArticleView(VerticalScroll):
         """
         context = self.context
         store = context.store
+        if not self._secrets_used:  # once, before the first read: the keys of this app's places
+            from blogtui.core.comments.registry import use_secrets
+
+            use_secrets(context.places.secrets_dir)
+            self._secrets_used = True
         first_visit = False
         if opening:
             before = store.thread_state(article.id)
