@@ -8,16 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app import main_screen, running, settle, wait_for
+from support.app import main_screen, press, running, settle, wait_for
 
 from blogtui.core.comments.disqus import KEY_ENTRY, DisqusProvider
 from blogtui.core.comments.loading import ThreadResult
 from blogtui.core.comments.registry import PROVIDERS
+from blogtui.core.drafts.store import DraftStore
 from blogtui.core.models import Article, CommentData
 from blogtui.core.paths import Places
 from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
+from blogtui.ui.screens.compose import ComposeScreen
+from blogtui.ui.screens.dialogs import ConfirmScreen
 from blogtui.ui.widgets.comment_layout import thread_heading
 
 DISQUS = [
@@ -75,3 +78,47 @@ async def test_service_keys_come_from_the_apps_own_places(
         screen.open_article(screen.article_list.ids[0])
         await wait_for(pilot, lambda: "Disqus" in status(app))
         assert disqus.api_key() == "öffentlicher-schlüssel"
+
+
+async def test_c_on_a_disqus_article_offers_its_reply_page_and_keeps_the_draft(
+    make_app: Callable[..., BlogtuiApp], home: Places, keep_machine_out: list[str]
+) -> None:
+    app = make_app(thread_loader=stored_as("disqus", DISQUS))
+    async with running(app) as pilot:
+        screen = main_screen(app)
+        article_id = screen.article_list.ids[0]
+        screen.open_article(article_id)
+        await wait_for(pilot, lambda: "Disqus" in status(app))
+        article = screen.reader.article
+        assert article is not None
+        drafts = DraftStore(home.drafts_dir)
+        text = "Ein Entwurf, „der bleibt“."
+        draft = drafts.new(blog="blog.example.de", article_url=article.link, text=text)
+        screen.focus_pane("reader")
+        await press(pilot, "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        page = f"{article.link}#disqus_thread"
+        assert page in dialog.message and "draft is kept" in dialog.message
+        await press(pilot, "y")
+        await wait_for(pilot, lambda: keep_machine_out == [page])
+        assert not isinstance(app.screen, ComposeScreen)
+        assert drafts.load(draft.id).text == text
+
+
+async def test_c_on_a_disqus_comment_offers_the_comments_own_page(
+    make_app: Callable[..., BlogtuiApp], keep_machine_out: list[str]
+) -> None:
+    app = make_app(thread_loader=stored_as("disqus", DISQUS))
+    async with running(app) as pilot:
+        screen = main_screen(app)
+        screen.open_article(screen.article_list.ids[0])
+        await wait_for(pilot, lambda: "Disqus" in status(app))
+        screen.reader.thread.focus()
+        await press(pilot, "c")  # the cursor is on the first comment, which has its own page
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert "https://x.example/#c11" in dialog.message
+        assert "draft is kept" not in dialog.message

@@ -99,11 +99,12 @@ def follow_link(node: Widget, links: list[str]) -> None:
     node.app.push_screen(prompt, follow)
 
 
-def offer_comments(node: Widget, article_url: str, reason: str) -> bool:
-    """Say plainly why blogtui cannot post, and offer the article's comments in the browser;
-    only while `node`'s screen is the one shown (not over the editor or a dialog: there `b` on
-    the drafts screen offers it). True when offered."""
-    safe = _checked(node, comments_url(article_url))
+def offer_comments(node: Widget, article_url: str, reason: str, *, exact: bool = False) -> bool:
+    """Say plainly why blogtui cannot post, and offer the article's comments in the browser
+    (`exact`: `article_url` as it is, else its `#comments`); only while `node`'s screen is the
+    one shown (not over the editor or a dialog: there `b` on the drafts screen offers it).
+    True when offered."""
+    safe = _checked(node, article_url if exact else comments_url(article_url))
     if safe is None or node.app.screen is not node.screen:
         return False
     question = f"{reason}\n\nComment in the web browser instead? This opens:\n{safe}"

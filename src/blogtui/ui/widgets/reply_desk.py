@@ -62,6 +62,39 @@ def reply_target(article: Article, comment: Comment | None, feed_url: str = "") 
     )  # fmt: skip
 
 
+def browser_reply(
+    provider: str, article: Article, comment: Comment | None, comments: list[Comment]
+) -> tuple[str, str]:
+    """(the page where a reply is written, the service's name) when `provider`'s replies open
+    the browser (`reply_mode` "browser"), else ("", ""). A comment with a page of its own is
+    answered there; the post on the provider's `reply_page`, else on the thread's first
+    comment's page, else on the article's."""
+    from blogtui.core.comments.base import Target
+    from blogtui.core.comments.registry import PROVIDERS
+
+    found = PROVIDERS.get(provider)
+    if found is None or found.reply_mode != "browser":
+        return "", ""
+    label = found.label or found.name
+    if comment is not None and comment.link.startswith(_WEB):
+        return comment.link, label
+    page = found.reply_page(Target(found.name, ""), article)
+    if not page.startswith(_WEB):
+        page = next((c.link for c in comments if c.link.startswith(_WEB)), article.link)
+    return page, label
+
+
+_WEB = ("https://", "http://")
+
+
+def browser_only(label: str, has_draft: bool) -> str:
+    """Why `c` offers the browser on a `label` thread; that the draft, if any, is kept."""
+    why = f"Replies to {label} comments are written on its own page: blogtui cannot post them."
+    if has_draft:
+        why += " Your draft is kept: D lists it, to copy its text from."
+    return why
+
+
 class ReplyDesk(Widget):
     """Starts replies, opens the editor and the drafts screen; shows nothing itself."""
 
@@ -136,6 +169,12 @@ class ReplyDesk(Widget):
             draft = self.drafts.find_for(target.article_url, target.parent_id)
         except DraftError as error:
             self.post_message(messages.WorkFailed(error.title, error.message))
+            return
+        provider = store.thread_state(article_id).provider
+        page, label = browser_reply(provider, article, comment, store.comments_for(article_id))
+        if page:
+            why = browser_only(label, draft is not None)
+            self.app.call_from_thread(offer_comments, self, page, why, exact=True)
             return
         self.post_message(self.ReplyReady(target, draft))
 
