@@ -11,7 +11,9 @@ never stalls the UI. The pane itself scrolls (header, body and the thread slot b
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
@@ -61,6 +63,9 @@ def article_header(article: Article) -> Text:
     return header
 
 
+POSITIONS = 500
+"""How many articles' scroll positions the reader remembers."""
+
 THREAD_ONLY_TITLE = "comments only · {key} shows the article"
 """The reader's border title while `C` (thread only, `key`) is on."""
 
@@ -95,6 +100,8 @@ class ArticleView(VerticalScroll):
         """(article id, comment key) to put the thread cursor on once that thread shows."""
         self._secrets_used = False
         """Whether the comment services read with this app's stored keys yet."""
+        self._positions: OrderedDict[int, float] = OrderedDict()
+        """Where each article was last scrolled to (article id → scroll_y), newest last."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article open. Pick one and press enter."), id="reader-header")
@@ -192,7 +199,13 @@ class ArticleView(VerticalScroll):
             self.remove_class("-in-thread")
 
     def show_loading(self, title: str) -> None:
-        """Show `title` and "Loading…" while the body renders in a worker."""
+        """Show `title` and "Loading…" while the body renders in a worker; the article shown
+        until now keeps its scroll position for its next opening (the last POSITIONS ones)."""
+        if self.article is not None and not self.thread_only:
+            if self._positions.pop(self.article.id, None) is not None or self.scroll_y:
+                self._positions[self.article.id] = self.scroll_y
+            while len(self._positions) > POSITIONS:
+                self._positions.popitem(last=False)
         self.article = None
         self.links = []
         self.query_one("#reader-header", Static).update(display_text(title, "bold", limit=500))
@@ -203,7 +216,8 @@ class ArticleView(VerticalScroll):
     def show_article(
         self, article: Article, rendered: RenderedText, *, keep_position: bool = False
     ) -> None:
-        """Show `article`, scrolled to the top (with `keep_position`, where the view was).
+        """Show `article` where it was last scrolled to, else at the top (with `keep_position`,
+        where the view is).
 
         `rendered.text` must already have passed `display(..., multiline=True)` (in the worker
         that rendered it, as the text can be long).
@@ -215,6 +229,17 @@ class ArticleView(VerticalScroll):
         self.body.set_text(rendered.text or "(no content)", keep_position=keep_position)
         if not keep_position:
             self.scroll_home(animate=False)
+            if (y := self._positions.get(article.id)) and not self.thread_only:
+                self.call_after_refresh(self._scroll_back, article.id, y)
+
+    def _scroll_back(self, article_id: int, y: float, tries: int = 40) -> None:
+        """Scroll to `y` once the body is wrapped (a long one wraps in a worker)."""
+        if self.article is None or self.article.id != article_id:
+            return
+        if tries and (self.body.wrapping or self.max_scroll_y < y):
+            self.set_timer(0.05, partial(self._scroll_back, article_id, y, tries - 1))
+        else:
+            self.scroll_to(y=y, animate=False, immediate=True)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
