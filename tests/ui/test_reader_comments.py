@@ -99,7 +99,8 @@ async def test_opening_shows_the_nested_thread_under_the_article(demo: Demo) -> 
         parent = entries[reply.parent]
         assert parent.comment.key == reply.comment.parent_key
         assert parent.depth == reply.depth - 1
-        assert str(screen.reader.query_one("#thread-status").render()) == "Comments via WordPress · 44"
+        heading = str(screen.reader.query_one("#thread-status").render())
+        assert heading == "Comments via WordPress · 44"
         # The slot is below the body and exactly as tall as the pane's viewport.
         body = screen.reader.query_one("#reader-body")
         assert screen.reader.comments_slot.virtual_region.y >= body.virtual_region.bottom
@@ -157,7 +158,8 @@ async def test_stored_thread_first_then_refresh_keeps_the_cursor(
         await settle(pilot)
         assert len(widget.thread_layout.entries) == 45
         assert widget.cursor_comment is not None and widget.cursor_comment.key == chosen.key
-        assert str(screen.reader.query_one("#thread-status").render()) == "Comments via WordPress · 45"
+        heading = str(screen.reader.query_one("#thread-status").render())
+        assert heading == "Comments via WordPress · 45"
 
 
 async def test_new_comment_shows_new_and_reading_it_marks_it_seen(demo: Demo) -> None:
@@ -326,10 +328,9 @@ async def test_a_posted_reply_does_not_make_the_thread_partial(demo: Demo) -> No
         widget = thread_of(screen)
         article_id = demo.article_id(GERMAN_POST)
         assert not widget.state.partial  # WordPress REST gave the whole thread
-        # What the outbox does with a sent reply: store it alone (partial), mark it mine.
-        provider = demo.store.thread_state(article_id).provider
+        # What the outbox does with a sent reply: add it to the thread, mark it mine.
         mine = CommentData("9999", "", "Ich", "<p>Meine Antwort.</p>", published=time.time())
-        demo.store.store_thread(article_id, [mine], provider=provider, partial=True)
+        demo.store.add_comment(article_id, mine)
         demo.store.mark_mine(article_id, "9999")
         screen.reader.show_posted(article_id, "9999")
         await wait_for(pilot, lambda: len(widget.thread_layout.entries) == 45)
