@@ -9,6 +9,7 @@ q) move between panes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters, on
@@ -22,7 +23,7 @@ from textual.worker import Worker
 
 from blogtui.ui import messages
 from blogtui.ui.display import display
-from blogtui.ui.keys import MAIN_BINDINGS
+from blogtui.ui.keys import ARTICLES_BINDINGS, MAIN_BINDINGS
 from blogtui.ui.screens.pane_footer import pane_bindings
 from blogtui.ui.screens.pane_layout import WIDE_FROM, PaneRow
 from blogtui.ui.styles import screen_stylesheets
@@ -31,13 +32,11 @@ from blogtui.ui.widgets.article_view import ArticleView
 from blogtui.ui.widgets.articles_pane import ArticlesPane
 from blogtui.ui.widgets.comment_thread import CommentThread
 from blogtui.ui.widgets.feed_list import FeedEntry, FeedList
-from blogtui.ui.widgets.refresh_bar import RefreshBar, refresh_summary
+from blogtui.ui.widgets.refresh_bar import RefreshBar, refresh_severity, refresh_summary
 from blogtui.ui.widgets.reply_desk import ReplyDesk
 from blogtui.ui.widgets.row_list import RowList
 
 if TYPE_CHECKING:
-    from textual.notifications import SeverityLevel
-
     from blogtui.core.models import Comment
     from blogtui.ui.context import AppContext
     from blogtui.ui.first_content import FirstContent
@@ -50,9 +49,12 @@ PANE_CONTAINERS = {"feeds": "feeds", "articles": "articles-pane", "reader": "rea
 
 
 class MainScreen(Screen[None]):
-    """Feeds, the article list and the reader."""
+    """Feeds, the article list and the reader; the list's keys work from every pane."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *MAIN_BINDINGS,
+        *(replace(binding, show=False) for binding in ARTICLES_BINDINGS),
+    ]
     CSS_PATH = screen_stylesheets()
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]
 
@@ -102,11 +104,8 @@ class MainScreen(Screen[None]):
     def pane_of(widget: Widget | None) -> str | None:
         """The pane `widget` is in, if any."""
         containers = {container: pane for pane, container in PANE_CONTAINERS.items()}
-        while widget is not None:
-            if widget.id in containers:
-                return containers[widget.id]
-            widget = widget.parent if isinstance(widget.parent, Widget) else None
-        return None
+        ids = [node.id for node in widget.ancestors_with_self] if widget is not None else []
+        return next((containers[i] for i in ids if i in containers), None)
 
     @on(DescendantFocus)
     def _focus_moved(self, event: DescendantFocus) -> None:
@@ -210,8 +209,7 @@ class MainScreen(Screen[None]):
     def _refresh_finished(self, message: RefreshBar.Finished) -> None:
         self.feed_list.show_feeds(message.feeds)
         self.articles.relist()
-        severity: SeverityLevel = "warning" if message.summary.failed else "information"
-        text = refresh_summary(message.summary)
+        severity, text = refresh_severity(message.summary), refresh_summary(message.summary)
         self.notify(text, title="Refresh done", severity=severity, markup=False)
         self.context.replies_watch.check(fetch=True)
 
@@ -225,17 +223,22 @@ class MainScreen(Screen[None]):
         """Show the title filter and focus it."""
         self.articles.show_filter()
 
+    def action_sort(self) -> None:
+        """Go on to the list's next order (newest first, by title, by feed, unread first)."""
+        self.articles.action_sort()
+
+    def action_undo_mark_read(self) -> None:
+        """Mark the articles the last mark-all-read marked unread again."""
+        self.articles.action_undo_mark_read()
+
+    def action_leave_search(self) -> None:
+        """Escape outside the list: end a search or title filter (the focus stays)."""
+        if self.articles.narrowed:
+            self.articles.clear_search()
+
     def action_search(self) -> None:
         """Ask for words and list the articles of every feed that contain them."""
-        from blogtui.ui.screens.dialogs import PromptScreen
-
-        def search(text: str | None) -> None:
-            if text:
-                self.articles.search(text)
-                self.focus_pane("articles")
-
-        prompt = PromptScreen("Search all articles", self.articles.search_text)
-        self.app.push_screen(prompt, search)
+        self.articles.ask_search()
 
     def action_next_unread(self, step: int) -> None:
         """Open the next (1) or previous (-1) unread article, moving on to other feeds."""
@@ -386,14 +389,10 @@ class MainScreen(Screen[None]):
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
-        if (failed := messages.worker_failed(event)) is not None:
+        if (failed := messages.worker_failed(event, self.context.places.database)) is not None:
             self._work_failed(failed)
 
     @on(messages.WorkFailed)
     def _work_failed(self, message: messages.WorkFailed) -> None:
-        self.notify(
-            display(message.message, limit=500),
-            title=display(message.title, limit=80),
-            severity="error",
-            markup=False,
-        )
+        title, text = display(message.title, limit=80), display(message.message, limit=500)
+        self.notify(text, title=title, severity="error", markup=False)

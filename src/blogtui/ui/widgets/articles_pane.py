@@ -250,6 +250,17 @@ class ArticlesPane(Vertical):
         self.search_text = text
         self.list_articles()
 
+    def ask_search(self) -> None:
+        """Ask for words, list the articles of every feed that contain them and focus the list."""
+        from blogtui.ui.screens.dialogs import PromptScreen
+
+        def answered(text: str | None) -> None:
+            if text:
+                self.search(text)
+                self.article_list.focus()
+
+        self.app.push_screen(PromptScreen("Search all articles", self.search_text), answered)
+
     @property
     def narrowed(self) -> bool:
         """Whether a search or a title filter narrows the list."""
