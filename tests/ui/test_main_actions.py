@@ -1,6 +1,7 @@
-"""Main-screen actions that belong to the articles pane work from every pane (sort, undo
-mark-all-read, leaving a search); a refresh that found a gone feed warns; damage met by a
-screen's worker names the database (issue 14, "Missing")."""
+"""Main-screen actions that belong to the articles pane work from every pane and in the palette
+(sort, undo mark-all-read, leaving a search); the palette lists each command once; a refresh that
+found a gone feed warns; damage met by a screen's or a service's worker names the database
+(issue 14, "Missing")."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from support.app import main_screen, press, running, settle, wait_for
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from blogtui.core.feeds.outcome import FeedOutcome, summarize
@@ -70,6 +72,26 @@ async def test_escape_leaves_a_search_from_the_feeds_pane(pilot: Pilot[None]) ->
     assert isinstance(screen.focused, FeedList)  # the search ends; the focus stays
 
 
+async def test_the_palette_lists_each_command_once(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    commands = list(app.get_system_commands(main_screen(app)))
+    titles = [command.title for command in commands]
+    assert len(titles) == len(set(titles)), titles
+    assert "Quit" not in titles and "Keys" not in titles
+    assert {"Back/quit", "Help", "Theme"} <= set(titles)
+    assert {"Sort", "Undo mark read", "Leave search/filter"} <= set(titles)
+
+
+async def test_sort_from_the_palette(pilot: Pilot[None]) -> None:
+    await press(pilot, "ctrl+p")
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    await pilot.press(*"Sort")
+    await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 0)
+    await press(pilot, "enter")
+    assert status(pilot).endswith("by title")
+
+
 async def test_a_refresh_with_a_gone_feed_warns(
     pilot: Pilot[None], store: Store, feed_ids: dict[str, int], severities: list[tuple[str, str]]
 ) -> None:
@@ -98,6 +120,14 @@ async def test_damage_a_screen_worker_meets_names_the_database(
     assert any(f"the database {home.database} is damaged" in t for t in toasts), toasts
 
 
+async def test_damage_a_service_worker_meets_names_the_database(
+    pilot: Pilot[None], home: Places, toasts: list[str]
+) -> None:
+    pilot.app.run_worker(malformed, thread=True, exit_on_error=False, group="watch")
+    await wait_for(pilot, lambda: any("is damaged" in t for t in toasts), 10)
+    assert any(f"the database {home.database} is damaged" in t for t in toasts), toasts
+
+
 async def test_escape_in_the_reader_without_a_search_changes_nothing(
     make_app: Callable[..., BlogtuiApp],
 ) -> None:
@@ -107,3 +137,10 @@ async def test_escape_in_the_reader_without_a_search_changes_nothing(
         await press(pilot, "escape")
         assert pilot.app.screen is screen
         assert len(screen.article_list.ids) == 43
+
+
+async def test_other_screens_keep_textuals_quit_in_the_palette(pilot: Pilot[None]) -> None:
+    await press(pilot, "D")  # the drafts screen: no "Back/quit" there
+    titles = [command.title for command in pilot.app.get_system_commands(pilot.app.screen)]
+    assert len(titles) == len(set(titles)), titles
+    assert "Quit" in titles and "Keys" not in titles

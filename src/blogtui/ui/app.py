@@ -218,10 +218,10 @@ class BlogtuiApp(App[None]):
         from blogtui.ui.display import display
         from blogtui.ui.messages import worker_failed
 
-        failed = worker_failed(event)
+        failed = worker_failed(event, self.places.database)
         if failed is not None and event.worker.group in ("queue", "outbox", "watch"):
-            text = display(failed.message, limit=500)
-            self.notify(text, title="Error", severity="error", markup=False)
+            title, text = display(failed.title, limit=80), display(failed.message, limit=500)
+            self.notify(text, title=title, severity="error", markup=False)
 
     def _open_store(self) -> bool:
         from blogtui.core.errors import StoreError
@@ -336,12 +336,15 @@ class BlogtuiApp(App[None]):
             self.push_screen(HelpScreen(self.help_sections(ids=True)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette: Textual's commands (theme, quit, …) plus every main-screen action."""
+        """The palette, each command once: Textual's (theme, screenshot, …) but "Keys" and, on
+        the main screen, "Quit", which our "Help" and "Back/quit" cover; then every main-screen
+        action."""
         from blogtui.ui.screens.main import MainScreen
 
-        yield from super().get_system_commands(screen)
+        covered = {"Keys", "Quit"} if isinstance(screen, MainScreen) else {"Keys"}
+        yield from (c for c in super().get_system_commands(screen) if c.title not in covered)
         if isinstance(screen, MainScreen):
-            for binding in keys.MAIN_BINDINGS:
+            for binding in [*keys.MAIN_BINDINGS, *keys.ARTICLES_BINDINGS]:
                 yield SystemCommand(
                     binding.description,
                     f"{binding.tooltip} ({self.key_of(binding)})",
