@@ -97,7 +97,8 @@ def test_cli_keeps_the_login_out_of_every_output_table_and_export(feed_server, t
     assert outputs[0].returncode == 0 and f"<{feed}>" in outputs[0].stdout
     assert "login is kept in the credential store" in outputs[0].stdout
     assert outputs[2].returncode == 1 and f"failed: {broken}: HTTP 500" in outputs[2].stdout
-    assert f"{feed} (with a login)" in outputs[3].stdout
+    shown = [" ".join(line.split()) for line in outputs[3].stdout.splitlines()]
+    assert f"{feed} (with a login)" in shown
     exported = outputs[4].stdout
     outlines = {o.get("xmlUrl"): o for o in ET.fromstring(exported).iter("outline")}
     assert outlines[feed].get(LOGIN_ATTRIBUTE) == "required" and "needs a login" in exported
