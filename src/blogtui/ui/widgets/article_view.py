@@ -199,8 +199,8 @@ class ArticleView(VerticalScroll):
             self.remove_class("-in-thread")
 
     def show_loading(self, title: str) -> None:
-        """Show `title` and "Loading…" while the body renders in a worker; the article shown
-        until now keeps its scroll position for its next opening (the last POSITIONS ones)."""
+        """Show `title` and "Loading…" while the body renders; the article left is remembered
+        where it was scrolled to (the last POSITIONS articles), for its next opening."""
         if self.article is not None and not self.thread_only:
             if self._positions.pop(self.article.id, None) is not None or self.scroll_y:
                 self._positions[self.article.id] = self.scroll_y
@@ -216,8 +216,7 @@ class ArticleView(VerticalScroll):
     def show_article(
         self, article: Article, rendered: RenderedText, *, keep_position: bool = False
     ) -> None:
-        """Show `article` where it was last scrolled to, else at the top (with `keep_position`,
-        where the view is).
+        """Show `article` where it was last left, else at its top (`keep_position`: as it is).
 
         `rendered.text` must already have passed `display(..., multiline=True)` (in the worker
         that rendered it, as the text can be long).
@@ -325,8 +324,7 @@ class ArticleView(VerticalScroll):
 
     @work(thread=True, exit_on_error=False, group="stored-thread")
     def _stored_thread(self, article_id: int) -> None:
-        """Post the stored thread once a reply of ours was added to it (`Store.add_comment`
-        leaves what is known of the thread as a whole as it was)."""
+        """Post the stored thread once a reply of ours was added to it (`Store.add_comment`)."""
         store = self.context.store
         comments, state = store.comments_for(article_id), store.thread_state(article_id)
         self.post_message(messages.ThreadLoaded(article_id, comments, state, True))
