@@ -194,4 +194,9 @@ def load_thread_sync(
     (core.feeds.fetch's by default); never raises for an unreachable thread (the result's
     `error` says why). Call it from a thread worker: it runs an event loop of its own."""
     factory = client_factory or default_client
-    return asyncio.run(_load(store, article, deadline, factory))
+    loading = _load(store, article, deadline, factory)
+    try:
+        return asyncio.run(loading)
+    except RuntimeError:  # called on a thread that already runs an event loop
+        loading.close()
+        raise
