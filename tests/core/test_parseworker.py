@@ -154,8 +154,8 @@ async def test_a_feed_failing_in_a_worker_fails_as_in_a_thread(pool, body):
 
 
 def test_other_errors_in_a_worker_become_feed_errors():
-    assert parsepool._feed_error("FeedError: not a feed").message == "not a feed"
-    assert parsepool._feed_error("RecursionError: too deep").message == "RecursionError: too deep"
+    assert parsepool.feed_error_of("FeedError: not a feed").message == "not a feed"
+    assert parsepool.feed_error_of("RecursionError: too deep").message == "RecursionError: too deep"
 
 
 @pytest.mark.parametrize("when", ["idle", "busy"])

@@ -43,5 +43,3 @@ async def test_a_posted_reply_leaves_a_complete_thread_complete_after_a_restart(
     assert len(comments) == 2 and not state.partial
     assert not any(line.startswith("Showing the newest") for line in notices(state, 2))
     reopened.close()
-
-

@@ -21,8 +21,9 @@ from blogtui.ui.widgets.refresh_bar import refresh_summary
 def screen_line(pilot: Pilot[None], key: str) -> str:
     """The feeds pane's line for `key` as painted."""
     feeds = main_screen(pilot.app).feed_list
-    node = feeds._by_key[key]
-    return feeds.render_line(node.line - int(feeds.scroll_y)).text
+    line = feeds.line_of(key)
+    assert line is not None, key
+    return feeds.render_line(line - int(feeds.scroll_y)).text
 
 
 async def test_marks_follow_the_outcome_word(

@@ -19,14 +19,14 @@ async def test_the_start_panes_show_feeds_with_counts_and_the_newest_rows(
     make_app: Callable[..., BlogtuiApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[list[str]] = []
-    push = BlogtuiApp._push_main
+    push = BlogtuiApp.push_main
 
     def record(app: BlogtuiApp, first: FirstContent | None) -> None:
         panes = app.screen.query(".start-pane")
         shown.append([str(pane.render()) for pane in panes])  # what the terminal shows now
         push(app, first)
 
-    monkeypatch.setattr(BlogtuiApp, "_push_main", record)
+    monkeypatch.setattr(BlogtuiApp, "push_main", record)
     app = make_app()
     async with running(app):
         rows = list(main_screen(app).article_list.ids)
@@ -70,13 +70,13 @@ async def test_the_start_rows_follow_the_configured_sort(
     make_app: Callable[..., BlogtuiApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shown: list[str] = []
-    push = BlogtuiApp._push_main
+    push = BlogtuiApp.push_main
 
     def record(app: BlogtuiApp, first: FirstContent | None) -> None:
         shown.append(str(list(app.screen.query(".start-pane"))[1].render()))
         push(app, first)
 
-    monkeypatch.setattr(BlogtuiApp, "_push_main", record)
+    monkeypatch.setattr(BlogtuiApp, "push_main", record)
     app = make_app(config=Config(sort="title"))
     async with running(app):
         rows = main_screen(app).article_list.ids

@@ -9,7 +9,8 @@ from support.app import main_screen, running, wait_for
 from blogtui.core.models import EntryData
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
-from blogtui.ui.widgets.article_view import POSITIONS, ArticleView
+from blogtui.ui.widgets.article_view import ArticleView
+from blogtui.ui.widgets.scroll_memory import POSITIONS, ScrollMemory
 
 LONG = "".join(f"<p>Absatz {n}: Grüße aus Köln, „schön“ und lang genug.</p>" for n in range(300))
 
@@ -51,13 +52,11 @@ async def test_back_on_an_article_it_is_scrolled_where_it_was(
         await wait_for(pilot, lambda: reader.scroll_y == 9)
 
 
-async def test_the_positions_kept_are_bounded(pilot) -> None:
-    reader = main_screen(pilot.app).reader
-    ids = main_screen(pilot.app).article_list.ids
-    await open_and_wait(pilot, reader, ids[0])
-    kept = reader._positions  # noqa: SLF001 - the bound is the point
+def test_the_positions_kept_are_bounded() -> None:
+    memory = ScrollMemory(size=POSITIONS)
     for n in range(POSITIONS + 5):
-        kept[-n - 1] = 1.0  # articles read before, oldest first
-    await open_and_wait(pilot, reader, ids[1])
-    assert len(kept) == POSITIONS
-    assert -1 not in kept and -(POSITIONS + 5) in kept  # the oldest went first
+        memory.leave(-n - 1, 1.0)  # articles read before, oldest first
+    assert len(memory) == POSITIONS
+    assert -1 not in memory and -(POSITIONS + 5) in memory  # the oldest went first
+    memory.leave(7, 0.0)  # left at its top, never scrolled: no place taken
+    assert 7 not in memory and memory.recall(-(POSITIONS + 5)) == 1.0

@@ -88,7 +88,7 @@ async def test_the_tui_asks_before_sending_again_and_then_posts_once(
         # Nothing sends it again by itself, not even the user's "send now" of what waits.
         app.outbox.send(now=True)
         await settle(pilot)
-        await wait_for(pilot, lambda: not app.outbox._running)
+        await wait_for(pilot, lambda: not app.outbox.running)
         assert blog.posts() == []
         # The drafts screen shows it; `s` asks first, says when it was sent, offers the article.
         main_screen(app).feed_list.focus()

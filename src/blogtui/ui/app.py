@@ -165,9 +165,9 @@ class BlogtuiApp(App[None]):
 
         panes = list(self.screen.query(".start-pane").results(Static))
         first = show_first(panes, self.store, self.config.sort)
-        self.call_after_refresh(self._push_main, first)  # once that content is on the terminal
+        self.call_after_refresh(self.push_main, first)  # once that content is on the terminal
 
-    def _push_main(self, first: FirstContent | None) -> None:
+    def push_main(self, first: FirstContent | None) -> None:
         from blogtui.ui.screens.main import MainScreen
 
         self._start_services(self.store)

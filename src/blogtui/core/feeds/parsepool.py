@@ -95,7 +95,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def _feed_error(text: str) -> FeedError:
+def feed_error_of(text: str) -> FeedError:
     """The FeedError a thread would have raised, from a worker's "Type: message"."""
     name, _, message = text.partition(": ")
     return FeedError(message if name == "FeedError" else text)
@@ -168,7 +168,7 @@ class _Workers:
             return None
         self._release(process)
         if kind == "error":
-            raise _feed_error(value)
+            raise feed_error_of(value)
         return cast(Parsed, value)
 
     def _release(self, process: subprocess.Popen[bytes]) -> None:

@@ -111,6 +111,11 @@ class Outbox:
 
     # -- queueing ----------------------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        """Whether a sending pass is under way."""
+        return self._running
+
     def queue(self, draft: Draft, article_id: int | None = None) -> None:
         """Put the saved `draft` into the outbox, then send."""
         self.app.run_worker(

@@ -11,7 +11,6 @@ never stalls the UI. The pane itself scrolls (header, body and the thread slot b
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -37,6 +36,7 @@ from blogtui.ui.widgets.comment_layout import no_comments_found, offers_no_comme
 from blogtui.ui.widgets.comment_navigation import COMMENT_BINDINGS
 from blogtui.ui.widgets.comment_thread import CommentThread
 from blogtui.ui.widgets.reader_thread import ReaderThread, thread_status
+from blogtui.ui.widgets.scroll_memory import ScrollMemory
 from blogtui.ui.widgets.text_view import TextView
 
 if TYPE_CHECKING:
@@ -62,9 +62,6 @@ def article_header(article: Article) -> Text:
         header.append_text(display_text(article.link, "underline", limit=500))
     return header
 
-
-POSITIONS = 500
-"""How many articles' scroll positions the reader remembers."""
 
 THREAD_ONLY_TITLE = "comments only · {key} shows the article"
 """The reader's border title while `C` (thread only, `key`) is on."""
@@ -100,7 +97,8 @@ class ArticleView(VerticalScroll):
         """(article id, comment key) to put the thread cursor on once that thread shows."""
         self._secrets_used = False
         """Whether the comment services read with this app's stored keys yet."""
-        self._positions: OrderedDict[int, float] = OrderedDict()
+        self.positions = ScrollMemory()
+        """Where each recently read article was left."""
         """Where each article was last scrolled to (article id → scroll_y), newest last."""
 
     def compose(self) -> ComposeResult:
@@ -200,12 +198,9 @@ class ArticleView(VerticalScroll):
 
     def show_loading(self, title: str) -> None:
         """Show `title` and "Loading…" while the body renders; the article left is remembered
-        where it was scrolled to (the last POSITIONS articles), for its next opening."""
+        where it was scrolled to (see ScrollMemory), for its next opening."""
         if self.article is not None and not self.thread_only:
-            if self._positions.pop(self.article.id, None) is not None or self.scroll_y:
-                self._positions[self.article.id] = self.scroll_y
-            while len(self._positions) > POSITIONS:
-                self._positions.popitem(last=False)
+            self.positions.leave(self.article.id, self.scroll_y)
         self.article = None
         self.links = []
         self.query_one("#reader-header", Static).update(display_text(title, "bold", limit=500))
@@ -228,7 +223,7 @@ class ArticleView(VerticalScroll):
         self.body.set_text(rendered.text or "(no content)", keep_position=keep_position)
         if not keep_position:
             self.scroll_home(animate=False)
-            if (y := self._positions.get(article.id)) and not self.thread_only:
+            if (y := self.positions.recall(article.id)) and not self.thread_only:
                 self.call_after_refresh(self._scroll_back, article.id, y)
 
     def _scroll_back(self, article_id: int, y: float, tries: int = 40) -> None:

@@ -92,6 +92,11 @@ class FeedTree(Tree[FeedEntry]):
         """Each node's label as plain text, by key ("all", "folder:<path>", "feed:<id>")."""
         return {key: str(node.label) for key, node in self._by_key.items()}
 
+    def line_of(self, key: str) -> int | None:
+        """The tree line of the node with `key` (None when absent or folded away)."""
+        node = self._by_key.get(key)
+        return None if node is None or node.line < 0 else node.line
+
     def select_key(self, key: str) -> bool:
         """Move the cursor to the node with `key`; False when there is none."""
         node = self._by_key.get(key)
