@@ -30,6 +30,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
+from blogtui.core.comments.fetching import gather_pages
 from blogtui.core.comments.page import Page
 from blogtui.core.comments.service import (
     Answer,
@@ -252,14 +253,4 @@ class DiscourseProvider(CommentProvider):
             return list(stream.get("posts") or [])
 
         chunks = [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-        results = await asyncio.gather(*(one(c) for c in chunks), return_exceptions=True)
-        found: list[Any] = []
-        failed = False
-        for result in results:
-            if isinstance(result, CommentsUnavailable):
-                failed = True
-            elif isinstance(result, BaseException):
-                raise result
-            else:
-                found.extend(result)
-        return found, failed
+        return await gather_pages(one(c) for c in chunks)

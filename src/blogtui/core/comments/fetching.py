@@ -6,16 +6,20 @@ into `CommentsUnavailable` with a one-line message.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 import re
 import time
-from typing import Any
+from collections.abc import Awaitable, Iterable
+from typing import Any, TypeVar
 
 import httpx
 
 from blogtui.core.errors import CommentsUnavailable, FeedError
 from blogtui.core.feeds.fetch import FetchResult, HTTPStatusError, fetch
+
+Item = TypeVar("Item")
 
 MAX_BYTES = 8 * 2**20
 """Largest comment document accepted."""
@@ -93,3 +97,19 @@ def json_of(result: FetchResult, what: str) -> Any:
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         kind = content_type(result) or "an unknown kind of document"
         raise CommentsUnavailable(f"{what}: expected JSON, the server sent {kind}") from error
+
+
+async def gather_pages(pages: Iterable[Awaitable[list[Item]]]) -> tuple[list[Item], bool]:
+    """Read `pages` concurrently: their items in page order, and whether any page was
+    unavailable (CommentsUnavailable: the thread is then partial). Other errors propagate."""
+    results = await asyncio.gather(*pages, return_exceptions=True)
+    found: list[Item] = []
+    failed = False
+    for result in results:
+        if isinstance(result, CommentsUnavailable):
+            failed = True
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            found.extend(result)
+    return found, failed

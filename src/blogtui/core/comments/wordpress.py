@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
-from blogtui.core.comments.fetching import get, json_of
+from blogtui.core.comments.fetching import gather_pages, get, json_of
 from blogtui.core.comments.identity import gravatar_key, wordpress_user_key
 from blogtui.core.comments.page import Page
 from blogtui.core.errors import CommentsUnavailable
@@ -238,17 +238,7 @@ class WordPressProvider(CommentProvider):
             return comments_of(json_of(result, WHAT))
 
         numbers = range(2, min(pages, MAX_PAGES) + 1)
-        results = await asyncio.gather(*(one(n) for n in numbers), return_exceptions=True)
-        found: list[CommentData] = []
-        failed = False
-        for result in results:
-            if isinstance(result, CommentsUnavailable):
-                failed = True
-            elif isinstance(result, BaseException):
-                raise result
-            else:
-                found.extend(result)
-        return found, failed
+        return await gather_pages(one(n) for n in numbers)
 
     async def _post_facts(
         self, client: httpx.AsyncClient, root: str, post: str
