@@ -5,6 +5,13 @@ Answers `{"code": 0, "cursor": {…}, "response": [post…]}` with cursor paging
 errors as `{"code": N, "response": "text"}` with the documented HTTP statuses (5 invalid key 403,
 2 invalid argument 400, 12 no privileges 400, 13/14 rate limits 400). Every answer carries
 X-Ratelimit-Limit/-Remaining/-Reset; `too_many` makes the next answers HTTP 429 + Retry-After.
+
+Posting: `threads/details.json` (`forum` + `thread:ident`/`thread:link` -> the thread object with
+its `id`) and `POST posts/create.json` (form fields `thread` (the id), `message`, `parent`,
+`api_key` + `access_token`), answering `{"code": 0, "response": post}`; a missing or wrong
+access token is code 4 ("You must provide an authenticated user for this method", HTTP 400),
+an empty message code 2, a closed thread code 2 ("Thread is closed"), a moderated forum posts
+with `isApproved: false` (listed only once approved).
 """
 
 from __future__ import annotations
@@ -36,9 +43,16 @@ class DisqusThread:
 class DisqusStandIn(StandIn):
     """Serves /api/3.0/threads/listPosts.json for the threads it holds."""
 
-    def __init__(self, key: str = "public-key-1", latency: float = 0.0) -> None:
+    def __init__(
+        self, key: str = "public-key-1", latency: float = 0.0, token: str = "access-token-1"
+    ) -> None:
         super().__init__(latency)
         self.key = key
+        self.token = token
+        """The user's OAuth access token posts/create accepts."""
+        self.user = "Jörg Disqus"
+        """The name of the token's account: what posts made with it show."""
+        self.moderated = False
         self.threads: list[DisqusThread] = []
         self.quota = 1000
         self.too_many = 0
@@ -62,6 +76,10 @@ class DisqusStandIn(StandIn):
         return Reply.json(status, {"code": code, "response": text}, **self.headers())
 
     def answer(self, seen: Seen) -> Reply:
+        if seen.path == "/api/3.0/posts/create.json" and seen.method == "POST":
+            return self.create(seen.form)
+        if seen.path == "/api/3.0/threads/details.json":
+            return self.details({name: values[0] for name, values in seen.query.items()})
         if seen.path != "/api/3.0/threads/listPosts.json":
             return self.error(400, 1, "Endpoint not valid")
         if self.too_many > 0:
@@ -150,3 +168,51 @@ class DisqusStandIn(StandIn):
             "dislikes": 0,
             "points": 0,
         }
+
+    def details(self, query: dict[str, str]) -> Reply:
+        """threads/details.json: the thread object (with its numeric `id`)."""
+        if query.get("api_key") != self.key:
+            return self.error(403, 5, "Invalid API key")
+        thread = self.find(query)
+        if thread is None:
+            return self.error(400, 2, "Invalid argument, 'thread': Unable to find thread")
+        number = str(8800 + self.threads.index(thread))
+        body = {
+            "id": number,
+            "forum": thread.forum,
+            "identifiers": [thread.ident],
+            "link": thread.link,
+            "isClosed": thread.closed,
+            "posts": len(thread.items),
+        }
+        return Reply.json(200, {"code": 0, "response": body}, **self.headers())
+
+    def create(self, form: dict[str, str]) -> Reply:
+        """posts/create.json with an access token: the new post, stored in its thread."""
+        if form.get("api_key") != self.key:
+            return self.error(403, 5, "Invalid API key")
+        if form.get("access_token") != self.token:
+            return self.error(400, 4, "You must provide an authenticated user for this method")
+        if self.too_many > 0:
+            self.too_many -= 1
+            body = {"code": 13, "response": "You have exceeded the rate limit for this resource"}
+            return Reply.json(429, body, **{"Retry-After": self.retry_after}, **self.headers())
+        numbers = {str(8800 + i): t for i, t in enumerate(self.threads)}
+        thread = numbers.get(form.get("thread", ""))
+        if thread is None:
+            return self.error(400, 2, "Invalid argument, 'thread': Unable to find thread")
+        if thread.closed:
+            return self.error(400, 2, "Invalid argument, 'thread': Thread is closed")
+        message = form.get("message", "").strip()
+        if not message:
+            return self.error(400, 2, "Invalid argument, 'message': This field is required.")
+        parent = int(form["parent"]) - ID_OFFSET if form.get("parent") else 0
+        html = "".join(f"<p>{part}</p>" for part in message.split("\n\n"))
+        item = Item(len(thread.items) + 1, parent, self.user, html)
+        thread.items.append(item)
+        if self.moderated:
+            thread.pending.add(item.number)
+        post = self.post(thread, item, False)
+        post["author"] = {"name": self.user, "username": "joerg", "id": "4242",
+                          "isAnonymous": False, "url": ""}  # fmt: skip
+        return Reply.json(200, {"code": 0, "response": post}, **self.headers())

@@ -30,6 +30,11 @@ class LookupFailed(Exception):
 
 VERIFYING = frozenset({"wordpress", "isso"})
 """Providers whose whole thread shows that a reply is absent (not only that it is there)."""
+ACCOUNT = frozenset({"disqus", "discourse"})
+"""Providers whose replies go out under the user's account there (access token, User API key):
+the name on them is the account's, not the draft's identity, so a reply is matched by parent and
+text. Neither is `VERIFYING`: a reply held for moderation is not listed, so its absence proves
+nothing and the user is asked before it is sent again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +57,12 @@ class Sought:
     text: str
 
 
-def matches(comment: CommentData, sought: Sought) -> bool:
-    """True when `comment` is the sought reply."""
+def matches(comment: CommentData, sought: Sought, *, any_author: bool = False) -> bool:
+    """True when `comment` is the sought reply (`any_author`: whoever it shows as author)."""
     if comment.parent_key != sought.parent_key:
         return False
-    if comment.author.strip().casefold() != sought.author.strip().casefold():
+    same_author = comment.author.strip().casefold() == sought.author.strip().casefold()
+    if not (any_author or same_author):
         return False
     return normalise(comment.content) == normalise(sought.text)
 
@@ -95,7 +101,8 @@ async def find_reply(
         )
     except NoThread as error:
         raise LookupFailed(error.message) from error
-    hits = [c for c in found.thread.comments if matches(c, sought)]
+    any_author = found.provider in ACCOUNT
+    hits = [c for c in found.thread.comments if matches(c, sought, any_author=any_author)]
     hits.sort(key=lambda c: (c.published or 0.0, int(c.key) if c.key.isdigit() else 0))
     complete = found.provider in VERIFYING and not found.thread.partial
     return Lookup(hits[-1] if hits else None, found.provider, complete)
