@@ -7,10 +7,17 @@ with a Referer from the blog. Post 1 is the article's copy; comment n is post n 
 in `reply_to_post_number`. Errors as Discourse sends them: `{"errors": […], "error_type": …}`
 (403 invalid_access, 404 not_found, 429 rate_limit with `extras.wait_seconds` and Retry-After).
 A private topic is shown only with the right `User-Api-Key` header.
+
+Posting: `POST /posts.json` with a JSON body `topic_id`, `raw`, `reply_to_post_number` and the
+`User-Api-Key` header answers the new post (`id`, `post_number`, `topic_id`, `topic_slug`,
+`cooked`, `reply_to_post_number`); without a valid key 403 `invalid_access`; a short body 422
+`{"action": "create_post", "errors": ["Body is too short …"]}`; a closed topic 422 "This topic
+is closed"; `approval` answers `{"success": true, "action": "enqueued", "pending_post": …}`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -46,6 +53,10 @@ class DiscourseStandIn(StandIn):
         self.built: dict[int, list[dict[str, object]]] = {}
         """Each topic's posts, built on the first request (topics do not change after)."""
         self.too_many = 0
+        self.user = ("joerg", "Jörg Discourse")
+        """The key's account (username, name): what its posts show."""
+        self.approval = False
+        self.min_length = 20
 
     @property
     def forum(self) -> str:
@@ -66,6 +77,8 @@ class DiscourseStandIn(StandIn):
                 "extras": {"wait_seconds": 90, "time_left": "90 seconds"},
             }
             return Reply.json(429, body, **{"Retry-After": "90"})
+        if seen.method == "POST":
+            return self.create(seen)
         if seen.path == "/forum/embed/comments":
             return self.embed_page(seen)
         match = re.fullmatch(r"/forum/t/(\d+)(\.json|/posts\.json)", seen.path)
@@ -155,3 +168,35 @@ class DiscourseStandIn(StandIn):
             "user_deleted": deleted,
             "avatar_template": "/user_avatar/{size}/1.png",
         }
+
+    def create(self, seen: Seen) -> Reply:
+        """`POST /posts.json`: a new post in a topic, as the key's user."""
+        if seen.path != "/forum/posts.json":
+            return self.error(404, "not_found", "The requested URL or resource could not be found.")
+        if seen.headers.get("user-api-key") != self.user_api_key:
+            return self.error(
+                403, "invalid_access", "You are not permitted to view the requested resource."
+            )
+        data = json.loads(seen.body or b"{}")
+        topic = self.topics.get(int(data.get("topic_id") or 0))
+        if topic is None:
+            return self.error(404, "not_found", "The requested URL or resource could not be found.")
+        raw = str(data.get("raw") or "")
+        if topic.closed:
+            return Reply.json(422, {"action": "create_post", "errors": ["This topic is closed."]})
+        if len(raw.strip()) < self.min_length:
+            too_short = f"Body is too short (minimum is {self.min_length} characters)"
+            return Reply.json(422, {"action": "create_post", "errors": [too_short]})
+        if self.approval:
+            pending = {"id": 1, "raw": raw, "topic_id": topic.id}
+            body = {"success": True, "action": "enqueued", "pending_post": pending}
+            return Reply.json(200, body | {"pending_count": 1})
+        parent = int(data.get("reply_to_post_number") or 0)
+        html = "".join(f"<p>{part}</p>" for part in raw.split("\n\n"))
+        item = Item(len(topic.items) + 1, parent - 1 if parent > 1 else 0, self.user[1], html)
+        topic.items.append(item)
+        self.built.pop(topic.id, None)
+        post = self.post(topic, item)
+        post.update(username=self.user[0], topic_id=topic.id, topic_slug=topic.slug,
+                    reply_to_post_number=parent or None)  # fmt: skip
+        return Reply.json(200, post)

@@ -1,5 +1,6 @@
-"""Which poster sends a draft: REST with a stored credential, Isso where the thread is Isso's,
-else the WordPress comment form."""
+"""Which poster sends a draft: Disqus or Discourse where the thread lives there (with the
+user's access token or User API key; without one the poster says to reply in the browser), REST
+with a stored credential, Isso where the thread is Isso's, else the WordPress comment form."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from blogtui.core.comments.discourse import key_entry
 from blogtui.core.comments.loading import site_of
 from blogtui.core.drafts.file import Draft
 from blogtui.core.posting.base import Poster
-from blogtui.core.posting.credentials import CredentialStore
+from blogtui.core.posting.credentials import CredentialError, CredentialStore
+from blogtui.core.posting.discourse import DiscoursePoster
+from blogtui.core.posting.disqus import TOKEN_ENTRY, DisqusPoster
 from blogtui.core.posting.form import FormPoster
 from blogtui.core.posting.isso import IssoPoster
 from blogtui.core.posting.rest import RestPoster
@@ -26,14 +30,29 @@ PosterFor = Callable[[Draft, "Article | None"], Poster]
 def choose_poster(store: Store, draft: Draft, credentials: CredentialStore | None = None) -> Poster:
     """The poster for `draft`'s blog."""
     site = site_of(draft.article_url)
+    provider = store.blog_provider(site)[0] if site else ""
+    if provider == "disqus":
+        return DisqusPoster(lambda: _entry(credentials, TOKEN_ENTRY))
+    if provider == "discourse":
+        return DiscoursePoster(lambda forum: _entry(credentials, key_entry(forum)))
     if credentials is not None and site:
         credential = credentials.get(site)  # CredentialError: an unsafe secrets file
         if credential is not None:
             return RestPoster(credential)
-    provider = store.blog_provider(site)[0] if site else ""
     if provider == "isso":
         return IssoPoster()
     return FormPoster()
+
+
+def _entry(credentials: CredentialStore | None, entry: str) -> str:
+    """The secret stored under `entry` ("" without credentials or when unreadable)."""
+    if credentials is None:
+        return ""
+    try:
+        found = credentials.get_entry(entry)
+    except CredentialError:
+        return ""
+    return found.password.reveal() if found else ""
 
 
 def poster_chooser(store: Store, secrets_dir: Path | None) -> PosterFor:
