@@ -144,3 +144,18 @@ async def test_rate_limit_waits_as_asked(forum, client, tmp_path) -> None:
     [result] = await send_pending(store, drafts, client, poster_for=poster())
     assert result.state == "queued" and "too many times" in result.message
     assert result.next_attempt is not None and result.next_attempt >= before + 90
+
+
+def test_a_forums_key_lets_its_threads_take_replies(tmp_path) -> None:
+    from blogtui.core.posting.select import posts_with_account
+
+    secrets = tmp_path / "secrets"
+    links = [
+        "https://forum.example/t/kommentare/4711/2",
+        "https://forum.example/t/kommentare/4711/3",
+    ]
+    assert not posts_with_account("discourse", links, secrets)
+    CredentialStore(secrets).set_entry(key_entry("https://forum.example/"), "discourse", KEY)
+    assert posts_with_account("discourse", links, secrets)
+    assert not posts_with_account("discourse", ["https://other.example/t/x/1/2"], secrets)
+    assert not posts_with_account("blogger", links, secrets)

@@ -157,3 +157,23 @@ async def test_rate_limit_waits_for_retry_after(disqus, client, tmp_path) -> Non
     [result] = await send_pending(store, drafts, client, poster_for=poster())
     assert result.state == "queued" and "rate limit" in result.message
     assert result.next_attempt is not None and result.next_attempt >= before + 600
+
+
+def test_cli_stores_the_token_and_the_thread_then_takes_replies(tmp_path, monkeypatch) -> None:
+    import io
+
+    from blogtui.cli import main
+    from blogtui.core.paths import places
+    from blogtui.core.posting.select import posts_with_account
+
+    home = tmp_path / "home"
+    secrets = places(home).secrets_dir
+    assert not posts_with_account("disqus", [], secrets)
+    monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN + "\n"))
+    assert main(["--home", str(home), "comment-key", "disqus-token"]) == 0
+    found = CredentialStore(secrets).get_entry(TOKEN_ENTRY)
+    assert found is not None and found.password.reveal() == TOKEN
+    assert posts_with_account("disqus", [], secrets)
+    assert not posts_with_account("discourse", [], secrets)
+    assert main(["--home", str(home), "comment-key", "disqus-token", "--delete"]) == 0
+    assert not posts_with_account("disqus", [], secrets)

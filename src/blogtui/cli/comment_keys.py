@@ -1,7 +1,9 @@
 """`blogtui comment-key SERVICE [FORUM]`: store (or `--delete`) the key a comment service needs.
 
 Disqus is read with a public API key (an application of the user's own at
-https://disqus.com/api/applications/); a private Discourse forum with a User API key. Keys go to
+https://disqus.com/api/applications/) and replied to with that application's access token
+(`disqus-token`); a Discourse forum is read (when private) and replied to with a User API key,
+one per forum. Keys go to
 blogtui's credentials (the system keyring, else a private file), never to config.toml. The key
 is read without echo from a terminal, else as the first line of standard input, so it never
 sits in the shell's history.
@@ -17,13 +19,15 @@ from blogtui.cli.output import Output
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import Places
 
-SERVICES = ("disqus", "discourse")
+SERVICES = ("disqus", "disqus-token", "discourse")
 
 
 def register(subparsers: Any) -> None:
     """Add the `comment-key` command."""
     parser = subparsers.add_parser(
-        "comment-key", help="store the key a comment service needs (Disqus, Discourse)"
+        "comment-key",
+        help="store the key a comment service needs (Disqus: its public key, its access token"
+        " as disqus-token; Discourse: a forum's User API key)",
     )
     parser.add_argument("service", choices=SERVICES, help="the comment service")
     parser.add_argument("forum", nargs="?", default="", help="Discourse: the forum's address")
@@ -37,6 +41,10 @@ def entry_of(service: str, forum: str) -> str:
         from blogtui.core.comments.disqus import KEY_ENTRY
 
         return KEY_ENTRY
+    if service == "disqus-token":
+        from blogtui.core.posting.disqus import TOKEN_ENTRY
+
+        return TOKEN_ENTRY
     from blogtui.core.comments.discourse import key_entry
 
     if not forum.lower().startswith(("https://", "http://")):

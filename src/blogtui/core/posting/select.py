@@ -59,3 +59,18 @@ def poster_chooser(store: Store, secrets_dir: Path | None) -> PosterFor:
     """A `poster_for` callable for `send_pending` that also uses stored credentials."""
     credentials = CredentialStore(secrets_dir) if secrets_dir is not None else None
     return lambda draft, article: choose_poster(store, draft, credentials)
+
+
+def posts_with_account(provider: str, links: list[str], secrets_dir: Path | None) -> bool:
+    """True when blogtui can send replies to a thread of `provider` whose replies otherwise
+    open the browser: a Disqus access token is stored, or a User API key for the Discourse
+    forum the thread's comment `links` (`{forum}t/SLUG/TOPIC/N`) live on."""
+    if secrets_dir is None:
+        return False
+    credentials = CredentialStore(secrets_dir)
+    if provider == "disqus":
+        return bool(_entry(credentials, TOKEN_ENTRY))
+    if provider == "discourse":
+        forums = {link.split("/t/")[0] + "/" for link in links if "/t/" in link}
+        return any(_entry(credentials, key_entry(forum)) for forum in forums)
+    return False
