@@ -20,7 +20,7 @@ from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
 from blogtui.ui.screens.compose import ComposeScreen
-from blogtui.ui.screens.dialogs import ConfirmScreen
+from blogtui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from blogtui.ui.widgets.comment_layout import thread_heading
 
 DISQUS = [
@@ -96,12 +96,12 @@ async def test_c_on_a_disqus_article_offers_its_reply_page_and_keeps_the_draft(
         draft = drafts.new(blog="blog.example.de", article_url=article.link, text=text)
         screen.focus_pane("reader")
         await press(pilot, "c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         dialog = app.screen
-        assert isinstance(dialog, ConfirmScreen)
+        assert isinstance(dialog, ChoiceScreen)  # with a draft: also "Copy draft"
         page = f"{article.link}#disqus_thread"
         assert page in dialog.message and "draft is kept" in dialog.message
-        await press(pilot, "y")
+        await press(pilot, "enter")  # the first answer: open the page
         await wait_for(pilot, lambda: keep_machine_out == [page])
         assert not isinstance(app.screen, ComposeScreen)
         assert drafts.load(draft.id).text == text

@@ -112,6 +112,35 @@ def offer_comments(node: Widget, article_url: str, reason: str, *, exact: bool =
     return True
 
 
+def offer_reply_page(node: Widget, url: str, reason: str, draft_text: str = "") -> bool:
+    """`offer_comments` for a service whose replies are written on its own page (`url` as it
+    is); with a draft, the dialog also offers to copy its text to the clipboard (through the
+    terminal, OSC 52), only when the user asks, then offers the page again. True when offered."""
+    if not draft_text.strip():
+        return offer_comments(node, url, reason, exact=True)
+    from blogtui.ui.screens.dialogs import ChoiceScreen
+
+    safe = _checked(node, url)
+    if safe is None or node.app.screen is not node.screen:
+        return False
+
+    def chosen(answer: str | None) -> None:
+        if answer == "open":
+            node.run_worker(
+                partial(_open, node, safe), thread=True, exit_on_error=False, group="browser"
+            )
+        elif answer == "copy":
+            node.app.copy_to_clipboard(draft_text)
+            note = "Draft copied (through the terminal: it must allow OSC 52 clipboard writes)."
+            node.notify(note, markup=False)
+            offer_reply_page(node, url, reason, draft_text)
+
+    question = f"{reason}\n\nComment in the web browser instead? This opens:\n{safe}"
+    choices = [("open", "Open in browser"), ("copy", "Copy draft")]
+    node.app.push_screen(ChoiceScreen("Cannot post from blogtui", question, choices), chosen)
+    return True
+
+
 def offer_unconfirmed(node: Widget, report: SentReply) -> bool:
     """A reply that may already be on the blog: say so (when it was sent, why that is unknown)
     and offer its article in the browser to look for it; only while `node`'s screen is the one

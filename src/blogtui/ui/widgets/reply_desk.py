@@ -20,7 +20,11 @@ from textual.worker import Worker
 from blogtui.core.models import Article, Comment
 from blogtui.core.text.html import html_to_text
 from blogtui.ui import messages
-from blogtui.ui.screens.browser_offer import offer_comments, offer_unconfirmed
+from blogtui.ui.screens.browser_offer import (
+    offer_comments,
+    offer_reply_page,
+    offer_unconfirmed,
+)
 from blogtui.ui.widgets.comment_layout import NO_REPLY_HERE, offers_no_comments
 
 # The reply editor, the drafts screen and core.drafts are imported where they are used: they
@@ -171,12 +175,21 @@ class ReplyDesk(Widget):
             self.post_message(messages.WorkFailed(error.title, error.message))
             return
         provider = store.thread_state(article_id).provider
-        page, label = browser_reply(provider, article, comment, store.comments_for(article_id))
-        if page:
+        comments = store.comments_for(article_id)
+        page, label = browser_reply(provider, article, comment, comments)
+        if page and not self._with_account(provider, comments):
             why = browser_only(label, draft is not None)
-            self.app.call_from_thread(offer_comments, self, page, why, exact=True)
+            text = draft.text if draft is not None else ""
+            self.app.call_from_thread(offer_reply_page, self, page, why, text)
             return
         self.post_message(self.ReplyReady(target, draft))
+
+    def _with_account(self, provider: str, comments: list[Comment]) -> bool:
+        """The user stored the key that lets blogtui post to this browser-only service."""
+        from blogtui.core.posting.select import posts_with_account
+
+        links = [c.link for c in comments]
+        return posts_with_account(provider, links, self.context.places.secrets_dir)
 
     @on(ReplyReady)
     def _reply_ready(self, message: ReplyReady) -> None:
