@@ -17,6 +17,7 @@ from blogtui.core.comments.blogger import PAGE_SIZE, BloggerProvider, is_blogger
 from blogtui.core.comments.identity import email_key
 from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article
+from blogtui.core.posting.lookup import stand_in
 
 
 @pytest.fixture
@@ -35,20 +36,7 @@ def serve(post: BloggerPost) -> Iterator[BloggerStandIn]:
 
 def article_of(server: BloggerStandIn, **fields: object) -> Article:
     link = f"{server.origin}/2024/01/artikel.html"
-    return Article(
-        id=0,
-        feed_id=0,
-        key=link,
-        title="",
-        author="",
-        link=link,
-        published=None,
-        updated=None,
-        content="",
-        read=False,
-        replies_feed=server.feed,
-        **fields,
-    )
+    return replace(stand_in(link), replies_feed=server.feed, **fields)
 
 
 async def test_tree_from_related_links_over_pages(client) -> None:

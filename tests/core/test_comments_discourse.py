@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from standins.discourse import DiscourseStandIn, Topic
-from standins.threads import german_thread, tree_of
+from standins.threads import german_thread, pairs, tree_of
 
 from blogtui.core.comments import find_thread
 from blogtui.core.comments.discourse import CHUNK, MAX_POSTS, DiscourseProvider, find_embed
@@ -18,6 +18,7 @@ from blogtui.core.comments.page import parse_page
 from blogtui.core.comments.registry import PROVIDERS
 from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article
+from blogtui.core.posting.lookup import stand_in
 
 KEY = "user-api-key-1"
 PAGE = """<html><body><article>Ein Artikel</article><div id='discourse-comments'></div>
@@ -56,23 +57,8 @@ def article_on(server: DiscourseStandIn, count: int, *, with_id: bool = True,
     server.topics[topic.id] = topic
     extra = ",\n topicId: 4711" if with_id else ""
     server.pages["/2024/01/artikel.html"] = PAGE.format(forum=server.forum, link=link, topic=extra)
-    article = Article(
-        id=0,
-        feed_id=0,
-        key=link,
-        title="",
-        author="",
-        link=link,
-        published=None,
-        updated=None,
-        content="",
-        read=False,
-    )
+    article = stand_in(link)
     return article, topic
-
-
-def pairs(comments: list) -> set[tuple[str, str]]:
-    return {(c.key, c.parent_key) for c in comments}
 
 
 async def test_tree_equals_the_topic_own_tree_chunks_concurrent_capped(forum, client) -> None:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from standins.disqus import ID_OFFSET, DisqusStandIn, DisqusThread
-from standins.threads import german_thread, tree_of
+from standins.threads import german_thread, pairs, tree_of
 
 from blogtui.core.comments import find_thread
 from blogtui.core.comments.disqus import MAX_PAGES, DisqusProvider, find_embed
@@ -17,6 +17,7 @@ from blogtui.core.comments.page import parse_page
 from blogtui.core.comments.registry import PROVIDERS
 from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article
+from blogtui.core.posting.lookup import stand_in
 
 KEY = "public-key-1"
 PAGE = """<html><body><article>Ein Artikel</article><div id="disqus_thread"></div>
@@ -51,23 +52,8 @@ def article_on(server: DisqusStandIn, count: int, **fields: object) -> tuple[Art
     thread = DisqusThread("blog-de", "post-42", link, german_thread(count), **fields)
     server.threads.append(thread)
     server.pages["/2024/01/artikel.html"] = PAGE.format(link=link, ident="post-42")
-    article = Article(
-        id=0,
-        feed_id=0,
-        key=link,
-        title="",
-        author="",
-        link=link,
-        published=None,
-        updated=None,
-        content="",
-        read=False,
-    )
+    article = stand_in(link)
     return article, thread
-
-
-def pairs(comments: list) -> set[tuple[str, str]]:
-    return {(c.key, c.parent_key) for c in comments}
 
 
 async def test_tree_equals_disqus_own_tree_over_cursor_pages(disqus, client) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 WORDS = (
     "Grüße aus München",
@@ -52,3 +53,8 @@ def german_thread(count: int, depth: int = 12) -> list[Item]:
 def tree_of(items: list[Item], offset: int = 0) -> set[tuple[str, str]]:
     """The source's own tree as (key, parent key) pairs, keys being number + `offset`."""
     return {(str(i.number + offset), str(i.parent + offset) if i.parent else "") for i in items}
+
+
+def pairs(comments: list[Any]) -> set[tuple[str, str]]:
+    """A provider's comments as (key, parent key) pairs, to compare with `tree_of`."""
+    return {(c.key, c.parent_key) for c in comments}
