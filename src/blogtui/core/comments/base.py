@@ -85,6 +85,12 @@ class CommentProvider(ABC):
     reply_mode: str = ""
     """What a reply does: "browser" when only the service's own page can take one; "" when
     blogtui's posting decides (`core.posting`)."""
+    kind: str = "blog"
+    """"blog": the blog's own comments, tried in the registry's order (the first that detects
+    the article's thread wins, the others detected are offered as further sources);
+    "elsewhere": replies and mentions around the article (Mastodon, Webmentions), read as a
+    further source of the same article; "discussion": a discussion site (Hacker News,
+    Lobsters), looked up by the article's URL only on demand."""
 
     def reply_page(self, target: Target, article: Article) -> str:
         """The web page where a reply is written when `reply_mode` is "browser" (the article's
