@@ -31,6 +31,7 @@ HEADERS = (
     ("Blog", "blog"),
     ("Article-URL", "article_url"),
     ("Article-Title", "article_title"),
+    ("Source", "source"),
     ("In-Reply-To", "parent_id"),
     ("In-Reply-To-Author", "parent_author"),
     ("In-Reply-To-Excerpt", "parent_excerpt"),
@@ -44,7 +45,7 @@ HEADERS = (
     ("Remote-URL", "remote_url"),
     ("Schema", "schema_version"),
 )
-_OPTIONAL = {"remote_id", "remote_url"}
+_OPTIONAL = {"source", "remote_id", "remote_url"}
 _KNOWN = {name.lower(): attribute for name, attribute in HEADERS}
 _HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:(.*)")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
@@ -98,6 +99,8 @@ class Draft:
     """The blog's host or base URL."""
     article_url: str = ""
     article_title: str = ""
+    source: str = ""
+    """The comment source (provider name) the reply goes to; "" for the blog's own thread."""
     parent_id: str = ""
     """The comment replied to; "" for a reply to the post itself."""
     parent_author: str = ""

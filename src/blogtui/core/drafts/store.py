@@ -197,6 +197,7 @@ class DraftStore:
         parent_excerpt: str = "",
         identity: Identity | None = None,
         text: str = "",
+        source: str = "",
     ) -> Draft:
         """A new draft with a fresh id; it is saved at once when `text` is not blank."""
         now = _now()
@@ -206,6 +207,7 @@ class DraftStore:
             blog=blog,
             article_url=article_url,
             article_title=article_title,
+            source=source,
             parent_id=parent_id,
             parent_author=parent_author,
             parent_excerpt=parent_excerpt,

@@ -28,9 +28,10 @@ PosterFor = Callable[[Draft, "Article | None"], Poster]
 
 
 def choose_poster(store: Store, draft: Draft, credentials: CredentialStore | None = None) -> Poster:
-    """The poster for `draft`'s blog."""
+    """The poster for `draft`: its source when it names one (a reply to Mastodon replies, a
+    GitHub discussion ...), else the provider the blog's own thread was last read with."""
     site = site_of(draft.article_url)
-    provider = store.blog_provider(site)[0] if site else ""
+    provider = draft.source or (store.blog_provider(site)[0] if site else "")
     if provider == "disqus":
         return DisqusPoster(lambda: _entry(credentials, TOKEN_ENTRY))
     if provider == "discourse":
