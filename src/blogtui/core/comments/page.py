@@ -1,6 +1,7 @@
 """Scraping an article's web page: its `<link>` elements, its `Link:` header, Isso's markers, and
-what embedded comment systems leave behind (`<script src>`s and inline script text)
-for the providers that read those (Disqus, Discourse)."""
+what embedded comment systems leave behind (`<script src>`s with their attributes, inline script
+text, the page's `<title>` and `og:title`) for the providers that read those (Disqus, Discourse,
+giscus, utterances)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ import httpx
 
 SCRIPT_TEXT_MAX = 256 * 1024
 """Inline script text kept per page, in characters (embed settings sit near the comments)."""
+SCRIPTS_KEPT = 500
+"""At most this many `<script src>`s (and their attributes) are kept per page."""
+ATTRIBUTE_MAX = 2000
+"""Longest attribute value or title kept, in characters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,12 @@ class Page:
     """Every `<script src>`, resolved."""
     script_text: str = ""
     """Inline scripts' text, joined (at most SCRIPT_TEXT_MAX characters)."""
+    script_attrs: list[dict[str, str]] = field(default_factory=list)
+    """The attributes of every `<script src>` (names lowercased, `src` resolved), in order."""
+    title: str = ""
+    """The page's `<title>`, whitespace collapsed."""
+    meta: dict[str, str] = field(default_factory=dict)
+    """`<meta>` contents by `property` or `name`, lowercased (the first of each: `og:title`)."""
 
     def link(self, rel: str, type_: str = "") -> str:
         """The href of the first `<link>` (or Link header) with `rel` (and `type_`), or ""."""
@@ -61,6 +72,10 @@ class _PageParser(HTMLParser):
         self.scripts: list[str] = []
         self.script_size = 0
         self.in_script = False
+        self.script_attrs: list[dict[str, str]] = []
+        self.title_parts: list[str] = []
+        self.in_title = False
+        self.meta: dict[str, str] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): (value or "").strip() for name, value in attrs}
@@ -74,14 +89,26 @@ class _PageParser(HTMLParser):
             self.isso_id = values.get("data-isso-id", "")
         if tag == "script":
             self.in_script = True
-            if values.get("src") and len(self.script_srcs) < 500:
+            if values.get("src") and len(self.script_srcs) < SCRIPTS_KEPT:
                 self.script_srcs.append(_joined(self.base, values["src"]))
+                kept = {name: value[:ATTRIBUTE_MAX] for name, value in values.items()}
+                self.script_attrs.append({**kept, "src": self.script_srcs[-1]})
+        elif tag == "title":
+            self.in_title = True
+        elif tag == "meta" and len(self.meta) < 200:
+            name = (values.get("property") or values.get("name") or "").lower()
+            if name and name not in self.meta:
+                self.meta[name] = values.get("content", "")[:ATTRIBUTE_MAX]
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
             self.in_script = False
+        elif tag == "title":
+            self.in_title = False
 
     def handle_data(self, data: str) -> None:
+        if self.in_title and sum(map(len, self.title_parts)) < ATTRIBUTE_MAX:
+            self.title_parts.append(data)
         if self.in_script and self.script_size < SCRIPT_TEXT_MAX:
             part = data[: SCRIPT_TEXT_MAX - self.script_size]
             self.scripts.append(part)
@@ -112,8 +139,10 @@ def parse_page(html: str, url: str, headers: dict[str, str]) -> Page:
         parser.close()
     except Exception:  # noqa: BLE001 - a broken page just yields fewer links
         pass
+    title = " ".join("".join(parser.title_parts).split())[:ATTRIBUTE_MAX]
     return Page(url, headers, parser.links, parser.isso_server, parser.isso_id,
-                parser.script_srcs, "\n".join(parser.scripts))  # fmt: skip
+                parser.script_srcs, "\n".join(parser.scripts), parser.script_attrs, title,
+                parser.meta)  # fmt: skip
 
 
 _LINK_VALUE = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
