@@ -13,6 +13,8 @@ import httpx
 
 SCRIPT_TEXT_MAX = 256 * 1024
 """Inline script text kept per page, in characters (embed settings sit near the comments)."""
+HTML_MAX = 2 * 2**20
+"""The page's own HTML kept, in characters, for providers that read elements of their own."""
 SCRIPTS_KEPT = 500
 """At most this many `<script src>`s (and their attributes) are kept per page."""
 ATTRIBUTE_MAX = 2000
@@ -47,6 +49,8 @@ class Page:
     """The page's `<title>`, whitespace collapsed."""
     meta: dict[str, str] = field(default_factory=dict)
     """`<meta>` contents by `property` or `name`, lowercased (the first of each: `og:title`)."""
+    html: str = ""
+    """The page's HTML (at most HTML_MAX characters): Mastodon embeds are custom elements."""
 
     def link(self, rel: str, type_: str = "") -> str:
         """The href of the first `<link>` (or Link header) with `rel` (and `type_`), or ""."""
@@ -142,7 +146,7 @@ def parse_page(html: str, url: str, headers: dict[str, str]) -> Page:
     title = " ".join("".join(parser.title_parts).split())[:ATTRIBUTE_MAX]
     return Page(url, headers, parser.links, parser.isso_server, parser.isso_id,
                 parser.script_srcs, "\n".join(parser.scripts), parser.script_attrs, title,
-                parser.meta)  # fmt: skip
+                parser.meta, html[:HTML_MAX])  # fmt: skip
 
 
 _LINK_VALUE = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
