@@ -40,12 +40,15 @@ class FetchedThread:
     """A thread as a provider read it; `partial` when the source could not give all of it.
 
     `post_author_key` is who wrote the post as the provider says (`core.comments.identity`),
-    "" when it does not say."""
+    "" when it does not say; `note` a line about the source (its rate limit)."""
 
     comments: list[CommentData]
     partial: bool = False
     comments_open: bool | None = None
     post_author_key: str = ""
+    note: str = ""
+    """A line about the source worth showing with the thread ("GitHub: 58 of 60 requests left
+    this hour"), "" for none."""
 
 
 class Hints:
