@@ -102,6 +102,8 @@ async def _try_providers(
     errors: list[tuple[str, str]] = []
     for name in provider_order(preferred):
         provider = PROVIDERS[name]
+        if provider.kind != "blog":  # replies elsewhere and discussion sites are read on demand
+            continue
         try:
             target = await provider.detect(client, article, hints)
             if target is None:

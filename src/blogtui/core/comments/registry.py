@@ -16,7 +16,9 @@ from blogtui.core.comments.blogger import BloggerProvider, is_blogger_feed
 from blogtui.core.comments.comment_feed import CommentFeedProvider
 from blogtui.core.comments.discourse import DiscourseProvider
 from blogtui.core.comments.disqus import DisqusProvider
+from blogtui.core.comments.hackernews import HackerNewsProvider
 from blogtui.core.comments.isso import IssoProvider
+from blogtui.core.comments.lobsters import LobstersProvider
 from blogtui.core.comments.page import Page
 from blogtui.core.comments.service import stored_key
 from blogtui.core.comments.wordpress import WordPressProvider
@@ -33,6 +35,9 @@ def register(provider: CommentProvider) -> None:
 for _provider in (DisqusProvider(), DiscourseProvider(), WordPressProvider(), BloggerProvider(),
                   AtomThreadingProvider(), CommentFeedProvider(), IssoProvider()):  # fmt: skip
     register(_provider)
+
+for _site in (HackerNewsProvider(), LobstersProvider()):  # kind "discussion": on demand only
+    register(_site)
 
 
 def use_secrets(secrets_dir: Path) -> None:
