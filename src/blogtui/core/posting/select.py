@@ -17,6 +17,7 @@ from blogtui.core.posting.discourse import DiscoursePoster
 from blogtui.core.posting.disqus import TOKEN_ENTRY, DisqusPoster
 from blogtui.core.posting.form import FormPoster
 from blogtui.core.posting.isso import IssoPoster
+from blogtui.core.posting.micropub import poster_for_draft as micropub_poster
 from blogtui.core.posting.rest import RestPoster
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ def choose_poster(store: Store, draft: Draft, credentials: CredentialStore | Non
         return DisqusPoster(lambda: _entry(credentials, TOKEN_ENTRY))
     if provider == "discourse":
         return DiscoursePoster(lambda forum: _entry(credentials, key_entry(forum)))
+    if provider == "webmention":  # published on the user's site, then a Webmention
+        return micropub_poster(store, draft.id, credentials)
     if credentials is not None and site:
         credential = credentials.get(site)  # CredentialError: an unsafe secrets file
         if credential is not None:
