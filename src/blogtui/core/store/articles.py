@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from blogtui.core.models import Article, ArticleSummary, EntryData
 from blogtui.core.store.base import StoreBase
+from blogtui.core.store.sync import queue_catch_up
 from blogtui.core.text.markup import strip_tags
 from blogtui.core.text.storable import storable
 
@@ -259,6 +260,7 @@ class ArticlesMixin(StoreBase):
     def mark_feed_read(self, feed_id: int) -> None:
         """Mark every article of a feed read."""
         with self.write() as db:
+            queue_catch_up(db, [feed_id], time.time())  # a synced feed: the server's catch-up
             db.execute("UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,))
 
     def mark_all_read(self, feed_ids: Sequence[int] | None = None) -> list[int]:
@@ -267,6 +269,7 @@ class ArticlesMixin(StoreBase):
         where = "" if feed_ids is None else f" AND feed_id IN ({','.join('?' * len(feed_ids))})"
         params = [] if feed_ids is None else list(feed_ids)
         with self.write() as db:
+            queue_catch_up(db, feed_ids, time.time())  # synced feeds: the server's catch-up
             unread = db.execute(f"SELECT id FROM articles WHERE read = 0{where}", params)
             ids = [row[0] for row in unread]
             db.execute(f"UPDATE articles SET read = 1 WHERE read = 0{where}", params)

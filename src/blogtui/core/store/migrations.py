@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 
 from blogtui.core.store.logins import move_logins_out_of_urls
+from blogtui.core.store.sync_schema import SCHEMA as SYNC_SCHEMA
 
 
 def run_script(db: sqlite3.Connection, script: str) -> None:
@@ -210,6 +211,11 @@ def keep_comment_author_identity(db: sqlite3.Connection) -> None:
     )
 
 
+def add_sync_tables(db: sqlite3.Connection) -> None:
+    """Starred articles; sync accounts, remote id maps, the change queue and its triggers."""
+    run_script(db, SYNC_SCHEMA)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_feeds_and_articles,
     create_comments,
@@ -220,5 +226,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     keep_author_addresses_and_encodings,
     keep_comment_author_identity,
     move_logins_out_of_urls,
+    add_sync_tables,
 ]
 """Applied in order; a database's `user_version` is the number applied so far."""

@@ -1,0 +1,198 @@
+"""Remote articles in the store: saving a server's articles and reconciling its id sets.
+
+A remote article maps to a local one by its remote id, then (in the same local feed) by guid
+or link, so a feed subscribed both directly and through a server never holds an article twice.
+Reconciling works in SQL over a temporary table of the server's ids: memory stays bounded by
+that set, and each step is one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from blogtui.core.store.sync import SyncMixin
+from blogtui.core.sync.base import Field, RemoteArticle
+from blogtui.core.text.sanitize import clean
+
+CONTENT_LIMIT = 2 * 2**20
+"""Longest article body kept from a server."""
+
+_MAPPED = (
+    "FROM articles a JOIN sync_articles m ON m.article_id = a.id WHERE m.account = :account"
+    " AND NOT EXISTS (SELECT 1 FROM sync_queue q WHERE q.article_id = a.id AND q.field = :field)"
+)
+"""The account's mapped articles without a pending change of the field (the local one wins)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flips:
+    """What reconciling one field would change: articles to set and to clear, and how many
+    are set now (all inside the window)."""
+
+    to_set: int
+    to_clear: int
+    set_now: int
+
+
+class SyncArticlesMixin(SyncMixin):
+    """Articles as a sync server gives them."""
+
+    def save_remote_articles(
+        self,
+        name: str,
+        articles: Iterable[RemoteArticle],
+        feeds: Mapping[str, int],
+        cursor: str | None = None,
+    ) -> int:
+        """Store articles of the mapped `feeds` (others are skipped) with their read and starred
+        state, unless a local change of it waits for the server; remember `cursor` in the same
+        transaction. Returns how many articles are new here."""
+        new = 0
+        now = time.time()
+        with self.applying() as db:
+            for article in articles:
+                feed_id = feeds.get(article.feed_id)
+                if feed_id is not None:
+                    new += _save(db, name, feed_id, article, now)
+            if cursor is not None:
+                db.execute("UPDATE sync_accounts SET cursor = ? WHERE name = ?", (cursor, name))
+        return new
+
+    def load_remote_ids(self, ids: Iterable[str]) -> None:
+        """Hold a server's id set (unread or starred) for the next `flips`/`apply_flips`."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS sync_ids (remote_id TEXT PRIMARY KEY)")
+        with self.write() as tx:
+            tx.execute("DELETE FROM temp.sync_ids")
+            tx.executemany("INSERT OR IGNORE INTO temp.sync_ids VALUES (?)", ((i,) for i in ids))
+
+    def flips(self, name: str, field: Field, since: float) -> Flips:
+        """What `apply_flips` would change (see there), counted first for the sanity checks."""
+        params = {"account": name, "field": field, "since": since}
+        to_set, to_clear, set_now = self.db.execute(
+            f"SELECT coalesce(sum({_state(field)} = 0 AND {_listed(field)}), 0),"
+            f" coalesce(sum({_state(field)} = 1 AND NOT {_listed(field)}), 0),"
+            f" coalesce(sum({_state(field)} = 1), 0) {_MAPPED} AND {_window(field)}",
+            params,
+        ).fetchone()
+        return Flips(int(to_set), int(to_clear), int(set_now))
+
+    def apply_flips(self, name: str, field: Field, since: float) -> None:
+        """Make the field follow the loaded id set on the account's articles: "read" is set on
+        those not listed as unread (only for articles from `since` on: older ones the server
+        may have dropped), "starred" on those listed. Pending local changes are left alone."""
+        params = {"account": name, "field": field, "since": since}
+        column = "read" if field == "read" else "starred"
+        with self.applying() as db:
+            db.execute(
+                f"UPDATE articles SET {column} = 1 - {column} WHERE id IN (SELECT a.id {_MAPPED}"
+                f" AND {_window(field)} AND {_state(field)} != ({_listed(field)}))",
+                params,
+            )
+
+    def unknown_remote_ids(self, name: str, limit: int) -> list[str]:
+        """Up to `limit` ids of the loaded set that no local article maps to (to fetch)."""
+        rows = self.db.execute(
+            "SELECT remote_id FROM temp.sync_ids WHERE remote_id NOT IN"
+            " (SELECT remote_id FROM sync_articles WHERE account = ?) LIMIT ?",
+            (name, limit),
+        )
+        return [row[0] for row in rows]
+
+    def remote_ids_of(self, article_ids: Iterable[int]) -> dict[int, str]:
+        """The remote id of each of these articles that has one."""
+        found: dict[int, str] = {}
+        ids = list(article_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.db.execute(
+                "SELECT article_id, remote_id FROM sync_articles"
+                f" WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update(rows.fetchall())
+        return found
+
+
+def _state(field: Field) -> str:
+    """The local column in SQL: 1 when set (read: read; starred: starred)."""
+    return "a.read" if field == "read" else "a.starred"
+
+
+def _listed(field: Field) -> str:
+    """1 when the server's loaded set says the field is set (the unread set lists unread)."""
+    inside = "m.remote_id IN (SELECT remote_id FROM temp.sync_ids)"
+    return f"(NOT {inside})" if field == "read" else f"({inside})"
+
+
+def _window(field: Field) -> str:
+    """Read state follows the server only inside its retention window; starred articles are
+    kept by servers for good."""
+    if field == "starred":
+        return "1"
+    return "coalesce(a.published, a.fetched) >= :since"
+
+
+def _save(
+    db: sqlite3.Connection, name: str, feed_id: int, article: RemoteArticle, now: float
+) -> int:
+    """Store one remote article; 1 when it is new here."""
+    row = db.execute(
+        "SELECT article_id FROM sync_articles WHERE account = ? AND remote_id = ?",
+        (name, article.id),
+    ).fetchone()
+    if row is None:
+        row = db.execute(
+            "SELECT id FROM articles WHERE feed_id = ? AND ((? != '' AND (key = ? OR guid = ?))"
+            " OR (? != '' AND link = ?)) AND id NOT IN (SELECT article_id FROM sync_articles)"
+            " ORDER BY id LIMIT 1",
+            (feed_id, article.guid, article.guid, article.guid, article.link, article.link),
+        ).fetchone()
+        if row is not None:
+            db.execute(
+                "INSERT INTO sync_articles (account, remote_id, article_id) VALUES (?, ?, ?)",
+                (name, article.id, row[0]),
+            )
+    new = 0
+    if row is None:
+        row = db.execute(
+            "INSERT INTO articles (feed_id, key, guid, title, author, link, published, content,"
+            " fetched, indexed) VALUES (?,?,?,?,?,?,?,?,?,0) ON CONFLICT (feed_id, key)"
+            " DO UPDATE SET fetched = excluded.fetched RETURNING id",
+            (
+                feed_id,
+                article.guid or article.link or f"sync:{name}:{article.id}",
+                article.guid,
+                clean(article.title, limit=1000),
+                clean(article.author, limit=300),
+                article.link,
+                article.published or None,
+                article.html[:CONTENT_LIMIT],
+                now,
+            ),
+        ).fetchone()
+        db.execute(
+            "INSERT OR REPLACE INTO sync_articles (account, remote_id, article_id) VALUES (?,?,?)",
+            (name, article.id, row[0]),
+        )
+        new = 1
+    _follow(db, row[0], article)
+    return new
+
+
+def _follow(db: sqlite3.Connection, article_id: int, article: RemoteArticle) -> None:
+    """Take the server's read and starred state, except where a local change waits."""
+    pending = {
+        r[0] for r in db.execute("SELECT field FROM sync_queue WHERE article_id = ?", (article_id,))
+    }
+    if "read" not in pending:
+        db.execute(
+            "UPDATE articles SET read = ? WHERE id = ?", (int(not article.unread), article_id)
+        )
+    if "starred" not in pending:
+        db.execute(
+            "UPDATE articles SET starred = ? WHERE id = ?", (int(article.starred), article_id)
+        )
