@@ -276,9 +276,10 @@ async def refresh_feeds(
     run = _Refresh(store, config, http, moment, parser)
     gate = asyncio.Semaphore(max(1, config.concurrency))
     hosts: dict[str, asyncio.Semaphore] = {}
+    synced = store.synced_feed_ids() if hasattr(store, "synced_feed_ids") else set()
 
     async def one(feed: Feed) -> FeedOutcome:
-        if not (force or is_due(feed, moment)):
+        if feed.id in synced or not (force or is_due(feed, moment)):  # synced: from its server
             outcome = FeedOutcome(
                 feed.id,
                 feed.url,

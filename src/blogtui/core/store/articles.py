@@ -260,8 +260,8 @@ class ArticlesMixin(StoreBase):
     def mark_feed_read(self, feed_id: int) -> None:
         """Mark every article of a feed read."""
         with self.write() as db:
-            queue_catch_up(db, [feed_id], time.time())  # a synced feed: the server's catch-up
             db.execute("UPDATE articles SET read = 1 WHERE feed_id = ? AND read = 0", (feed_id,))
+            queue_catch_up(db, [feed_id], time.time())  # a synced feed: the server's catch-up
 
     def mark_all_read(self, feed_ids: Sequence[int] | None = None) -> list[int]:
         """Mark every unread article of some feeds (None: all) read; returns their ids, which
@@ -269,10 +269,10 @@ class ArticlesMixin(StoreBase):
         where = "" if feed_ids is None else f" AND feed_id IN ({','.join('?' * len(feed_ids))})"
         params = [] if feed_ids is None else list(feed_ids)
         with self.write() as db:
-            queue_catch_up(db, feed_ids, time.time())  # synced feeds: the server's catch-up
             unread = db.execute(f"SELECT id FROM articles WHERE read = 0{where}", params)
             ids = [row[0] for row in unread]
             db.execute(f"UPDATE articles SET read = 1 WHERE read = 0{where}", params)
+            queue_catch_up(db, feed_ids, time.time())  # synced feeds: the server's catch-up
         self.last_marked_read = tuple(ids)
         return ids
 

@@ -240,7 +240,7 @@ class SyncMixin(StoreBase):
                 (catch_up.feed_id, catch_up.before),
             )
             db.execute(
-                "DELETE FROM sync_queue WHERE field = 'read' AND value = 1 AND changed <= ?"
+                "DELETE FROM sync_queue WHERE field = 'read' AND value = 1 AND changed <= ? + 0.01"
                 " AND article_id IN (SELECT id FROM articles WHERE feed_id = ?)",
                 (catch_up.before, catch_up.feed_id),
             )

@@ -30,11 +30,11 @@ _MAPPED = (
 @dataclass(frozen=True, slots=True)
 class Flips:
     """What reconciling one field would change: articles to set and to clear, and how many
-    are set now (all inside the window)."""
+    are clear now (all inside the window, without pending changes)."""
 
     to_set: int
     to_clear: int
-    set_now: int
+    clear_now: int
 
 
 class SyncArticlesMixin(SyncMixin):
@@ -72,13 +72,13 @@ class SyncArticlesMixin(SyncMixin):
     def flips(self, name: str, field: Field, since: float) -> Flips:
         """What `apply_flips` would change (see there), counted first for the sanity checks."""
         params = {"account": name, "field": field, "since": since}
-        to_set, to_clear, set_now = self.db.execute(
+        to_set, to_clear, clear_now = self.db.execute(
             f"SELECT coalesce(sum({_state(field)} = 0 AND {_listed(field)}), 0),"
             f" coalesce(sum({_state(field)} = 1 AND NOT {_listed(field)}), 0),"
-            f" coalesce(sum({_state(field)} = 1), 0) {_MAPPED} AND {_window(field)}",
+            f" coalesce(sum({_state(field)} = 0), 0) {_MAPPED} AND {_window(field)}",
             params,
         ).fetchone()
-        return Flips(int(to_set), int(to_clear), int(set_now))
+        return Flips(int(to_set), int(to_clear), int(clear_now))
 
     def apply_flips(self, name: str, field: Field, since: float) -> None:
         """Make the field follow the loaded id set on the account's articles: "read" is set on
@@ -93,12 +93,12 @@ class SyncArticlesMixin(SyncMixin):
                 params,
             )
 
-    def unknown_remote_ids(self, name: str, limit: int) -> list[str]:
-        """Up to `limit` ids of the loaded set that no local article maps to (to fetch)."""
+    def unknown_remote_ids(self, name: str) -> list[str]:
+        """The ids of the loaded set that no local article maps to (bodies to fetch)."""
         rows = self.db.execute(
             "SELECT remote_id FROM temp.sync_ids WHERE remote_id NOT IN"
-            " (SELECT remote_id FROM sync_articles WHERE account = ?) LIMIT ?",
-            (name, limit),
+            " (SELECT remote_id FROM sync_articles WHERE account = ?)",
+            (name,),
         )
         return [row[0] for row in rows]
 
