@@ -90,7 +90,10 @@ async def read_json(client: httpx.AsyncClient, url: str, what: str) -> Any:
     except HTTPStatusError as error:
         raise CommentsUnavailable(f"{what}: the site answered {error.message}") from None
     except FeedError as error:
-        raise CommentsUnavailable(f"{what}: {error.message}") from None
+        slow = error.message.startswith("timed out")
+        raise CommentsUnavailable(
+            f"{what}: {'no answer in time' if slow else error.message}"
+        ) from None
     if result.status in (429, 503):
         wait = retry_after(result.headers)
         busy = "too many requests" if result.status == 429 else "the site is unavailable"

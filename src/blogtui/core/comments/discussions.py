@@ -84,7 +84,7 @@ async def _ask(
         async with asyncio.timeout(deadline + 1.0):
             return await _lookup(site, client, article)
     except TimeoutError:
-        message = f"no answer within {deadline:g} s"
+        message = "no answer in time"
     except CommentsUnavailable as error:
         message = error.message
     except Exception as error:  # a provider's bug must not hide the other sites

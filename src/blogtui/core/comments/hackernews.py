@@ -118,8 +118,9 @@ class HackerNewsProvider(DiscussionSite):
     name = "hackernews"
     label = "Hacker News"
 
-    def __init__(self, api_root: str = API_ROOT) -> None:
+    def __init__(self, api_root: str = API_ROOT, max_comments: int = MAX_COMMENTS) -> None:
         super().__init__(api_root)
+        self.max_comments = max_comments
 
     def story_page(self, ident: str) -> str:
         """news.ycombinator.com's page of story `ident`."""
@@ -150,12 +151,12 @@ class HackerNewsProvider(DiscussionSite):
         return found
 
     async def fetch(self, client: httpx.AsyncClient, target: Target) -> FetchedThread:
-        """The story's whole discussion (at most MAX_COMMENTS comments)."""
+        """The story's whole discussion (at most `max_comments` comments)."""
         ident = _ident(target.ident)
         if not ident:
             raise CommentsUnavailable(f"{WHAT}: not a story id")
         story = mapping(await read_json(client, f"{self.api_root}/api/v1/items/{ident}", WHAT))
         if _ident(story.get("id")) != ident:
             raise CommentsUnavailable(f"{WHAT}: the answer is not story {ident}")
-        comments, partial = flatten(story)
+        comments, partial = flatten(story, self.max_comments)
         return FetchedThread(comments, partial, comments_open=None)

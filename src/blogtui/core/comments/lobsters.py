@@ -92,8 +92,9 @@ class LobstersProvider(DiscussionSite):
     name = "lobsters"
     label = "Lobsters"
 
-    def __init__(self, api_root: str = API_ROOT) -> None:
+    def __init__(self, api_root: str = API_ROOT, max_comments: int = MAX_COMMENTS) -> None:
         super().__init__(api_root)
+        self.max_comments = max_comments
 
     def story_page(self, ident: str) -> str:
         """The site's page of story `ident`."""
@@ -122,7 +123,7 @@ class LobstersProvider(DiscussionSite):
         return list(unique.values())
 
     async def fetch(self, client: httpx.AsyncClient, target: Target) -> FetchedThread:
-        """The story's whole discussion (at most MAX_COMMENTS comments)."""
+        """The story's whole discussion (at most `max_comments` comments)."""
         ident = short_id(target.ident)
         if not ident:
             raise CommentsUnavailable(f"{WHAT}: not a story id")
@@ -131,13 +132,13 @@ class LobstersProvider(DiscussionSite):
         if not isinstance(listed, list):
             raise CommentsUnavailable(f"{WHAT}: the story's answer has no comments list")
         page = self.story_page(short_id(mapping(story).get("short_id")) or ident)
-        read = (comment_of(item, page, self.api_root) for item in listed[:MAX_COMMENTS])
+        read = (comment_of(item, page, self.api_root) for item in listed[: self.max_comments])
         comments = [comment for comment in read if comment is not None]
         author = username(mapping(story).get("submitter_user"))
         is_author = mapping(story).get("user_is_author") is True
         return FetchedThread(
             comments,
-            partial=len(listed) > MAX_COMMENTS,
+            partial=len(listed) > self.max_comments,
             post_author_key=f"{LOBSTERS_USER}{author}" if author and is_author else "",
         )
 
