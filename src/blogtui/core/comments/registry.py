@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from blogtui.core.comments import discourse, disqus
+from blogtui.core.comments import discourse, disqus, fediverse
 from blogtui.core.comments.atom_threading import AtomThreadingProvider
 from blogtui.core.comments.base import CommentProvider
 from blogtui.core.comments.blogger import BloggerProvider, is_blogger_feed
@@ -19,6 +19,7 @@ from blogtui.core.comments.disqus import DisqusProvider
 from blogtui.core.comments.hackernews import HackerNewsProvider
 from blogtui.core.comments.isso import IssoProvider
 from blogtui.core.comments.lobsters import LobstersProvider
+from blogtui.core.comments.mastodon import MastodonProvider, token_entry
 from blogtui.core.comments.page import Page
 from blogtui.core.comments.service import stored_key
 from blogtui.core.comments.wordpress import WordPressProvider
@@ -36,6 +37,8 @@ for _provider in (DisqusProvider(), DiscourseProvider(), WordPressProvider(), Bl
                   AtomThreadingProvider(), CommentFeedProvider(), IssoProvider()):  # fmt: skip
     register(_provider)
 
+register(MastodonProvider())  # kind "elsewhere": replies to the article's toot
+
 for _site in (HackerNewsProvider(), LobstersProvider()):  # kind "discussion": on demand only
     register(_site)
 
@@ -51,6 +54,8 @@ def use_secrets(secrets_dir: Path) -> None:
             provider.user_api_key = lambda forum: stored_key(
                 discourse.key_entry(forum), secrets_dir
             )
+        elif isinstance(provider, MastodonProvider):
+            provider.token = lambda origin: stored_key(token_entry(origin), secrets_dir)
 
 
 def provider_order(preferred: str = "") -> list[str]:
@@ -88,4 +93,6 @@ def page_systems(page: Page) -> list[str]:
         found.append("Blogger (its comment feed is linked)")
     if page.isso_server:
         found.append(f"Isso ({page.isso_server})")
+    if toot := fediverse.find_toot("", page.url, page.html, page.url, page.script_text):
+        found.append(f"Mastodon replies ({toot.web_url}, from its {toot.found_by})")
     return found
