@@ -47,7 +47,10 @@ WHAT = "giscus (GitHub Discussions)"
 PER_PAGE = 100
 MAX_REQUESTS = 120
 """GraphQL calls one read may make (comment pages plus further reply pages); then partial."""
-_FIELDS = "id url createdAt bodyHTML isMinimized minimizedReason deletedAt author { login url }"
+_FIELDS = (
+    "id url createdAt body bodyHTML viewerDidAuthor isMinimized minimizedReason deletedAt"
+    " author { login url }"
+)
 _DISCUSSION = "id number title url locked closed"
 FIND = f"""query BlogtuiFindDiscussion($query: String!) {{
   search(type: DISCUSSION, query: $query, first: 20) {{
@@ -183,14 +186,16 @@ def _page(connection: Any) -> tuple[list[Any], str]:
     return (nodes if isinstance(nodes, list) else []), more
 
 
-class _Reader:
-    """Reads one discussion's comments and replies within MAX_REQUESTS calls."""
+class Reader:
+    """Reads one discussion's comments and replies within MAX_REQUESTS calls: `comments` as
+    shown, `nodes` as GitHub gave them (with their parent's id, "" at the top)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.calls = 0
         self.partial = False
         self.comments: list[CommentData] = []
+        self.nodes: list[tuple[dict[str, Any], str]] = []
 
     async def call(self, operation: str, query: str, variables: dict[str, Any]) -> Any:
         """One GraphQL call, or None (partial) when the budget is spent."""
@@ -220,10 +225,12 @@ class _Reader:
         comment = comment_of(node)
         if comment is None:
             return
-        self.comments.append(comment)
+        self.keep(node, comment)
         replies, more = _page(mapping(node).get("replies"))
         while True:
-            self.comments.extend(c for c in (comment_of(r, comment.key) for r in replies) if c)
+            for reply in replies:
+                if (answer := comment_of(reply, comment.key)) is not None:
+                    self.keep(reply, answer)
             if not more:
                 return
             try:
@@ -236,6 +243,11 @@ class _Reader:
                 return
             replies, after = _page(mapping(mapping(data).get("node")).get("replies"))
             more = "" if after == more else after
+
+    def keep(self, node: Any, comment: CommentData) -> None:
+        """One comment read."""
+        self.comments.append(comment)
+        self.nodes.append((mapping(node), comment.parent_key))
 
 
 def systems(page: Page) -> list[str]:
@@ -280,7 +292,7 @@ class GiscusProvider(CommentProvider):
         discussion = await find_discussion(session, parse_ident(target.ident))
         if discussion is None:
             return FetchedThread([], False, True, note=session.note)
-        reader = _Reader(session)
+        reader = Reader(session)
         try:
             await reader.read(text_of(discussion.get("id")))
         except CommentsUnavailable:

@@ -56,8 +56,10 @@ RESERVE = 2
 GH_TIMEOUT = 5.0
 GITHUB_USER = "github:"
 """Identity keys of GitHub accounts: `github:LOGIN` (lowercased)."""
-_JSON = "application/vnd.github.html+json"
+MEDIA_HTML = "application/vnd.github.html+json"
 """REST media type: bodies as `body_html` (GitHub's rendering, sanitised again by blogtui)."""
+MEDIA_FULL = "application/vnd.github.full+json"
+"""REST media type: bodies as written (`body`) and as rendered (`body_html`)."""
 _VERSION = {"X-GitHub-Api-Version": "2022-11-28"}
 _REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 
@@ -155,6 +157,8 @@ class Session:
         self.token = token
         self.what = what
         self.rate: RateLimit | None = None
+        self.media = MEDIA_HTML
+        """The REST media type asked for (the poster asks for `MEDIA_FULL`: bodies as written)."""
 
     @property
     def note(self) -> str:
@@ -163,7 +167,7 @@ class Session:
 
     def headers(self) -> dict[str, str]:
         """What every request sends (the token only when there is one)."""
-        sent = {"Accept": _JSON, **_VERSION}
+        sent = {"Accept": self.media, **_VERSION}
         return sent | ({"Authorization": f"Bearer {self.token}"} if self.token else {})
 
     def exhausted(self) -> bool:
