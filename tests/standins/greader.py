@@ -108,6 +108,10 @@ class GReaderStandIn(StandIn):
         self.token_round = 1
         """Bumped by `expire_token`: older T values are refused."""
         self.garbage: set[str] = set()
+        self.broken_sessions = False
+        self.stuck_continuation = False
+        """When set, `c` is ignored: every page is the first again, with the same continuation."""
+        """When set, ClientLogin still answers but every session it hands out is refused."""
         self.logins = 0
         self.tokens_issued = 0
 
@@ -164,7 +168,8 @@ class GReaderStandIn(StandIn):
             return self.client_login(values)
         if not path.startswith("/reader/api/0/"):
             return self.text(404, "Not Found")
-        if seen.headers.get("authorization") != f"GoogleLogin auth={self.auth()}":
+        header = seen.headers.get("authorization")
+        if self.broken_sessions or header != f"GoogleLogin auth={self.auth()}":
             return self.unauthorized()
         call = path[len("/reader/api/0/") :]
         if call in self.garbage:
@@ -256,7 +261,7 @@ class GReaderStandIn(StandIn):
         oldest_first = (values.get("r") or ["d"])[0] == "o"
         chosen.sort(key=lambda i: i.id, reverse=not oldest_first)
         after = (values.get("c") or [""])[0]
-        if after.isdigit():
+        if after.isdigit() and not self.stuck_continuation:
             mark = int(after)
             chosen = [i for i in chosen if (i.id > mark if oldest_first else i.id < mark)]
         count = max(int((values.get("n") or ["20"])[0] or 20), 1)
