@@ -3,8 +3,9 @@
 `load_thread` picks the provider per article: first the one that last worked for the blog
 (remembered per `scheme://host`), then WordPress REST -> Atom threading -> RSS comment feed ->
 Isso (`core.comments.registry`). The thread is stored; on failure the stored thread is kept and
-the error recorded. `load_thread_sync` does the same from a thread worker or a script, with an
-event loop and a client of its own.
+the error recorded. The other systems that see the article are recorded as its further sources
+(`core.comments.others`); `core.comments.sources` reads one of them. `load_thread_sync` does the
+same from a thread worker or a script, with an event loop and a client of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import httpx
 
 from blogtui.core.comments.base import FetchedThread, Hints, Target
 from blogtui.core.comments.fetching import reset_deadline, set_deadline
+from blogtui.core.comments.others import detect_others
 from blogtui.core.comments.registry import PROVIDERS, provider_order
 from blogtui.core.comments.wordpress import WordPressProvider
 from blogtui.core.errors import CommentsUnavailable
@@ -37,7 +39,8 @@ class ThreadResult:
     """The outcome of one `load_thread`: the stored thread after it, and what happened.
 
     `comments` is the stored thread (kept as it was when `error` is set); `new` counts
-    comments not stored before; `provider` names the source that answered (or failed).
+    comments not stored before; `provider` names the source that answered (or failed);
+    `source` is "" for the blog's own thread, else the further source's name.
     """
 
     article_id: int
@@ -47,6 +50,9 @@ class ThreadResult:
     partial: bool = False
     comments_open: bool | None = None
     error: str = ""
+    source: str = ""
+    note: str = ""
+    """A line about the source worth showing (`FetchedThread.note`)."""
 
     @property
     def ok(self) -> bool:
@@ -84,12 +90,15 @@ async def find_thread(
     deadline: float = 30.0,
     api_root: str = "",
     preferred: str = "",
+    hints: Hints | None = None,
 ) -> Found:
-    """Read `article`'s thread with the first provider that can; raises NoThread otherwise."""
+    """Read `article`'s thread with the first provider that can; raises NoThread otherwise.
+    `hints` (made from `api_root` when None) keeps what was learnt, the page above all."""
     token = set_deadline(deadline)
     try:
         async with asyncio.timeout(deadline + 1.0):
-            return await _try_providers(client, article, Hints(article, api_root), preferred)
+            known = hints or Hints(article, api_root)
+            return await _try_providers(client, article, known, preferred)
     except TimeoutError as error:
         raise NoThread(f"gave up after {deadline:g} s") from error
     finally:
@@ -137,16 +146,36 @@ async def load_thread(
     api_root = store.api_root(article.feed_id)
     if not api_root and remembered == WordPressProvider.name:
         api_root = remembered_root
+    hints = Hints(article, api_root)
     try:
         found = await find_thread(
-            client, article, deadline=deadline, api_root=api_root, preferred=remembered
+            client, article, deadline=deadline, preferred=remembered, hints=hints
         )
     except NoThread as error:
         store.record_thread_error(article.id, error.provider, error.message)
+        await _record_others(client, store, article, hints, "", remembered)
         return ThreadResult(
             article.id, error.provider, store.comments_for(article.id), error=error.message
         )
+    await _record_others(client, store, article, hints, found.provider, remembered)
     return _keep(store, article, site, found)
+
+
+async def _record_others(
+    client: httpx.AsyncClient,
+    store: Store,
+    article: Article,
+    hints: Hints,
+    shown: str,
+    preferred: str,
+) -> None:
+    """Record the article's other comment systems (`core.comments.others`); those tried
+    before `shown` (all, when none was found) saw no thread and are not asked again."""
+    order = [name for name in provider_order(preferred) if PROVIDERS[name].kind == "blog"]
+    skip = set(order[: order.index(shown)] if shown in order else order)
+    others = await detect_others(client, article, hints, shown=shown, skip=skip)
+    if others:
+        store.add_sources(article.id, others)
 
 
 def _keep(store: Store, article: Article, site: str, found: Found) -> ThreadResult:
@@ -170,6 +199,7 @@ def _keep(store: Store, article: Article, site: str, found: Found) -> ThreadResu
         new=new,
         partial=thread.partial,
         comments_open=thread.comments_open,
+        note=thread.note,
     )
 
 

@@ -4,7 +4,9 @@ Comments the user posted are marked `mine` in the stored threads (the outbox doe
 The threads of the newest of them (those of the last `WATCHED_DAYS`, at most `WATCHED_THREADS`)
 are reloaded now and then (by the reader, `blogtui replies` and a full `blogtui refresh`); a
 stored comment whose parent is the user's, that the user did not write and has not seen yet, is
-a reply to tell about (`Store.replies_to_me`).
+a reply to tell about (`Store.replies_to_me`). A further source of the article that holds one of
+the user's comments (Mastodon replies, a GitHub discussion) is reloaded with it; discussion sites
+(read-only) never are.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from blogtui.core.comments.loading import ClientFactory, load_thread_sync
+from blogtui.core.comments.sources import kind_of, load_source_sync
 from blogtui.core.errors import StoreError
 from blogtui.core.models import Article
 
@@ -68,6 +71,13 @@ def refresh_watched(
                 store, article, deadline=deadline, client_factory=client_factory
             )
             ok = result.ok
+            for name in _sources_to_watch(store, article):
+                ok = (
+                    load_source_sync(
+                        store, article, name, deadline=deadline, client_factory=client_factory
+                    ).ok
+                    and ok
+                )
         except StoreError:
             raise
         except Exception:  # noqa: BLE001 - one unreachable blog must not stop the rest
@@ -76,3 +86,8 @@ def refresh_watched(
         if on_done is not None:
             on_done(article, ok)
     return failed
+
+
+def _sources_to_watch(store: Store, article: Article) -> list[str]:
+    """The article's further sources that hold the user's comments (discussions excepted)."""
+    return [name for name in store.sources_with_mine(article.id) if kind_of(name) != "discussion"]

@@ -343,8 +343,8 @@ class _Sender:
                                 remote_url=url, last_error="", next_attempt=None)  # fmt: skip
         if job.article is not None:
             comment = found or _mine(job, outcome.remote_id, url, held=state is ReplyState.HELD)
-            self.store.add_comment(job.article.id, comment)
-            self.store.mark_mine(job.article.id, comment.key)
+            self.store.add_comment(job.article.id, comment, source=job.draft.source)
+            self.store.mark_mine(job.article.id, comment.key, source=job.draft.source)
         message = outcome.message
         try:
             self.drafts.archive(item.draft_id, outcome.remote_id, url)

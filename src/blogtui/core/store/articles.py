@@ -30,7 +30,7 @@ INDEX_CHUNK = 250
 
 SUMMARY_COLUMNS = (
     "a.id, a.feed_id, a.title, a.author, a.link, a.published, a.read, a.comment_count,"
-    " (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.seen = 0"
+    " (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.source = '' AND c.seen = 0"
     "  AND c.deleted = 0 AND t.last_visit IS NOT NULL AND c.first_seen > t.last_visit)"
 )
 

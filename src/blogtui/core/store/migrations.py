@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 
 from blogtui.core.store.logins import move_logins_out_of_urls
+from blogtui.core.store.source_schema import keep_comments_per_source
 from blogtui.core.store.sync_schema import SCHEMA as SYNC_SCHEMA
 
 
@@ -227,5 +228,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     keep_comment_author_identity,
     move_logins_out_of_urls,
     add_sync_tables,
+    keep_comments_per_source,
 ]
 """Applied in order; a database's `user_version` is the number applied so far."""
