@@ -125,9 +125,12 @@ class MicropubPoster(Poster):
 
     name = "micropub"
 
-    def __init__(self, credential: CredentialSource, *, unsure: bool = False) -> None:
+    def __init__(
+        self, credential: CredentialSource, *, unsure: bool = False, timeout: float = DEADLINE
+    ) -> None:
         self.credential = credential
         self.unsure = unsure
+        self.timeout = timeout
 
     async def post(self, client: httpx.AsyncClient, reply: ReplyRequest) -> PostOutcome:
         """Publish `reply` once (or find it published), then notify the article."""
@@ -164,7 +167,7 @@ class MicropubPoster(Poster):
         form_type = {"Content-Type": "application/x-www-form-urlencoded"}
         try:
             response = await client.post(endpoint, content=body, headers={**headers, **form_type},
-                                         timeout=DEADLINE, follow_redirects=False)  # fmt: skip
+                                         timeout=self.timeout, follow_redirects=False)  # fmt: skip
         except httpx.HTTPError as error:
             return network_outcome(error, sent=True)
         return answer_of(response, endpoint, token)
@@ -178,7 +181,7 @@ class MicropubPoster(Poster):
         url = f"{endpoint}{joiner}{urlencode({'q': 'source', 'limit': LISTED})}"
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         try:
-            response = await client.get(url, headers=headers, timeout=DEADLINE)
+            response = await client.get(url, headers=headers, timeout=self.timeout)
             data = response.json() if response.status_code == 200 else None
         except (httpx.HTTPError, ValueError) as error:
             raise CannotTell from error
@@ -271,7 +274,7 @@ def decode_short(body: bytes) -> str:
 
 
 def poster_for_draft(
-    store: Store, draft_id: str, credentials: CredentialStore | None
+    store: Store, draft_id: str, credentials: CredentialStore | None, timeout: float = DEADLINE
 ) -> MicropubPoster:
     """The poster for one draft, its endpoint and token from `credentials`: `unsure` when its
     outbox item says an earlier try may have published it (it timed out, or blogtui stopped
@@ -279,4 +282,4 @@ def poster_for_draft(
     item = store.outbox_item(draft_id)
     unsure = item is not None and item.state in (ReplyState.UNSURE, ReplyState.SENDING)
     return MicropubPoster(lambda: credentials.get_entry(ENTRY) if credentials else None,
-                          unsure=unsure)  # fmt: skip
+                          unsure=unsure, timeout=timeout)  # fmt: skip
