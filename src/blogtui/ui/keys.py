@@ -109,8 +109,13 @@ READER_BINDINGS: list[Binding] = [
 
 THREAD_BINDINGS: list[Binding] = [
     _bind("r", "refresh_thread", "Refresh comments", "thread-refresh"),
+    _bind("S", "choose_source", "Source", "thread-source", show=False),
+    _bind("E", "discussions", "Discussed elsewhere", "thread-discussions", show=False),
+    _bind("i", "thread_details", "Thread details", "thread-details", show=False),
 ]
-"""The comment thread in the reader, on top of CommentThread's own `comments.*` keys."""
+"""The comment thread in the reader, on top of CommentThread's own `comments.*` keys: `S`
+chooses among the article's comment sources, `E` looks up its discussions (Hacker News,
+Lobsters), `i` says which comment systems were found and why (ui/widgets/source_desk.py)."""
 
 COMPOSE_BINDINGS: list[Binding] = [
     _bind("escape", "leave", "Save & leave", "compose.leave"),

@@ -98,6 +98,12 @@ class ThreadLoaded(Message):
     """For the stored thread, the state as it was before this visit (the "new" baseline)."""
     refreshed: bool
     """False: the stored thread (a refresh follows); True: after a refresh."""
+    source: str = ""
+    """Which of the article's comment sources: "" is the blog's own thread."""
+    account: bool = False
+    """A reply to it is posted with the user's stored key (else its `reply_mode` holds)."""
+    sources: int = 0
+    """How many further sources the article has (`S` chooses)."""
 
 
 @dataclass
