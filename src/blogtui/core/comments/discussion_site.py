@@ -63,7 +63,7 @@ def same_url(first: str, second: str) -> bool:
 
 
 def best(stories: list[Story]) -> Story | None:
-    """The story with the most comments (the newest-listed one on a tie), or None."""
+    """The story with the most comments (the first listed on a tie), or None."""
     return max(stories, key=lambda story: story.comments, default=None)
 
 
