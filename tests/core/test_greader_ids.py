@@ -118,3 +118,21 @@ async def test_the_walk_pages_with_continuations() -> None:
         standin.close()
     assert pages == 4 and len(got) == len(set(got)) == 360
     assert got == sorted(got, key=int)
+
+
+async def test_a_walk_ending_on_an_empty_page_keeps_the_newest_crawl_time() -> None:
+    standin = GReaderStandIn()
+    try:
+        seed(standin, per_feed=100)
+        backend = backend_for(standin)
+        sizes: list[int] = []
+        cursor, more = "", True
+        async with httpx.AsyncClient() as client:
+            while more and len(sizes) < 10:
+                page = await backend.articles_since(client, cursor)
+                sizes.append(len(page.articles))
+                cursor, more = page.cursor, page.more
+    finally:
+        standin.close()
+    assert sizes == [100, 100, 100, 0]
+    assert cursor == str(max(i.published for i in standin.items.values()))

@@ -13,7 +13,8 @@ Paths under `prefix` (FreshRSS serves the API under /api/greader.php, Miniflux a
   `s=feed/<URL>`, `ac=unsubscribe|edit` with `s=feed/<id>`, `a=user/-/label/<Folder>`, `t`),
   `subscription/quickadd` (`quickadd=<URL>` -> `numResults`, `streamId`, `streamName`).
 - `stream/items/ids` (`s`, repeated `xt`, `n` default 20, `c` continuation = the last id sent,
-  as FreshRSS does, `r=o` oldest first, `ot`/`nt` in seconds) -> `itemRefs` with decimal ids.
+  given whenever a page is full, as FreshRSS does, `r=o` oldest first, `ot`/`nt` in seconds)
+  -> `itemRefs` with decimal ids.
 - `stream/items/contents` (POST, repeated `i` in long `tag:google.com,2005:reader/item/<16 hex>`,
   short decimal or bare hex form) and `stream/contents/<stream id>` (same paging as ids) ->
   `items` with long-form ids, `categories` holding the read/starred states, `origin.streamId`.
@@ -266,7 +267,8 @@ class GReaderStandIn(StandIn):
             chosen = [i for i in chosen if (i.id > mark if oldest_first else i.id < mark)]
         count = max(int((values.get("n") or ["20"])[0] or 20), 1)
         page = chosen[:count]
-        continuation = str(page[-1].id) if len(chosen) > count else ""
+        # As FreshRSS: a full page always says where to go on (the next one may be empty).
+        continuation = str(page[-1].id) if len(page) >= count else ""
         return page, continuation
 
     def stream_ids(self, values: dict[str, list[str]]) -> Reply:

@@ -339,9 +339,10 @@ class GReaderBackend(SyncBackend):
         return [article for article, _ in await self._contents(client, wanted)]
 
     async def articles_since(self, client: httpx.AsyncClient, cursor: str) -> ArticlePage:
-        """Cursor: `<ot>` (crawl time to start from, in seconds; "" = everything) or
-        `<ot>|<continuation>` in the middle of a walk."""
-        start, _, continuation = cursor.partition("|")
+        """Cursor: `<ot>` (the crawl time to start from, in seconds; "" = everything), or in
+        the middle of a walk `<ot>|<continuation>|<newest crawl time so far>`."""
+        start, _, rest = cursor.partition("|")
+        continuation, _, newest_so_far = rest.partition("|")
         params: dict[str, Any] = {"s": READING_LIST, "r": "o", "n": self.page_size}
         params["output"] = "json"
         if start.isdigit():
@@ -350,10 +351,11 @@ class GReaderBackend(SyncBackend):
             params["c"] = continuation
         ids, following = await self._id_pages(client, params, "Google Reader new items")
         pairs = await self._contents(client, ids)
+        times = [int(t) for _, t in pairs]
+        newest = max([int(n) for n in (start, newest_so_far) if n.isdigit()] + times + [0])
         articles = [article for article, _ in pairs]
         if following and following != continuation:
-            return ArticlePage(articles, f"{start}|{following}", True)
-        newest = max([int(start) if start.isdigit() else 0, *(int(t) for _, t in pairs)])
+            return ArticlePage(articles, f"{start}|{following}|{newest}", True)
         return ArticlePage(articles, str(newest) if newest else start, False)
 
     async def mark(
