@@ -25,6 +25,7 @@ import base64
 import html
 import json
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,14 @@ class GitHubStandIn(StandIn):
         self.discussions: list[Discussion] = []
         self.used: dict[tuple[str, bool], int] = {}
         self.reset = int(time.time()) + 1800
+        self.late: threading.Event | None = None
+        """When set, a new comment is stored at once but its answer waits (at most 10 s) for
+        this event: a client timeout after sending (GraphQL reads are POSTs too, so the base
+        class's `hold` would hold them as well)."""
+
+    def wait_late(self) -> None:
+        if self.late is not None:
+            self.late.wait(10)
 
     # --- the plumbing: tokens, rate limits, errors -------------------------------------------
 
@@ -175,6 +184,9 @@ class GitHubStandIn(StandIn):
         if seen.method == "POST":
             if not authed:
                 return self.error(401, "Requires authentication", resource, authed)
+            if issue.locked:
+                return self.error(403, "Unable to create comment because issue is locked.",
+                                  resource, authed)  # fmt: skip
             body = json.loads(seen.body or b"{}").get("body", "")
             if not body.strip():
                 return Reply.json(422, {"message": "Validation Failed", "errors": [{"resource":
@@ -183,6 +195,7 @@ class GitHubStandIn(StandIn):
             number = len(issue.items) + len(issue.posted) + 1
             made = self.comment_json(issue, number, self.login, body, "full")
             issue.posted.append(made)
+            self.wait_late()
             return Reply.json(201, made, **hdrs)
         every = [self.comment_json(issue, i.number, i.author, i.text, media) for i in issue.items]
         every += [self.as_media(posted, media) for posted in issue.posted]
@@ -377,5 +390,6 @@ class GitHubStandIn(StandIn):
         found.items.append(Item(number, parent, self.login, body))
         found.by_viewer.add(number)
         made = self.node(found, found.items[-1])
+        self.wait_late()
         return {"data": {"addDiscussionComment": {"comment": {"id": made["id"],
                                                                "url": made["url"]}}}}  # fmt: skip

@@ -65,6 +65,15 @@ ADD = """mutation BlogtuiAddComment($discussionId: ID!, $body: String!, $replyTo
 }"""
 
 
+def registered_root(system: str) -> str:
+    """The API root the registered giscus or utterances reader uses."""
+    from blogtui.core.comments.registry import PROVIDERS
+
+    found = PROVIDERS.get(system)
+    root = getattr(found, "api_root", "")
+    return root if isinstance(root, str) and root else API_ROOT
+
+
 def quote_of(comment: dict[str, Any]) -> str:
     """The quote an utterances reply to `comment` begins with."""
     login = text_of(mapping(comment.get("user")).get("login"), 100) or "ghost"
@@ -117,12 +126,13 @@ class GitHubPoster(Poster):
 
     name = "github"
 
-    def __init__(self, system: str, token: KeySource, api_root: str = API_ROOT,
+    def __init__(self, system: str, token: KeySource, api_root: str = "",
                  deadline: float = DEADLINE) -> None:  # fmt: skip
         self.system = system
         """"giscus" or "utterances"."""
         self.token = token
-        self.api_root = api_root.rstrip("/")
+        self.api_root = (api_root or registered_root(system)).rstrip("/")
+        """The API root ("" means the registered reader's: api.github.com but in tests)."""
         self.deadline = deadline
 
     async def post(self, client: httpx.AsyncClient, reply: ReplyRequest) -> PostOutcome:
