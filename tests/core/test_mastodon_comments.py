@@ -281,3 +281,30 @@ async def test_hostile_content_is_made_harmless(instance, blog, client) -> None:
     assert "alert" not in shown and "böse" not in shown
     assert "image: Ein Foto vom Käse" in shown and "https://files.example/foto.jpg" in shown
     assert "CW: Spoiler" in shown
+
+
+async def test_the_cli_stores_a_token_per_instance_and_the_reader_uses_it(
+    instance, blog, client, tmp_path, monkeypatch, capsys
+) -> None:
+    import io
+
+    from blogtui.cli import main
+    from blogtui.core.comments.registry import use_secrets
+    from blogtui.core.paths import places
+
+    home = tmp_path / "home"
+    items = german_thread(80, depth=25)
+    instance.add_thread(items)
+    assert main(["--home", str(home), "comment-key", "mastodon"]) == 2
+    assert "per instance" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN + "\n"))
+    assert main(["--home", str(home), "comment-key", "mastodon", instance.origin]) == 0
+    assert TOKEN not in capsys.readouterr().out
+    provider = MastodonProvider()
+    monkeypatch.setitem(PROVIDERS, "mastodon", provider)
+    use_secrets(places(home).secrets_dir)
+    article = article_on(blog, toot_link(instance))
+    target = await provider.detect(client, article, Hints(article))
+    assert target is not None
+    thread = await provider.fetch(client, target)
+    assert pairs(thread.comments) == tree_of(items, BASE)

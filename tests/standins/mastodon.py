@@ -36,6 +36,8 @@ from standins.threads import Item
 BASE = 113_000_000_000_000_000
 """Status ids are snowflakes: the toot is BASE, comment n is BASE + n."""
 LIMIT = 300
+SHOWN = ("public", "unlisted")
+"""Visibilities a context lists to anyone (private and direct ones only to their audience)."""
 
 
 def stamp(seconds: float) -> str:
@@ -164,7 +166,7 @@ class MastodonStandIn(StandIn):
     def context(self, toot: Toot, signed_in: bool) -> dict[str, Any]:
         children: dict[str, list[Toot]] = {}
         for other in self.toots.values():
-            if other.parent and other.id not in self.deleted and other.visibility == "public":
+            if other.parent and other.id not in self.deleted and other.visibility in SHOWN:
                 children.setdefault(other.parent, []).append(other)
         found: list[Toot] = []
         stack = [(c, 1) for c in reversed(children.get(toot.id, []))]

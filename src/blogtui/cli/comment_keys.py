@@ -7,6 +7,11 @@ one per forum. Keys go to
 blogtui's credentials (the system keyring, else a private file), never to config.toml. The key
 is read without echo from a terminal, else as the first line of standard input, so it never
 sits in the shell's history.
+
+Mastodon: `comment-key mastodon https://your.instance [--visibility unlisted]` stores the access
+token of the user's account (Preferences > Development > New application, scopes
+`read:statuses write:statuses`), one per instance; replies go from the instance stored last, with
+the visibility given (public by default).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from blogtui.cli.output import Output
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import Places
 
-SERVICES = ("disqus", "disqus-token", "discourse")
+SERVICES = ("disqus", "disqus-token", "discourse", "mastodon")
+VISIBILITIES = ("public", "unlisted", "private", "direct")
 
 
 def register(subparsers: Any) -> None:
@@ -30,8 +36,11 @@ def register(subparsers: Any) -> None:
         " as disqus-token; Discourse: a forum's User API key)",
     )
     parser.add_argument("service", choices=SERVICES, help="the comment service")
-    parser.add_argument("forum", nargs="?", default="", help="Discourse: the forum's address")
+    parser.add_argument("forum", nargs="?", default="",
+                        help="Discourse: the forum; Mastodon: your instance")  # fmt: skip
     parser.add_argument("--delete", action="store_true", help="forget the stored key")
+    parser.add_argument("--visibility", choices=VISIBILITIES, default="public",
+                        help="Mastodon: who sees your replies (default: public)")  # fmt: skip
     parser.set_defaults(run=cmd_comment_key)
 
 
@@ -45,6 +54,14 @@ def entry_of(service: str, forum: str) -> str:
         from blogtui.core.posting.disqus import TOKEN_ENTRY
 
         return TOKEN_ENTRY
+    if service == "mastodon":
+        from blogtui.core.comments.mastodon import token_entry
+
+        if not forum.lower().startswith(("https://", "http://")):
+            raise BlogtuiError(
+                "Mastodon tokens are kept per instance: give its address (https://…)"
+            )
+        return token_entry(forum)
     from blogtui.core.comments.discourse import key_entry
 
     if not forum.lower().startswith(("https://", "http://")):
@@ -74,7 +91,12 @@ def cmd_comment_key(args: argparse.Namespace, where: Places, out: Output) -> int
     key = read_key()
     if not key:
         raise BlogtuiError("no key given; nothing stored")
-    store.set_entry(entry, args.service, key)
+    if args.service == "mastodon":  # the token, and this instance as the one replies go from
+        from blogtui.core.posting.mastodon import save_account
+
+        save_account(store, args.forum.strip(), key, args.visibility)
+    else:
+        store.set_entry(entry, args.service, key)
     out.line(f"stored the {args.service} key")
     if store.warning:
         out.error(f"blogtui: {store.warning}")

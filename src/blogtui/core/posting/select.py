@@ -17,6 +17,7 @@ from blogtui.core.posting.discourse import DiscoursePoster
 from blogtui.core.posting.disqus import TOKEN_ENTRY, DisqusPoster
 from blogtui.core.posting.form import FormPoster
 from blogtui.core.posting.isso import IssoPoster
+from blogtui.core.posting.mastodon import mastodon_poster, stored_account
 from blogtui.core.posting.micropub import poster_for_draft as micropub_poster
 from blogtui.core.posting.rest import RestPoster
 
@@ -39,6 +40,8 @@ def choose_poster(store: Store, draft: Draft, credentials: CredentialStore | Non
         return DiscoursePoster(lambda forum: _entry(credentials, key_entry(forum)))
     if provider == "webmention":  # published on the user's site, then a Webmention
         return micropub_poster(store, draft.id, credentials)
+    if provider == "mastodon":  # from the user's own account, an Idempotency-Key per draft
+        return mastodon_poster(store, draft, credentials)
     if credentials is not None and site:
         credential = credentials.get(site)  # CredentialError: an unsafe secrets file
         if credential is not None:
@@ -77,4 +80,6 @@ def posts_with_account(provider: str, links: list[str], secrets_dir: Path | None
     if provider == "discourse":
         forums = {link.split("/t/")[0] + "/" for link in links if "/t/" in link}
         return any(_entry(credentials, key_entry(forum)) for forum in forums)
+    if provider == "mastodon":
+        return stored_account(credentials) is not None
     return False

@@ -1,0 +1,231 @@
+"""Replying to an article's Mastodon replies from the user's own fediverse account.
+
+The toot is found the way the reader finds it (`MastodonProvider.find`); the status answered is
+the draft's parent (a reply's id on the toot's instance), else the toot itself. Its instance
+tells its `uri`; when the user's instance is another one, `GET /api/v2/search?q=URI&resolve=true
+&type=statuses` (with the user's token) gives the status's id there. Then `POST
+/api/v1/statuses` with `status`, `in_reply_to_id` and `visibility`, and an `Idempotency-Key`
+of the draft's id: a resend of the same draft answers the status made the first time and posts
+nothing new (Mastodon keeps keys for an hour; the outbox looks before a later resend).
+
+The reply starts with the answered account's `@handle`, as Mastodon's own apps do, unless the
+text names it already: without it the author is not notified. Visibility is chosen when the
+token is stored (`blogtui comment-key mastodon INSTANCE_URL --visibility unlisted`), "public"
+by default. The token travels only to the user's instance, over https or to a loopback
+literal, never after a redirect; the toot's instance gets it only when it is that instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+from blogtui.core.comments.base import Hints
+from blogtui.core.comments.fediverse import Toot
+from blogtui.core.comments.mastodon import (
+    ACCOUNT_ENTRY,
+    MastodonProvider,
+    error_of,
+    instance_words,
+    reset_words,
+    token_entry,
+)
+from blogtui.core.comments.service import RateLimited, api_get, mapping, retry_after
+from blogtui.core.errors import CommentsUnavailable
+from blogtui.core.models import Article
+from blogtui.core.posting.base import (
+    DEADLINE,
+    Outcome,
+    Poster,
+    PostOutcome,
+    ReplyRequest,
+    network_outcome,
+    same_site,
+    sanitise,
+    server_error,
+)
+from blogtui.core.posting.credentials import CredentialError, CredentialStore, check_destination
+from blogtui.core.posting.credentials import site_key as origin_of
+
+if TYPE_CHECKING:
+    from blogtui.core.drafts.file import Draft
+    from blogtui.core.store import Store
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+DEFAULT_VISIBILITY = "public"
+SETTING = "`blogtui comment-key mastodon INSTANCE_URL` (your instance's access token)"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The user's fediverse account: its instance's origin, access token and the visibility
+    replies are posted with."""
+
+    instance: str
+    token: str
+    visibility: str = DEFAULT_VISIBILITY
+
+
+def save_account(store: CredentialStore, instance: str, token: str, visibility: str) -> str:
+    """Store the token for `instance` and make it the instance replies go from; its origin."""
+    origin = origin_of(instance)
+    check_destination(origin)  # CredentialError: not https (nor a loopback literal)
+    chosen = visibility if visibility in VISIBILITIES else DEFAULT_VISIBILITY
+    store.set_entry(token_entry(origin), chosen, token)
+    store.set_entry(ACCOUNT_ENTRY, origin, "")
+    return origin
+
+
+def stored_account(store: CredentialStore | None) -> Account | None:
+    """The account replies go from (the instance whose token was stored last), or None."""
+    if store is None:
+        return None
+    try:
+        pointer = store.get_entry(ACCOUNT_ENTRY)
+        found = store.get_entry(token_entry(pointer.user)) if pointer else None
+    except CredentialError:
+        return None
+    if pointer is None or found is None or not found.password.reveal().strip():
+        return None
+    visibility = found.user if found.user in VISIBILITIES else DEFAULT_VISIBILITY
+    return Account(pointer.user, found.password.reveal().strip(), visibility)
+
+
+def mastodon_poster(store: Store, draft: Draft, credentials: CredentialStore | None) -> Poster:
+    """The poster of a draft whose source is "mastodon" (the stored article's content helps
+    find the toot when the page does not show it)."""
+    found = store.article_ids_by_link([draft.article_url]).get(draft.article_url)
+    article = store.get_article(found) if found else None
+    content = article.content if article is not None else ""
+    return MastodonPoster(lambda: stored_account(credentials), draft.id, content=content)
+
+
+def mentioned(text: str, account: dict[str, object], origin: str) -> str:
+    """`text` starting with the account's @handle unless it names the account already."""
+    acct = str(account.get("acct") or "").strip().lstrip("@")
+    if not acct or any(c.isspace() for c in acct) or len(acct) > 300:
+        return text
+    handle = acct if "@" in acct else f"{acct}@{urlsplit(origin).hostname or ''}"
+    names = (f"@{handle}".casefold(), f"@{acct.split('@')[0]}".casefold())
+    return text if any(name in text.casefold() for name in names) else f"@{handle} {text}"
+
+
+def outcome_of(response: httpx.Response) -> PostOutcome:
+    """What an answer to `POST /api/v1/statuses` means."""
+    status = response.status_code
+    try:
+        data = mapping(response.json())
+    except ValueError:
+        data = {}
+    said = sanitise(str(data.get("error") or ""), 200)
+    if status == 200 and isinstance(data.get("id"), str | int) and str(data["id"]):
+        return PostOutcome(Outcome.POSTED, str(data["id"]), str(data.get("url") or ""))
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    if status == 429:
+        when, wait = reset_words(headers)
+        return PostOutcome(Outcome.FLOOD, message=f"your instance is rate limiting; it resets"
+                           f" {when}", retry_after=retry_after(headers) or wait)  # fmt: skip
+    if status == 401:
+        why = f" ({said})" if said else ""
+        message = f"your instance refused the access token{why}: store a new one with {SETTING}"
+        return PostOutcome(Outcome.REJECTED, message=message)
+    if status == 403:
+        return PostOutcome(Outcome.REJECTED, message=f"your instance does not let this token"
+                           f" post ({said or 'HTTP 403'}); it needs the write:statuses scope:"
+                           f" {SETTING}")  # fmt: skip
+    if status >= 500:
+        return server_error(status)
+    if 300 <= status < 400:
+        return PostOutcome(Outcome.UNAVAILABLE, message="your instance answered with a redirect;"
+                           " not sent", ambiguous=True)  # fmt: skip
+    if status == 200:
+        return PostOutcome(Outcome.FAILED, message="your instance answered with something that"
+                           " is not a status", ambiguous=True)  # fmt: skip
+    return PostOutcome(Outcome.REJECTED, message=said or f"your instance answered HTTP {status}")
+
+
+class MastodonPoster(Poster):
+    """Posts a draft as a reply from the user's account (one poster per draft: its id is the
+    Idempotency-Key)."""
+
+    name = "mastodon"
+
+    def __init__(self, account: Callable[[], Account | None], draft_id: str, *,
+                 content: str = "", deadline: float = DEADLINE) -> None:  # fmt: skip
+        self.account = account
+        self.idempotency_key = f"blogtui-draft-{draft_id}"
+        self.content = content
+        self.deadline = deadline
+
+    async def post(self, client: httpx.AsyncClient, reply: ReplyRequest) -> PostOutcome:
+        """Find the status answered on the user's instance, then post the reply once."""
+        account = self.account()
+        if account is None or not account.token:
+            return PostOutcome(Outcome.UNAVAILABLE, message=f"replying on Mastodon needs"
+                               f" {SETTING}; reply in the browser")  # fmt: skip
+        try:
+            check_destination(account.instance)
+        except CredentialError as error:
+            return PostOutcome(Outcome.UNAVAILABLE, message=error.message)
+        reader = MastodonProvider(lambda o: account.token if same_site(o, account.instance) else "")
+        article = Article(0, 0, reply.article_url, reply.article_title, self.content,
+                          reply.article_url, None, None, "", False)  # fmt: skip
+        try:
+            toot = await reader.find(client, article, Hints(article))
+            if toot is None:
+                return PostOutcome(Outcome.UNAVAILABLE, message="the article points at no toot")
+            answered = reply.parent_key or toot.status_id
+            status, _ = await reader.get_json(client, toot.origin, f"/api/v1/statuses/{answered}")
+            target = await self._local_id(client, account, toot, answered, status)
+        except RateLimited as error:
+            return PostOutcome(Outcome.FLOOD, message=error.message, retry_after=error.wait)
+        except CommentsUnavailable as error:
+            return PostOutcome(Outcome.UNAVAILABLE, message=error.message)
+        if isinstance(target, PostOutcome):
+            return target
+        text = mentioned(reply.text, mapping(status.get("account")), toot.origin)
+        return await self._send(client, account, target, text)
+
+    async def _local_id(self, client: httpx.AsyncClient, account: Account, toot: Toot,
+                        answered: str, status: dict[str, object]) -> str | PostOutcome:  # fmt: skip
+        """The answered status's id on the user's instance (resolved there when needed)."""
+        if same_site(toot.origin, account.instance):
+            return answered
+        url = str(status.get("uri") or status.get("url") or "")
+        query = urlencode({"q": url, "resolve": "true", "type": "statuses", "limit": "1"})
+        what = instance_words(account.instance)
+        answer = await api_get(client, f"{account.instance}/api/v2/search?{query}", what,
+                               headers={"Authorization": f"Bearer {account.token}"},
+                               secret=True)  # fmt: skip
+        if answer.status in (401, 403):
+            message = f"your instance refused the access token: store a new one with {SETTING}"
+            return PostOutcome(Outcome.REJECTED, message=message)
+        if answer.status != 200:
+            raise error_of(answer, what, True)
+        found = mapping(answer.data).get("statuses")
+        first = mapping(found[0]) if isinstance(found, list) and found else {}
+        if not isinstance(first.get("id"), str | int) or not str(first["id"]):
+            return PostOutcome(Outcome.UNAVAILABLE, message=f"your instance could not find the"
+                               f" toot ({url[:200]})")  # fmt: skip
+        return str(first["id"])
+
+    async def _send(
+        self, client: httpx.AsyncClient, account: Account, parent: str, text: str
+    ) -> PostOutcome:
+        body = urlencode({"status": text, "in_reply_to_id": parent,
+                          "visibility": account.visibility})  # fmt: skip
+        headers = {"Authorization": f"Bearer {account.token}", "Accept": "application/json",
+                   "Content-Type": "application/x-www-form-urlencoded",
+                   "Idempotency-Key": self.idempotency_key}  # fmt: skip
+        timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
+        try:
+            response = await client.post(f"{account.instance}/api/v1/statuses",
+                                         content=body.encode(), headers=headers,
+                                         timeout=timeout, follow_redirects=False)  # fmt: skip
+        except httpx.HTTPError as error:
+            return network_outcome(error, sent=True)
+        return outcome_of(response)
