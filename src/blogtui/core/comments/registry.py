@@ -22,6 +22,8 @@ from blogtui.core.comments.lobsters import LobstersProvider
 from blogtui.core.comments.mastodon import MastodonProvider, token_entry
 from blogtui.core.comments.page import Page
 from blogtui.core.comments.service import stored_key
+from blogtui.core.comments.waline import WalineProvider
+from blogtui.core.comments.waline import find_embed as find_waline
 from blogtui.core.comments.wordpress import WordPressProvider
 
 PROVIDERS: dict[str, CommentProvider] = {}
@@ -33,7 +35,8 @@ def register(provider: CommentProvider) -> None:
     PROVIDERS[provider.name] = provider
 
 
-for _provider in (DisqusProvider(), DiscourseProvider(), WordPressProvider(), BloggerProvider(),
+for _provider in (DisqusProvider(), DiscourseProvider(), WalineProvider(),
+                  WordPressProvider(), BloggerProvider(),
                   AtomThreadingProvider(), CommentFeedProvider(), IssoProvider()):  # fmt: skip
     register(_provider)
 
@@ -89,6 +92,8 @@ def page_systems(page: Page) -> list[str]:
         found.append(f"Disqus (forum {seen.shortname!r})")
     if (forum := discourse.find_embed(page)) is not None:
         found.append(f"Discourse ({forum.forum})")
+    if (waline := find_waline(page)) is not None:
+        found.append(f"Waline ({waline.server}, path {waline.path!r})")
     if any(is_blogger_feed(link.href) for link in page.links):
         found.append("Blogger (its comment feed is linked)")
     if page.isso_server:
