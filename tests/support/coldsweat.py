@@ -4,8 +4,9 @@
 on http://127.0.0.1:${CS_PORT:-8093} and describes the seed in
 ``${CS_STATE:-/tmp/blogtui-coldsweat}/coldsweat.json``. The ``coldsweat`` fixture returns that
 description with the read and saved marks put back as seeded (straight in coldsweat's SQLite
-database, so each test starts from the seed); when the server does not answer it skips, except
-under ``CI=true``, where it raises so a missing server cannot pass silently.
+database, so each test starts from the seed). When coldsweat is installed but not running, the
+session starts it (and stops it again at the end); when it is not installed the tests skip,
+except under ``CI=true``, where they fail so a missing server cannot pass silently.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+COLDSWEAT_SH = REPO_ROOT / ".ci" / "coldsweat.sh"
 START_HINT = "bash .ci/coldsweat.sh install && bash .ci/coldsweat.sh start"
 SEEDED_AT = "2024-01-01 00:00:00"
 """When restored marks were made: long ago, so coldsweat's 'unread recently read' leaves them."""
@@ -26,6 +31,12 @@ SEEDED_AT = "2024-01-01 00:00:00"
 def state_dir() -> Path:
     """Where .ci/coldsweat.sh keeps its state and coldsweat.json (CS_STATE)."""
     return Path(os.environ.get("CS_STATE") or "/tmp/blogtui-coldsweat")
+
+
+def installed() -> bool:
+    """Whether .ci/coldsweat.sh installed coldsweat (its venv, CS_VENV)."""
+    venv = Path(os.environ.get("CS_VENV") or "/opt/blogtui-coldsweat")
+    return (venv / "bin" / "coldsweat").exists()
 
 
 def _problem() -> tuple[str, dict[str, Any] | None]:
@@ -47,11 +58,20 @@ def _problem() -> tuple[str, dict[str, Any] | None]:
     return "", site
 
 
-def coldsweat_site() -> dict[str, Any]:
-    """The seed description, if the server answers (skips or, under CI=true, raises)."""
+def coldsweat_site() -> tuple[dict[str, Any], bool]:
+    """The seed description and whether this call started the server (skips when coldsweat is
+    not installed or, under CI=true, raises)."""
     problem, site = _problem()
     if site is not None:
-        return site
+        return site, False
+    if installed():
+        started = subprocess.run(
+            ["bash", str(COLDSWEAT_SH), "start"], capture_output=True, text=True, timeout=120
+        )
+        problem, site = _problem()
+        if site is not None:
+            return site, True
+        problem = f"{problem}; coldsweat.sh start said: {started.stderr[-500:]}"
     if os.environ.get("CI") == "true":
         raise RuntimeError(f"real coldsweat not available: {problem}; start it with: {START_HINT}")
     pytest.skip(f"real coldsweat not running: run '{START_HINT}' ({problem})")
@@ -75,8 +95,11 @@ def restore_marks(site: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="session")
-def coldsweat_session() -> dict[str, Any]:
-    return coldsweat_site()
+def coldsweat_session() -> Iterator[dict[str, Any]]:
+    site, started = coldsweat_site()
+    yield site
+    if started:
+        subprocess.run(["bash", str(COLDSWEAT_SH), "stop"], capture_output=True, timeout=60)
 
 
 @pytest.fixture
