@@ -136,3 +136,30 @@ async def test_a_walk_ending_on_an_empty_page_keeps_the_newest_crawl_time() -> N
         standin.close()
     assert sizes == [100, 100, 100, 0]
     assert cursor == str(max(i.published for i in standin.items.values()))
+
+
+async def test_the_stand_in_serves_feed_streams_and_tags_as_documented(
+    greader: GReaderStandIn,
+) -> None:
+    """The parts of the stand-in the backend does not use, kept honest: `stream/contents/feed/…`
+    pages by continuation, `tag/list` lists the starred state and the folders."""
+    api = greader.base_url + "/reader/api/0/"
+    headers = {"Authorization": f"GoogleLogin auth={greader.auth()}"}
+    async with httpx.AsyncClient(headers=headers) as client:
+        first = (await client.get(api + "stream/contents/feed/2", params={"n": 20})).json()
+        rest = await client.get(
+            api + "stream/contents/feed/2", params={"n": 20, "c": first["continuation"]}
+        )
+        tags = (await client.get(api + "tag/list", params={"output": "json"})).json()
+        refused = await client.get(
+            api + "tag/list", headers={"Authorization": "GoogleLogin auth=x"}
+        )
+    ids = [i["id"] for i in first["items"] + rest.json()["items"]]
+    assert len(ids) == len(set(ids)) == 30 and "continuation" not in rest.json()
+    assert {i["origin"]["streamId"] for i in first["items"]} == {"feed/2"}
+    assert [t["id"] for t in tags["tags"]] == [
+        "user/-/state/com.google/starred",
+        "user/-/label/Sprache",
+        "user/-/label/Technik",
+    ]
+    assert refused.status_code == 401 and refused.headers["X-Reader-Google-Bad-Token"] == "true"
