@@ -17,7 +17,6 @@ from blogtui.core.comments.webmention import (
     WebmentionProvider,
     mention_of_jf2,
     mention_of_listing,
-    reaction_words,
     thread_of,
 )
 from blogtui.core.errors import CommentsUnavailable
@@ -82,7 +81,7 @@ async def test_tree_equals_the_mentions_own_tree_over_pages(service, client) -> 
     thread = await read(client, service, link)
     assert pairs(thread.comments) == source_tree(mentions)
     assert thread.reactions == {"like": 7, "repost": 3}
-    assert reaction_words(thread.reactions) == "7 likes, 3 reposts"
+    assert thread.note == "Webmentions: 7 likes, 3 reposts"
     assert not thread.partial
     asked = [s for s in service.seen if s.path == "/api/mentions.jf2"]
     assert [s.query["page"] for s in asked] == [["0"], ["1"], ["2"]]
@@ -152,4 +151,4 @@ def test_listing_entry_of_the_webmentions_receiver() -> None:
         ("https://ada.example/n/1", ""),
         ("https://bob.example/r/2", "https://ada.example/n/1"),
     }
-    assert thread.reactions == {"like": 1}
+    assert thread.reactions == {"like": 1} and thread.note == "Webmentions: 1 like"

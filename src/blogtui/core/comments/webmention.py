@@ -161,7 +161,9 @@ def thread_of(mentions: list[Mention], *, partial: bool = False) -> MentionsThre
         comments.append(CommentData(key=mention.url, parent_key=parent, author=mention.author,
                                     content=mention.content, published=mention.published,
                                     author_url=mention.author_url, link=mention.url))  # fmt: skip
-    return MentionsThread(comments, partial, reactions=reactions)
+    counted = reaction_words(reactions)
+    note = f"Webmentions: {counted}" if counted else ""
+    return MentionsThread(comments, partial, note=note, reactions=reactions)
 
 
 def loopback_chosen(url: str) -> bool:
