@@ -1,0 +1,308 @@
+"""Tiny Tiny RSS through its JSON API (`api/`, API level 15 and later).
+
+Every call is a POST of a JSON object (`op`, `sid`, parameters) answered by
+`{"seq", "status", "content"}`; status 1 carries `content.error` (NOT_LOGGED_IN, LOGIN_ERROR,
+API_DISABLED, INCORRECT_USAGE...). An expired session is logged into again once.
+
+- Feeds: `getCategories` (folder titles) and `getFeeds` with `cat_id` -3 (every real feed).
+- New articles: `getHeadlines` of feed -4 (all) with `since_id` (the cursor), `skip` paging and
+  `show_content`; the cursor is "since/skip/max" while paging and the highest id seen after.
+- Id sets: `getHeadlines` of feed -4 in `view_mode` "unread", and of feed -1 (starred), paged.
+- Bodies: `getArticle` with a comma-separated id list. Marks: `updateArticle` (field 2 unread,
+  field 0 starred; mode 0/1).
+- Catch-up: `catchupFeed` marks the whole feed; tt-rss has no timestamp for it (only "older
+  than a day/week"), so when the feed has unread articles newer than the time asked for, those
+  older are marked by id instead.
+- Subscriptions: `subscribeToFeed` (tt-rss fetches the URL itself) and `unsubscribeFeed`.
+- Retention: the user's PURGE_OLD_DAYS preference (`getPref`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from blogtui.core.sync.base import (
+    Account,
+    ArticlePage,
+    AuthFailed,
+    Field,
+    NotLoggedIn,
+    RemoteArticle,
+    RemoteFeed,
+    SyncBackend,
+    SyncError,
+)
+from blogtui.core.sync.http import call, json_of, shown
+
+LIMIT = 200
+"""Most headlines tt-rss gives per getHeadlines call."""
+MARK_BATCH = 500
+"""Article ids per updateArticle call."""
+NEVER_PURGED_DAYS = 3650.0
+"""The window used when the user's tt-rss never purges (PURGE_OLD_DAYS 0)."""
+SUBSCRIBE_ERRORS = {
+    2: "tt-rss refused the URL (it refuses addresses such as 127.0.0.1)",
+    3: "tt-rss found no feed at that address",
+    4: "tt-rss found several feeds at that address; give the feed's own URL",
+    5: "tt-rss could not download the feed",
+    6: "tt-rss could not parse the feed",
+}
+
+
+def api_url(url: str) -> str:
+    """The API endpoint of a tt-rss installation given by its address (or the endpoint)."""
+    base = url.split("?", 1)[0].rstrip("/")
+    return base + "/" if base.endswith("/api") else base + "/api/"
+
+
+def _guid(value: object) -> str:
+    """tt-rss hashes guids per user ('{"ver":2,...}' or 'SHA1:...'): those match nothing."""
+    text = str(value or "")
+    return "" if text.startswith(("{", "SHA1:")) else text
+
+
+def _article(row: Any) -> RemoteArticle:
+    """A headline or article object as a RemoteArticle; SyncError for a malformed one."""
+    if not isinstance(row, dict) or "id" not in row:
+        raise SyncError("tt-rss sent an article without an id")
+    return RemoteArticle(
+        id=str(row["id"]),
+        feed_id=str(row.get("feed_id") or ""),
+        guid=_guid(row.get("guid")),
+        link=str(row.get("link") or ""),
+        title=str(row.get("title") or ""),
+        author=str(row.get("author") or ""),
+        html=str(row.get("content") or ""),
+        published=float(row.get("updated") or 0) if str(row.get("updated", "")).isdigit() else 0.0,
+        unread=bool(row.get("unread")),
+        starred=bool(row.get("marked")),
+    )
+
+
+class TtrssBackend(SyncBackend):
+    """A Tiny Tiny RSS user."""
+
+    kind = "ttrss"
+    page_size = LIMIT
+
+    def __init__(self, account: Account, password: str) -> None:
+        super().__init__(account, password)
+        self.endpoint = api_url(account.url)
+        self.sid = ""
+
+    async def login(self, client: httpx.AsyncClient) -> None:
+        """Open a session (`sid`)."""
+        content = await self._post(
+            client, {"op": "login", "user": self.account.user, "password": self.password}
+        )
+        sid = content.get("session_id") if isinstance(content, dict) else None
+        if not isinstance(sid, str) or not sid:
+            raise SyncError("tt-rss answered the login without a session")
+        self.sid = sid
+
+    async def api(self, client: httpx.AsyncClient, op: str, **params: Any) -> Any:
+        """Call `op` in the session (logging in first, and once more when it expired)."""
+        if not self.sid:
+            await self.login(client)
+        for attempt in (1, 2):
+            try:
+                return await self._post(client, {"op": op, "sid": self.sid, **params})
+            except NotLoggedIn:
+                if attempt == 2:
+                    raise
+                await self.login(client)
+        raise AssertionError("unreachable")
+
+    async def _post(self, client: httpx.AsyncClient, body: dict[str, Any]) -> Any:
+        what = f"tt-rss {body['op']}"
+        reply = await call(client, "POST", self.endpoint, what=what, json_body=body)
+        if reply.status in (401, 403):
+            raise AuthFailed(f"{what}: the web server refused access (HTTP {reply.status})")
+        if reply.status != 200:
+            raise SyncError(f"{what}: the server answered HTTP {reply.status}")
+        data = json_of(reply, what)
+        if not isinstance(data, dict) or "content" not in data:
+            raise SyncError(f"{what}: the answer is not a tt-rss API answer")
+        content = data["content"]
+        if data.get("status") != 0:
+            error = content.get("error") if isinstance(content, dict) else None
+            raise _error(what, str(error or "unknown error"))
+        return content
+
+    async def feeds(self, client: httpx.AsyncClient) -> list[RemoteFeed]:
+        """Every real feed with its category's title as the folder."""
+        categories = await self.api(client, "getCategories", include_empty=True)
+        titles = {
+            str(c.get("id")): str(c.get("title") or "")
+            for c in _listed(categories, "getCategories")
+            if isinstance(c, dict) and isinstance(c.get("id"), int) and c["id"] > 0
+        }
+        feeds = await self.api(client, "getFeeds", cat_id=-3)
+        return [
+            RemoteFeed(
+                id=str(f["id"]),
+                url=str(f.get("feed_url") or ""),
+                title=str(f.get("title") or ""),
+                folder=titles.get(str(f.get("cat_id")), ""),
+            )
+            for f in _listed(feeds, "getFeeds")
+            if isinstance(f, dict) and "id" in f
+        ]
+
+    async def _headline_ids(self, client: httpx.AsyncClient, feed_id: int, mode: str) -> set[str]:
+        ids: set[str] = set()
+        skip = 0
+        while True:
+            rows = await self._headlines(client, feed_id=feed_id, view_mode=mode, skip=skip)
+            ids.update(str(row["id"]) for row in rows if isinstance(row, dict) and "id" in row)
+            if len(rows) < LIMIT:
+                return ids
+            skip += len(rows)
+
+    async def _headlines(self, client: httpx.AsyncClient, **params: Any) -> list[Any]:
+        rows = await self.api(client, "getHeadlines", limit=LIMIT, **params)
+        return _listed(rows, "getHeadlines")
+
+    async def unread_ids(self, client: httpx.AsyncClient) -> set[str]:
+        """Every unread article (feed -4: all feeds)."""
+        return await self._headline_ids(client, -4, "unread")
+
+    async def starred_ids(self, client: httpx.AsyncClient) -> set[str]:
+        """Every starred article (feed -1: starred)."""
+        return await self._headline_ids(client, -1, "all_articles")
+
+    async def articles(self, client: httpx.AsyncClient, ids: Sequence[str]) -> list[RemoteArticle]:
+        """The articles with these ids, LIMIT per getArticle call."""
+        found: list[RemoteArticle] = []
+        for start in range(0, len(ids), LIMIT):
+            rows = await self.api(
+                client, "getArticle", article_id=",".join(ids[start : start + LIMIT])
+            )
+            found.extend(_article(row) for row in _listed(rows, "getArticle"))
+        return found
+
+    async def articles_since(self, client: httpx.AsyncClient, cursor: str) -> ArticlePage:
+        """One page of articles with ids above the cursor's, with their bodies."""
+        since, skip, highest = _parse_cursor(cursor)
+        rows = await self._headlines(
+            client,
+            feed_id=-4,
+            view_mode="all_articles",
+            since_id=since,
+            skip=skip,
+            show_content=True,
+            include_attachments=False,
+        )
+        page = [_article(row) for row in rows]
+        highest = max([highest, *(int(a.id) for a in page if a.id.isdigit())])
+        if len(rows) < LIMIT:
+            return ArticlePage(page, str(highest), more=False)
+        return ArticlePage(page, f"{since}/{skip + len(rows)}/{highest}", more=True)
+
+    async def mark(
+        self, client: httpx.AsyncClient, ids: Sequence[str], field: Field, value: bool
+    ) -> None:
+        """updateArticle in batches: field 2 (unread) or 0 (starred), mode 1 set / 0 clear."""
+        code, mode = (2, int(not value)) if field == "read" else (0, int(value))
+        for start in range(0, len(ids), MARK_BATCH):
+            batch = ",".join(ids[start : start + MARK_BATCH])
+            await self.api(client, "updateArticle", article_ids=batch, field=code, mode=mode)
+
+    async def catch_up(self, client: httpx.AsyncClient, feed_id: str, before: float) -> None:
+        """catchupFeed when nothing unread in the feed is newer than `before`, else by ids."""
+        older: list[str] = []
+        newer = False
+        skip = 0
+        while True:
+            rows = await self._headlines(
+                client, feed_id=int(feed_id), view_mode="unread", skip=skip
+            )
+            for row in rows:
+                article = _article(row)
+                if article.published and article.published > before:
+                    newer = True
+                else:
+                    older.append(article.id)
+            if len(rows) < LIMIT:
+                break
+            skip += len(rows)
+        if not newer:
+            await self.api(client, "catchupFeed", feed_id=int(feed_id), is_cat=False, mode="all")
+        elif older:
+            await self.mark(client, older, "read", True)
+
+    async def subscribe(self, client: httpx.AsyncClient, url: str, folder: str = "") -> str:
+        """subscribeToFeed into the category titled `folder` (none when there is none)."""
+        category = 0
+        if folder:
+            categories = await self.api(client, "getCategories", include_empty=True)
+            for c in _listed(categories, "getCategories"):
+                if (
+                    isinstance(c, dict)
+                    and c.get("title") == folder
+                    and isinstance(c.get("id"), int)
+                ):
+                    category = max(0, c["id"])
+        content = await self.api(client, "subscribeToFeed", feed_url=url, category_id=category)
+        status = content.get("status") if isinstance(content, dict) else None
+        code = status.get("code") if isinstance(status, dict) else None
+        if code in (0, 1) and isinstance(status, dict) and "feed_id" in status:
+            return str(status["feed_id"])
+        raise SyncError(
+            SUBSCRIBE_ERRORS.get(code, f"tt-rss did not subscribe (code {shown(code)})")
+            if isinstance(code, int)
+            else "tt-rss did not subscribe"
+        )
+
+    async def unsubscribe(self, client: httpx.AsyncClient, feed_id: str) -> None:
+        """unsubscribeFeed; a feed tt-rss no longer has counts as unsubscribed."""
+        try:
+            await self.api(client, "unsubscribeFeed", feed_id=int(feed_id))
+        except SyncError as error:
+            if "FEED_NOT_FOUND" not in error.message:
+                raise
+
+    async def retention_days(self, client: httpx.AsyncClient) -> float:
+        """The user's PURGE_OLD_DAYS (0: never purged)."""
+        content = await self.api(client, "getPref", pref_name="PURGE_OLD_DAYS")
+        value = content.get("value") if isinstance(content, dict) else None
+        try:
+            days = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise SyncError("tt-rss getPref: PURGE_OLD_DAYS is not a number") from None
+        return days if days > 0 else NEVER_PURGED_DAYS
+
+
+def _parse_cursor(cursor: str) -> tuple[int, int, int]:
+    """(since_id, skip, highest id seen) from "N" or "since/skip/highest"; bad ones restart."""
+    parts = cursor.split("/") if cursor else ["0"]
+    if not all(p.isdigit() for p in parts) or len(parts) not in (1, 3):
+        return 0, 0, 0
+    if len(parts) == 1:
+        return int(parts[0]), 0, int(parts[0])
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def _listed(value: Any, op: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise SyncError(f"tt-rss {op}: expected a list, the server sent something else")
+    return value
+
+
+def _error(what: str, error: str) -> SyncError:
+    if error == "NOT_LOGGED_IN":
+        return NotLoggedIn(f"{what}: tt-rss refused the session (NOT_LOGGED_IN)")
+    if error == "LOGIN_ERROR":
+        return AuthFailed("tt-rss refused the user name or password")
+    if error == "API_DISABLED":
+        return AuthFailed(
+            "tt-rss: API access is disabled for this user (Preferences > Enable API access)"
+        )
+    return SyncError(f"{what}: {shown(error, 120)}")
+
+
+BACKEND = TtrssBackend
+"""What core.sync.registry uses for accounts of kind "ttrss"."""
