@@ -105,7 +105,7 @@ S = "https://social.example"
 def test_the_toot_is_found_in_embeds_and_links(html: str, expected: tuple[str, ...]) -> None:
     url = "https://blog.example/artikel"
     page = parse_page(f"<html><body>{html}</body></html>", url, {})
-    toot = find_toot("", url, page.html, page.url, page.script_text)
+    toot = find_toot(html, url, page.html, page.url, page.script_text)
     assert toot is not None
     assert (toot.origin, toot.status_id, toot.account, toot.found_by) == expected
 
@@ -135,8 +135,24 @@ def test_the_creator_hint_prefers_the_authors_toot_and_never_invents_one() -> No
     hinted = find_toot(content, url, creator="@anna@social.example")
     assert hinted is not None and hinted.status_id == str(BASE)
     unhinted = find_toot(content, url)
-    assert unhinted is not None and unhinted.status_id == "222"  # the last link
+    assert unhinted is not None and unhinted.status_id == str(BASE)  # its words invite replies
+    plain = content.replace("Diskussion", "hier")
+    last = find_toot(plain, url)
+    assert last is not None and last.status_id == "222"  # else the article's last one
+    hinted = find_toot(plain, url, creator="@anna@social.example")
+    assert hinted is not None and hinted.status_id == str(BASE)
     assert find_toot("<p>nichts</p>", url, creator="@anna@social.example") is None
+
+
+def test_a_link_beyond_the_article_counts_only_when_it_invites_replies() -> None:
+    url = "https://blog.example/a"
+    sidebar = f"<aside><h3>Neueste Beiträge</h3><a href='{S}/@anna/111'>vor 2 Std.</a></aside>"
+    page = parse_page(f"<article><p>Text</p></article>{sidebar}", url, {})
+    assert find_toot("<p>Text</p>", url, page.html, page.url) is None
+    invited = f"<p>Antworten auf Mastodon: <a href='{S}/@anna/{BASE}'>{S}/@anna/{BASE}</a></p>"
+    page = parse_page(f"<article><p>Text</p>{invited}</article>{sidebar}", url, {})
+    toot = find_toot("<p>Text</p>", url, page.html, page.url)
+    assert toot is not None and toot.status_id == str(BASE)
 
 
 def test_an_article_that_is_a_toot_carries_its_own_replies() -> None:

@@ -9,10 +9,12 @@ In the order trusted:
    `src` of `<iframe class="mastodon-embed">` …); in inline scripts, a literal
    `https://HOST/api/v1/statuses/ID` or `host: '…'` next to `tootId: '…'`.
 2. A link to a status: `https://HOST/@user/ID`, `/@user/statuses/ID` (GoToSocial),
-   `/users/user/statuses/ID`, `/notice/ID` (Pleroma, Akkoma), `/web/statuses/ID` — in the
-   article's content first, then anywhere on its page. Among several, one by the account that
-   `<meta name="fediverse:creator" content="@user@host">` names wins (a hint only: it never
-   makes a toot up), else the last one (a "comment on Mastodon" link ends the article).
+   `/users/user/statuses/ID`, `/notice/ID` (Pleroma, Akkoma), `/web/statuses/ID`. Among
+   several, one by the account `<meta name="fediverse:creator" content="@user@host">` names
+   wins (a hint only: it never makes a toot up); else the last one whose words (its text,
+   title or class, or its paragraph's text before it) invite replies ("Kommentare auf
+   Mastodon", "reply to this toot"); else the last one in the article's own text. A link
+   elsewhere on the page that invites nothing (a sidebar of recent toots) is not taken.
 
 Hosts without a scheme are https (a loopback literal: http, for tests); plain http links to
 other hosts are read over https.
@@ -55,6 +57,16 @@ _HOST_IN_SCRIPT = re.compile(r"""\b(?:host|instance|server)\s*[:=]\s*["']([^"'\s
 _ID_IN_SCRIPT = re.compile(
     r"""\b(?:toot_?id|tootId|status_?id|statusId)\s*[:=]\s*["']?([0-9A-Za-z]{1,40})["']?"""
 )
+_INVITING = re.compile(
+    r"comment|repl(?:y|ies)|respon|discuss|conversation|mastodon|toot|fediverse|kommentar"
+    r"|antwort|diskussion",
+    re.IGNORECASE,
+)
+NEARBY = 120
+_BLOCKS = frozenset({"p", "div", "li", "ul", "ol", "aside", "section", "article", "nav", "header",
+                     "footer", "h1", "h2", "h3", "h4", "h5", "h6", "td", "tr", "table", "br",
+                     "blockquote", "figure", "main", "body"})  # fmt: skip
+"""Characters of text before a link (and of its own text) that may invite replies."""
 _CREATOR = re.compile(r"^@?([\w.-]{1,64})@([A-Za-z0-9.-]{1,253})$")
 
 
@@ -121,21 +133,41 @@ def _by_creator(toot: Toot, creator: tuple[str, str]) -> bool:
 
 
 class _TootParser(HTMLParser):
-    """Collects embed attributes and status links of an HTML document."""
+    """Collects embed attributes and status links of an HTML document, and which links invite
+    replies (their words, or the text just before them, speak of comments or Mastodon)."""
 
     def __init__(self, base: str) -> None:
         super().__init__(convert_charrefs=True)
         self.base = base
         self.embeds: list[Toot] = []
         self.links: list[Toot] = []
+        self.invited: list[Toot] = []
+        self.recent = ""
+        self.open: tuple[Toot, str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): (value or "").strip()[:2000] for name, value in attrs}
+        if tag in _BLOCKS:
+            self.recent = ""  # words before a link count only within its own paragraph
         if embed := _embed_of(tag, values):
             self.embeds.append(embed)
         elif tag == "a" and values.get("href") and len(self.links) < MAX_LINKS:
             if found := toot_of_url(_joined(self.base, values["href"])):
                 self.links.append(found)
+                words = " ".join(values.get(k, "") for k in ("class", "id", "rel", "title"))
+                self.open = (found, f"{self.recent} {words}")
+
+    def handle_data(self, data: str) -> None:
+        self.recent = (self.recent + data)[-NEARBY:]
+        if self.open is not None:
+            self.open = (self.open[0], self.open[1] + data[:NEARBY])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.open is not None:
+            toot, words = self.open
+            self.open, self.recent = None, ""
+            if _INVITING.search(words):
+                self.invited.append(toot)
 
 
 def _joined(base: str, href: str) -> str:
@@ -179,15 +211,24 @@ def _script_toot(script_text: str) -> Toot | None:
     return None
 
 
-def scan(html: str, base: str) -> tuple[list[Toot], list[Toot]]:
-    """(embeds, status links) of an HTML document, in document order."""
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """What one HTML document shows: embeds, status links, and the links that invite replies."""
+
+    embeds: list[Toot]
+    links: list[Toot]
+    invited: list[Toot]
+
+
+def scan(html: str, base: str) -> Scanned:
+    """The embeds and status links of an HTML document, in document order."""
     parser = _TootParser(base)
     try:
         parser.feed(html)
         parser.close()
     except Exception:  # noqa: BLE001 - a broken document just yields fewer toots
         pass
-    return parser.embeds, parser.links
+    return Scanned(parser.embeds, parser.links, parser.invited)
 
 
 def find_toot(content: str, article_url: str, page_html: str = "", page_url: str = "",
@@ -196,16 +237,18 @@ def find_toot(content: str, article_url: str, page_html: str = "", page_url: str
     article that is itself a toot, as in an account's feed, carries its own)."""
     if (itself := toot_of_url(article_url)) is not None:
         return itself
-    page_embeds, page_links = scan(page_html, page_url) if page_html else ([], [])
-    content_embeds, content_links = scan(content, article_url) if content else ([], [])
-    embeds = page_embeds + content_embeds
-    if embeds:
+    empty = Scanned([], [], [])
+    page = scan(page_html, page_url) if page_html else empty
+    text = scan(content, article_url) if content else empty
+    if embeds := page.embeds + text.embeds:
         return embeds[0]
     if scripted := _script_toot(script_text):
         return scripted
     hint = creator_of(creator) if creator else None
-    links = content_links + page_links
+    links = text.links + page.links
     if hint is not None and (own := [t for t in links if _by_creator(t, hint)]):
         return own[-1]
-    found = content_links or page_links
+    # A link on the page beyond the article's text (a sidebar of recent toots) counts only when
+    # its words invite replies; one in the article's own text counts anyway.
+    found = text.invited or page.invited or text.links
     return found[-1] if found else None
