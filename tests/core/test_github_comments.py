@@ -49,6 +49,7 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[GitHubStandIn]:
     for kind in (GiscusProvider, UtterancesProvider):
         monkeypatch.setitem(PROVIDERS, kind.name, kind(server.origin, lambda: tokens["value"]))
     server.tokens = tokens  # type: ignore[attr-defined]
+    monkeypatch.setattr("blogtui.core.comments.github.gh_token", lambda: "")  # not this machine's
     try:
         yield server
     finally:
@@ -252,9 +253,11 @@ async def test_discussion_by_number_that_does_not_exist(github, client) -> None:
 def test_cli_shows_the_thread_with_hostile_html_cleaned(github, tmp_path, capsys) -> None:
     from blogtui.cli import main
 
+    github.tokens["value"] = ""
     article, issue = issue_on(github, 4)
     issue.items[1] = Item(2, 0, "Mallory", "<p>Hallo<script>alert(1)</script>\x1b[31mrot</p>")
     assert main(["--home", str(tmp_path / "home"), "comments", article.link]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "4 comments via utterances (GitHub issues)" in out
+    assert "GitHub: 59 of 60 requests left this hour" in err
     assert "Hallo" in out and "alert" not in out and "\x1b" not in out

@@ -37,7 +37,8 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[GitHubStandIn]:
     server = GitHubStandIn(TOKEN)
     for kind in (GiscusProvider, UtterancesProvider):
         monkeypatch.setitem(PROVIDERS, kind.name, kind(server.origin, lambda: TOKEN))
-    monkeypatch.setattr("blogtui.core.posting.select.gh_token", lambda: "")
+    monkeypatch.setattr("blogtui.core.posting.select.gh_token", lambda: "")  # not this machine's
+    monkeypatch.setattr("blogtui.core.comments.github.gh_token", lambda: "")
     try:
         yield server
     finally:

@@ -75,6 +75,8 @@ def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
     if article is None:
         found = asyncio.run(find())
         thread = found.thread
+        if thread.note:  # the source's own word (GitHub's requests left), apart from the thread
+            out.error(f"blogtui: {thread.note}")
         return show(out, url, thread.comments, found.provider, thread.partial,
                     thread.comments_open)  # fmt: skip
     outcome = asyncio.run(load(article))
