@@ -261,3 +261,17 @@ def test_cli_shows_the_thread_with_hostile_html_cleaned(github, tmp_path, capsys
     assert "4 comments via utterances (GitHub issues)" in out
     assert "GitHub: 59 of 60 requests left this hour" in err
     assert "Hallo" in out and "alert" not in out and "\x1b" not in out
+
+
+async def test_an_issue_longer_than_fifty_pages_is_partial(github, client) -> None:
+    article, _ = issue_on(github, 5001)
+    found = await find_thread(client, article)
+    assert found.thread.partial and len(found.thread.comments) == 5000
+    assert len(comment_requests(github)) == 50
+
+
+async def test_an_api_answering_html_is_said_plainly(github, client) -> None:
+    article, _ = issue_on(github, 3)
+    github.pages["/search/issues"] = "<html><body>Wartungsarbeiten</body></html>"
+    with pytest.raises(NoThread, match="expected JSON, the server sent text/html"):
+        await find_thread(client, article)
