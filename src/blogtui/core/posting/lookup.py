@@ -4,7 +4,8 @@ reply is matched by parent, author name and normalised text.
 
 A reply found is on the blog, whoever read the thread. A reply NOT found is known to be absent
 only when the thread was read whole from a source that lists every published comment: the
-WordPress REST API and Isso (`VERIFYING`). Comment feeds (RSS, Atom threading) show the latest
+WordPress REST API, Isso and Waline (`VERIFYING`; Waline also refuses the same reply
+twice, held or not). Comment feeds (RSS, Atom threading) show the latest
 few comments, so their silence proves nothing; the outbox then asks the user before resending.
 """
 
@@ -28,7 +29,7 @@ class LookupFailed(Exception):
     """The thread could not be read; whether the reply exists is unknown."""
 
 
-VERIFYING = frozenset({"wordpress", "isso"})
+VERIFYING = frozenset({"wordpress", "isso", "waline"})
 """Providers whose whole thread shows that a reply is absent (not only that it is there)."""
 ACCOUNT = frozenset({"disqus", "discourse"})
 """Providers whose replies go out under the user's account there (access token, User API key):

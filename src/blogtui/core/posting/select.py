@@ -20,6 +20,7 @@ from blogtui.core.posting.isso import IssoPoster
 from blogtui.core.posting.mastodon import mastodon_poster, stored_account
 from blogtui.core.posting.micropub import poster_for_draft as micropub_poster
 from blogtui.core.posting.rest import RestPoster
+from blogtui.core.posting.waline import WalinePoster
 
 if TYPE_CHECKING:
     from blogtui.core.models import Article
@@ -38,6 +39,8 @@ def choose_poster(store: Store, draft: Draft, credentials: CredentialStore | Non
         return DisqusPoster(lambda: _entry(credentials, TOKEN_ENTRY))
     if provider == "discourse":
         return DiscoursePoster(lambda forum: _entry(credentials, key_entry(forum)))
+    if provider == "waline":  # anonymous, like the Waline client
+        return WalinePoster()
     if provider == "webmention":  # published on the user's site, then a Webmention
         return micropub_poster(store, draft.id, credentials)
     if provider == "mastodon":  # from the user's own account, an Idempotency-Key per draft
