@@ -275,3 +275,12 @@ async def test_an_api_answering_html_is_said_plainly(github, client) -> None:
     github.pages["/search/issues"] = "<html><body>Wartungsarbeiten</body></html>"
     with pytest.raises(NoThread, match="expected JSON, the server sent text/html"):
         await find_thread(client, article)
+
+
+async def test_a_nearly_used_search_limit_does_not_stop_the_comments(github, client) -> None:
+    github.tokens["value"] = ""
+    github.used[("search", False)] = 8
+    article, _ = issue_on(github, 150)
+    found = await find_thread(client, article)
+    assert not found.thread.partial and len(found.thread.comments) == 150
+    assert found.thread.note == "GitHub: 58 of 60 requests left this hour"

@@ -157,6 +157,9 @@ class Session:
         self.token = token
         self.what = what
         self.rate: RateLimit | None = None
+        """The last rate limit GitHub named (of whichever resource answered last)."""
+        self.rates: dict[str, RateLimit] = {}
+        """The last rate limit of each resource ("core", "search", "graphql")."""
         self.media = MEDIA_HTML
         """The REST media type asked for (the poster asks for `MEDIA_FULL`: bodies as written)."""
 
@@ -170,22 +173,30 @@ class Session:
         sent = {"Accept": self.media, **_VERSION}
         return sent | ({"Authorization": f"Bearer {self.token}"} if self.token else {})
 
-    def exhausted(self) -> bool:
-        """True when the next request would take one of the hour's last RESERVE requests."""
-        return self.rate is not None and self.rate.remaining <= RESERVE
+    def exhausted(self, resource: str = "core") -> bool:
+        """True when a request to `resource` would take one of its last RESERVE requests."""
+        rate = self.rates.get(resource)
+        return rate is not None and rate.remaining <= RESERVE
+
+    def saw(self, answer: Answer) -> None:
+        """Keep the rate limit an answer names."""
+        if (found := rate_of(answer.headers)) is not None:
+            self.rate = self.rates[found.resource] = found
 
     async def get(self, path_or_url: str, query: dict[str, str] | None = None) -> Answer:
         """GET a REST resource (a path under the root, or a full URL from a Link header on the
         root's origin); raises CommentsUnavailable for every unsuccessful answer."""
-        if self.exhausted():
-            raise RateLimited(f"{self.note}; blogtui leaves the last {RESERVE} unused", None)
         url = path_or_url if "://" in path_or_url else f"{self.root}{path_or_url}"
         if not url.startswith(self.root + "/"):
             raise CommentsUnavailable(f"{self.what}: GitHub pointed elsewhere; not followed")
+        resource = "search" if url.startswith(f"{self.root}/search/") else "core"
+        if self.exhausted(resource):
+            words = self.rates[resource].words()
+            raise RateLimited(f"{words}; blogtui leaves the last {RESERVE} unused", None)
         url += f"?{urlencode(query)}" if query else ""
         answer = await api_get(self.client, url, self.what, headers=self.headers(),
                                secret=bool(self.token))  # fmt: skip
-        self.rate = rate_of(answer.headers) or self.rate
+        self.saw(answer)
         if not 200 <= answer.status < 300:
             raise error_of(answer, self.what, self.token, bool(self.token))
         return answer
@@ -199,7 +210,7 @@ class Session:
         body = {"operationName": operation, "query": query, "variables": variables}
         answer = await post_json(self.client, f"{self.root}/graphql", body, self.headers(),
                                  self.what)  # fmt: skip
-        self.rate = rate_of(answer.headers) or self.rate
+        self.saw(answer)
         if answer.status != 200:
             raise error_of(answer, self.what, self.token, True)
         errors = mapping(answer.data).get("errors")
