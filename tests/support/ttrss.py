@@ -11,7 +11,6 @@ under ``CI=true``, where it raises so a missing server cannot pass silently.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
@@ -102,31 +101,32 @@ class TtrssSite:
     ) -> list[int]:
         """`count` articles in one feed (links https://…/<feed>/<n>), newest last; their ids."""
         moment = time.time() if published is None else published
-        first = int(self.sql("SELECT coalesce(max(id), 0) FROM ttrss_entries")[0][0]) + 1
-        rows = []
-        for n in range(count):
-            link = f"https://blog{feed_id}.example.org/{prefix}{first + n}"
-            digest = hashlib.sha1(link.encode()).hexdigest()
-            guid = json.dumps({"ver": 2, "uid": str(self.uid), "hash": f"SHA1:{digest}"})
-            when = f"FROM_UNIXTIME({int(moment) - count + n})"
-            rows.append(
-                f"({quote(f'Artikel {first + n}: Grüße aus „Köln“')}, {quote(guid)}, {quote(link)},"
-                f" {when}, {quote(f'<p>Text {first + n} mit Umlauten: äöü ß</p>')}, '', {when},"
-                f" {when}, 'Jörg')"
-            )
+        rows = ",".join(
+            f"('', CONCAT('blogtui-new-', UUID()), '', FROM_UNIXTIME({int(moment) - count + n}),"
+            " '', '', NOW(), NOW(), 'Jörg')"
+            for n in range(count)
+        )
         self.sql(
             "INSERT INTO ttrss_entries (title, guid, link, updated, content, content_hash,"
-            " date_entered, date_updated, author) VALUES " + ",".join(rows)
+            f" date_entered, date_updated, author) VALUES {rows}"
         )
-        ids = [first + n for n in range(count)]
-        actual = self.sql(f"SELECT id FROM ttrss_entries WHERE id >= {first} ORDER BY id")
-        ids = [int(r[0]) for r in actual][:count]
+        new = [int(r[0]) for r in self.sql(
+            "SELECT id FROM ttrss_entries WHERE guid LIKE 'blogtui-new-%' ORDER BY id"
+        )]  # fmt: skip
+        link = f"CONCAT('https://blog{feed_id}.example.org/{prefix}', id)"
+        self.sql(
+            f"UPDATE ttrss_entries SET link = {link},"
+            " title = CONCAT('Artikel ', id, ': Grüße aus „Köln“'),"
+            " content = CONCAT('<p>Text ', id, ' mit Umlauten: äöü ß</p>'),"
+            f' guid = CONCAT(\'{{"ver":2,"uid":"{self.uid}","hash":"SHA1:\','
+            f" SHA1({link}), '\"}}') WHERE guid LIKE 'blogtui-new-%'"
+        )
         self.sql(
             "INSERT INTO ttrss_user_entries (ref_id, uuid, feed_id, owner_uid, tag_cache,"
             " label_cache, unread) VALUES "
-            + ",".join(f"({i}, '', {feed_id}, {self.uid}, '', '', {int(unread)})" for i in ids)
+            + ",".join(f"({i}, '', {feed_id}, {self.uid}, '', '', {int(unread)})" for i in new)
         )
-        return ids
+        return new
 
     def _flagged(self, column: str) -> set[int]:
         rows = self.sql(
