@@ -16,7 +16,7 @@ from standins.threads import german_thread, pairs, tree_of
 from blogtui.core.comments.base import Hints
 from blogtui.core.comments.fediverse import find_toot
 from blogtui.core.comments.loading import NoThread, find_thread
-from blogtui.core.comments.mastodon import MAX_REPLIES, MastodonProvider
+from blogtui.core.comments.mastodon import MAX_REPLIES, TOKEN_CONTEXT_LIMIT, MastodonProvider
 from blogtui.core.comments.page import parse_page
 from blogtui.core.comments.registry import PROVIDERS, page_systems
 from blogtui.core.errors import CommentsUnavailable
@@ -213,6 +213,24 @@ async def test_without_a_token_the_public_limit_marks_the_thread_partial(
     instance.add_thread(german_thread(300, depth=25))
     _, thread = await read(client, article_on(blog, toot_link(instance)))
     assert len(thread.comments) == 60 and thread.partial
+
+
+async def test_replies_cut_at_the_public_depth_mark_the_thread_partial(
+    instance, blog, client
+) -> None:
+    items = german_thread(30, depth=25)
+    instance.add_thread(items)
+    _, thread = await read(client, article_on(blog, toot_link(instance)))
+    assert len(thread.comments) < 30 and thread.partial
+    assert pairs(thread.comments) <= tree_of(items, BASE)
+    _, whole = await read(client, article_on(blog, toot_link(instance)), TOKEN)
+    assert pairs(whole.comments) == tree_of(items, BASE) and not whole.partial
+
+
+async def test_the_signed_in_limit_marks_the_thread_partial(instance, blog, client) -> None:
+    instance.add_thread(german_thread(TOKEN_CONTEXT_LIMIT + 4, depth=30))
+    _, thread = await read(client, article_on(blog, toot_link(instance)), TOKEN)
+    assert len(thread.comments) == TOKEN_CONTEXT_LIMIT and thread.partial
 
 
 async def test_a_huge_context_is_bounded(instance, blog, client) -> None:

@@ -9,8 +9,8 @@ knows, each with `in_reply_to_id` (the parent: the toot itself means top level).
 the text (CommentData has no field for them).
 
 Limits, as documented: without a token an instance shows at most 60 descendants, 20 deep (the
-thread is then marked partial when it reaches that); with one, 4,096. blogtui keeps at most
-MAX_REPLIES. A token is sent only to the instance it was stored for (credential
+thread is then marked partial when it reaches that); with one, 4,096 (likewise). At most
+MAX_REPLIES are kept. A token is sent only to the instance it was stored for (credential
 `mastodon:token:ORIGIN`, `blogtui comment-key mastodon ORIGIN`), over https or to a loopback
 literal, never after a redirect. Errors come as `{"error": "…"}`: 401 "This API requires an
 authenticated user" (an instance closed to visitors), 404 "Record not found" (deleted or not
@@ -44,6 +44,10 @@ MAX_REPLIES = 5000
 """At most this many replies are kept; a longer context is marked partial."""
 PUBLIC_CONTEXT_LIMIT = 60
 """Descendants an instance shows without a token (Mastodon 4.0 and later)."""
+PUBLIC_DEPTH_LIMIT = 20
+"""How deep replies go in a context read without a token."""
+TOKEN_CONTEXT_LIMIT = 4096
+"""Descendants an instance shows with a user token."""
 TOKEN_ENTRY = "mastodon:token:"
 ACCOUNT_ENTRY = "mastodon:account"
 """Credential naming the instance replies are sent from (its `user`: the origin)."""
@@ -181,6 +185,22 @@ def error_of(answer: Answer, what: str, has_token: bool) -> CommentsUnavailable:
     return CommentsUnavailable(f"{what} answered HTTP {answer.status}{quoted}")
 
 
+def depth(comments: list[CommentData], enough: int) -> int:
+    """How deep the deepest reply sits (1: a reply to the toot), counted up to `enough` (a
+    cycle ends a count)."""
+    parents = {c.key: c.parent_key for c in comments}
+    deepest = 0
+    for comment in comments:
+        level, key, seen = 1, comment.parent_key, {comment.key}
+        while key and key in parents and key not in seen:
+            seen.add(key)
+            level, key = level + 1, parents[key]
+            if level >= enough:
+                return level
+        deepest = max(deepest, level)
+    return deepest
+
+
 def instance_words(origin: str) -> str:
     """How an instance is named in messages."""
     return f"the Mastodon instance {urlsplit(origin).netloc or origin}"
@@ -238,9 +258,10 @@ class MastodonProvider(CommentProvider):
         context, signed_in = await self.get_json(client, origin, f"/api/v1/statuses/{root}/context")
         replies = context.get("descendants")
         replies = replies if isinstance(replies, list) else []
-        partial = len(replies) > MAX_REPLIES or (
-            not signed_in and len(replies) >= PUBLIC_CONTEXT_LIMIT
-        )
+        cap = TOKEN_CONTEXT_LIMIT if signed_in else PUBLIC_CONTEXT_LIMIT
+        partial = len(replies) > MAX_REPLIES or len(replies) >= cap  # the instance cut it short
         comments = [c for c in (comment_of(s, root) for s in replies[:MAX_REPLIES]) if c]
+        if not signed_in and depth(comments, PUBLIC_DEPTH_LIMIT) >= PUBLIC_DEPTH_LIMIT:
+            partial = True  # deeper replies may exist that the instance does not show visitors
         post_author = author_key(mapping(status.get("account")))
         return FetchedThread(comments, partial, None, post_author)
