@@ -284,3 +284,13 @@ async def test_a_nearly_used_search_limit_does_not_stop_the_comments(github, cli
     found = await find_thread(client, article)
     assert not found.thread.partial and len(found.thread.comments) == 150
     assert found.thread.note == "GitHub: 58 of 60 requests left this hour"
+
+
+async def test_a_term_with_search_qualifiers_finds_no_other_repository(github, client) -> None:
+    term = "Titel repo:fremd/projekt"
+    github.issues.append(Issue("fremd/projekt", 1, term, german_thread(3)))
+    github.pages[PATH] = UTTERANCES.replace('issue-term="pathname"', f'issue-term="{term}"')
+    found = await find_thread(client, stand_in(f"{github.origin}{PATH}"))
+    assert found.provider == "utterances" and found.thread.comments == []
+    search = [s for s in github.seen if s.path == "/search/issues"]
+    assert search and "repo:fremd/projekt" in search[0].query["q"][0]

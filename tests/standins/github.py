@@ -231,6 +231,7 @@ class GitHubStandIn(StandIn):
     def issue_json(self, issue: Issue) -> dict[str, Any]:
         url = f"https://github.com/{issue.repo}/issues/{issue.number}"
         return {"id": 90000 + issue.number, "number": issue.number, "title": issue.title,
+                "repository_url": f"{self.origin}/repos/{issue.repo}",
                 "state": "open", "locked": issue.locked, "html_url": url,
                 "comments": len(issue.items) + len(issue.posted),
                 "user": {"login": "utterances-bot", "id": 1, "type": "Bot"}}  # fmt: skip
@@ -280,7 +281,8 @@ class GitHubStandIn(StandIn):
     def discussion_json(self, found: Discussion) -> dict[str, Any]:
         return {"id": found.ident, "number": found.number, "title": found.title,
                 "url": f"https://github.com/{found.repo}/discussions/{found.number}",
-                "locked": found.locked, "closed": False}  # fmt: skip
+                "locked": found.locked, "closed": False,
+                "repository": {"nameWithOwner": found.repo}}  # fmt: skip
 
     def find_discussion(self, variables: dict[str, Any]) -> dict[str, Any]:
         q = variables.get("query", "")

@@ -51,7 +51,7 @@ _FIELDS = (
     "id url createdAt body bodyHTML viewerDidAuthor isMinimized minimizedReason deletedAt"
     " author { login url }"
 )
-_DISCUSSION = "id number title url locked closed"
+_DISCUSSION = "id number title url locked closed repository { nameWithOwner }"
 FIND = f"""query BlogtuiFindDiscussion($query: String!) {{
   search(type: DISCUSSION, query: $query, first: 20) {{
     discussionCount nodes {{ ... on Discussion {{ {_DISCUSSION} }} }}
@@ -149,11 +149,18 @@ async def find_discussion(session: Session, embed: GiscusEmbed) -> dict[str, Any
         return mapping(mapping(mapping(data).get("repository")).get("discussion")) or None
     data = await session.graphql("BlogtuiFindDiscussion", FIND, {"query": search_query(embed)})
     nodes = [mapping(n) for n in mapping(mapping(data).get("search")).get("nodes") or []]
-    nodes = [node for node in nodes if _NODE_ID.fullmatch(text_of(node.get("id")))]
+    # a term may hold search qualifiers of its own: only the embed's repository counts
+    nodes = [node for node in nodes if _NODE_ID.fullmatch(text_of(node.get("id")))
+             and _repo_of(node) == embed.repo.lower()]  # fmt: skip
     if embed.strict:
         return nodes[0] if nodes else None
     wanted = embed.term.lower()
     return next((n for n in nodes if wanted in text_of(n.get("title")).lower()), None)
+
+
+def _repo_of(node: dict[str, Any]) -> str:
+    """The `OWNER/REPO` a discussion belongs to, lowercased."""
+    return text_of(mapping(node.get("repository")).get("nameWithOwner"), 200).lower()
 
 
 def comment_of(node: Any, parent: str = "") -> CommentData | None:

@@ -141,7 +141,9 @@ async def find_issue(session: Session, embed: UtterancesEmbed) -> dict[str, Any]
              "order": "asc"}  # fmt: skip
     answer = await session.get("/search/issues", query)
     items = [mapping(item) for item in mapping(answer.data).get("items") or []]
-    items = [item for item in items if item.get("number")]
+    own = f"/repos/{owner_repo}".lower()  # a term may hold search qualifiers of its own
+    items = [item for item in items if item.get("number")
+             and text_of(item.get("repository_url"), 300).lower().endswith(own)]  # fmt: skip
     lowered = embed.term.lower()
     for item in items:
         if lowered in text_of(item.get("title")).lower():

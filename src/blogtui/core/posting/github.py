@@ -38,7 +38,7 @@ from blogtui.core.comments.github import (
     session_for,
     text_of,
 )
-from blogtui.core.comments.service import KeySource, RateLimited, mapping
+from blogtui.core.comments.service import KeySource, RateLimited, mapping, retry_after
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.posting.base import (
     DEADLINE,
@@ -105,7 +105,9 @@ def refusal(status: int, said: str, token: str, headers: httpx.Headers) -> PostO
     detail = f" ({said})" if said else ""
     rate = rate_of({k.lower(): v for k, v in headers.items()})
     if status in (403, 429) and (rate is not None and rate.remaining == 0 or "rate" in said):
-        wait = max(0.0, rate.reset - time.time()) if rate and rate.reset else None
+        wait = retry_after({k.lower(): v for k, v in headers.items()})
+        if wait is None and rate is not None and rate.reset:
+            wait = max(0.0, rate.reset - time.time())
         return PostOutcome(Outcome.FLOOD, message=f"GitHub rate limit{detail}", retry_after=wait)
     if status == 401:
         return PostOutcome(Outcome.REJECTED, message=f"GitHub refused the token: check {SETTING}")
