@@ -3,7 +3,10 @@ a German thread nested 12 deep seeded through Waline's own API, paging, a server
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import pytest
@@ -112,3 +115,20 @@ async def test_a_server_that_is_down_gives_a_clear_message(blog, client):
     with pytest.raises(CommentsUnavailable) as caught:
         await WalineProvider().fetch(client, target)
     assert caught.value.message == "the Waline server: connection failed (ConnectError)"
+
+
+def test_blogtui_comments_prints_the_thread_and_says_it_is_waline(blog, tmp_path):
+    url = blog.article("kommandozeile")
+    items = german_thread(6, depth=4)
+    seed(blog.waline, urlsplit(url).path, items)
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    env.pop("BLOGTUI_HOME", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "blogtui", "--home", str(tmp_path / "home"), "comments", url],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1] == "6 comments via Waline"
+    assert "Kommentar Nr. 4 über Käse & Brötchen." in done.stdout
+    assert "      Jürgen Müßig 4 · " in done.stdout  # three levels down
