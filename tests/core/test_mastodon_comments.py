@@ -342,3 +342,31 @@ async def test_the_cli_stores_a_token_per_instance_and_the_reader_uses_it(
     assert target is not None
     thread = await provider.fetch(client, target)
     assert pairs(thread.comments) == tree_of(items, BASE)
+
+
+async def test_an_instance_that_is_down_or_slow_says_so(instance, blog, client) -> None:
+    from blogtui.core.comments.fetching import reset_deadline, set_deadline
+
+    instance.add_thread(german_thread(3))
+    article = article_on(blog, toot_link(instance))
+    instance.latency = 1.5
+    clock = set_deadline(0.5)
+    try:
+        assert "no answer in time" in await message_of(client, article)
+    finally:
+        reset_deadline(clock)
+    instance.latency = 0.0
+    instance.close()
+    assert "connection failed" in await message_of(client, article)
+
+
+def test_the_cli_refuses_a_plain_http_instance(tmp_path, monkeypatch, capsys) -> None:
+    import io
+
+    from blogtui.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("geheim\n"))
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "comment-key", "mastodon", "http://social.example"]) != 0
+    said = capsys.readouterr()
+    assert "https" in said.err and "geheim" not in said.err + said.out
