@@ -5,6 +5,7 @@ asked; it is never posted twice."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import AsyncIterator, Iterator
 from urllib.parse import parse_qs
@@ -101,7 +102,11 @@ async def test_a_reply_to_a_mention_replies_to_it_and_the_article(site, blog, cl
     reply = ReplyRequest(article_url(blog), parent, TEXT, ME)
     outcome = await poster(site, tmp_path).post(client, reply)
     assert outcome.state is Outcome.POSTED
-    assert form_of(site)["in-reply-to[]"] == [parent, reply.article_url]
+    assert site.posts[0].headers["content-type"] == "application/json"
+    assert json.loads(site.posts[0].body) == {
+        "type": ["h-entry"],
+        "properties": {"content": [TEXT], "in-reply-to": [parent, reply.article_url]},
+    }
     assert site.created[0]["in-reply-to"] == [parent, reply.article_url]
 
 
@@ -121,6 +126,15 @@ async def test_without_endpoint_and_token_it_says_how_to_store_them(client, tmp_
     outcome = await nothing.post(client, ReplyRequest("https://blog.example/p", "", TEXT, ME))
     assert outcome.state is Outcome.UNAVAILABLE
     assert "blogtui comment-key micropub ENDPOINT_URL" in outcome.message
+
+
+async def test_a_token_with_odd_characters_is_not_sent(site, blog, client, tmp_path) -> None:
+    credentials = CredentialStore(tmp_path / "secrets", use_keyring=False)
+    credentials.set_entry(ENTRY, site.endpoint, "Grüße\r\nX-Evil: 1")
+    odd = MicropubPoster(lambda: credentials.get_entry(ENTRY))
+    outcome = await odd.post(client, ReplyRequest(article_url(blog), "", TEXT, ME))
+    assert outcome.state is Outcome.UNAVAILABLE and "characters no token has" in outcome.message
+    assert site.seen == []
 
 
 async def test_token_never_goes_over_plain_http_to_a_name(client, tmp_path) -> None:

@@ -1,5 +1,7 @@
-"""The real Webmention receiver (`webmentions` from PyPI, installed by `.ci/webmention.sh install`
-into a venv of its own) on 127.0.0.1, started for this directory's tests and stopped after.
+"""Real IndieWeb servers from PyPI on 127.0.0.1, installed by `.ci/webmention.sh install` into a
+venv of their own, started for this directory's tests and stopped after: the Webmention receiver
+of `webmentions` (receiver_app.py) and the Micropub endpoint of `django-indieweb`
+(micropub_app.py).
 
 Without that venv the tests skip on a developer's machine and fail under CI=true."""
 
@@ -18,6 +20,8 @@ import pytest
 
 VENV = Path(os.environ.get("WM_VENV") or "/opt/blogtui-webmentions")
 APP = Path(__file__).with_name("receiver_app.py")
+MICROPUB_APP = Path(__file__).with_name("micropub_app.py")
+MICROPUB_TOKEN = "indieweb-token-7f3a9c"
 HINT = "bash .ci/webmention.sh install"
 
 
@@ -53,32 +57,68 @@ def _missing() -> str:
     python = VENV / "bin" / "python"
     if not python.exists():
         return f"{python} does not exist"
-    check = subprocess.run([str(python), "-c", "import webmentions, flask, sqlalchemy"],
+    check = subprocess.run([str(python), "-c", "import webmentions, flask, django, indieweb"],
                            capture_output=True, check=False)  # fmt: skip
-    return "" if check.returncode == 0 else f"webmentions is not importable in {VENV}"
+    return "" if check.returncode == 0 else f"the servers are not importable in {VENV}"
+
+
+def _serve(app: Path, state: Path, *args: str) -> Iterator[str]:
+    """Run `app` with the venv's Python on a free port; its origin while it runs."""
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"the IndieWeb servers are missing ({missing}): {HINT}")
+        pytest.skip(f"the IndieWeb servers are missing ({missing}): {HINT}")
+    port = _free_port()
+    log = (state / f"{app.stem}.log").open("wb")
+    process = subprocess.Popen([str(VENV / "bin" / "python"), str(app), str(port), *args],
+                               stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        origin = f"http://127.0.0.1:{port}"
+        _wait_until_up(origin, process)
+        yield origin
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
 
 
 @pytest.fixture(scope="module")
 def receiver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
     """The receiver on a free 127.0.0.1 port, with a fresh database."""
-    missing = _missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            raise RuntimeError(f"the Webmention receiver is missing ({missing}): {HINT}")
-        pytest.skip(f"the Webmention receiver is missing ({missing}): {HINT}")
-    port = _free_port()
-    database = tmp_path_factory.mktemp("webmentions") / "mentions.db"
-    log = (database.parent / "receiver.log").open("wb")
-    process = subprocess.Popen([str(VENV / "bin" / "python"), str(APP), str(port), str(database)],
-                               stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    try:
-        origin = f"http://127.0.0.1:{port}"
-        _wait_until_up(origin, process)
+    state = tmp_path_factory.mktemp("webmentions")
+    for origin in _serve(APP, state, str(state / "mentions.db")):
         yield Receiver(origin)
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+
+
+@dataclass(frozen=True)
+class MicropubSite:
+    """The user's own site: its Micropub endpoint and the token for it."""
+
+    origin: str
+    token: str = MICROPUB_TOKEN
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.origin}/indieweb/micropub/"
+
+
+def _micropub(tmp_path_factory: pytest.TempPathFactory, scope: str) -> Iterator[MicropubSite]:
+    state = tmp_path_factory.mktemp("micropub")
+    for origin in _serve(MICROPUB_APP, state, str(state), MICROPUB_TOKEN, scope):
+        yield MicropubSite(origin)
+
+
+@pytest.fixture(scope="module")
+def micropub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MicropubSite]:
+    """django-indieweb's Micropub endpoint, its token allowed to create and to look up."""
+    yield from _micropub(tmp_path_factory, "create update")
+
+
+@pytest.fixture(scope="module")
+def micropub_create_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MicropubSite]:
+    """The same endpoint with a token that may only create (no `q=source` answers)."""
+    yield from _micropub(tmp_path_factory, "create")
 
 
 def _wait_until_up(origin: str, process: subprocess.Popen[bytes]) -> None:

@@ -5,7 +5,8 @@ No Micropub server from PyPI was run for these tests (README: which is real, whi
 What it follows, from the spec:
 
 - Create (3.3): `POST /micropub`, form-encoded, `h=entry` plus properties; a property with
-  several values is sent as `name[]=…` (3.3.1). Answer `201 Created` with `Location:` the new
+  several values is sent as `name[]=…` (3.3.1); or JSON, `{"type": ["h-entry"], "properties":
+  {name: [values]}}` (3.3.2). Answer `201 Created` with `Location:` the new
   post's URL (or `202 Accepted` with `Location:`, `accepted=True`: created asynchronously).
 - Auth (3.8): `Authorization: Bearer TOKEN` (or `access_token` in the body); a missing or
   wrong token is `401` with `{"error": "unauthorized"}`; a token without the create scope is
@@ -25,6 +26,7 @@ receiver reads): `u-in-reply-to` / `u-like-of` links, `e-content`, `p-author h-c
 from __future__ import annotations
 
 import html
+import json
 import threading
 import time
 from typing import Any
@@ -72,24 +74,41 @@ class MicropubStandIn(StandIn):
         return None
 
     def _create(self, seen: Seen) -> Reply:
-        raw = parse_qs(seen.body.decode("utf-8"), keep_blank_values=True)
+        json_body = seen.headers.get("content-type", "").startswith("application/json")
+        raw = {} if json_body else parse_qs(seen.body.decode("utf-8"), keep_blank_values=True)
         refused = self._authorized(seen, raw)
         if refused is not None:
             return refused
-        if raw.get("h") != ["entry"]:
+        properties = self._json_properties(seen.body) if json_body else self._form_properties(raw)
+        if properties is None:
             return Reply.json(400, {"error": "invalid_request",
-                                    "error_description": "only h=entry is supported"})  # fmt: skip
-        properties = {
-            name.removesuffix("[]"): values
-            for name, values in raw.items()
-            if name not in ("h", "access_token") and not name.startswith("mp-")
-        }
+                                    "error_description": "only h-entry is supported"})  # fmt: skip
         properties["published"] = [time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())]
         with self.created_lock:
             number = len(self.created) + 1
             properties["url"] = [self.post_url(number)]
             self.created.append(properties)
         return Reply(202 if self.accepted else 201, b"", {"Location": self.post_url(number)})
+
+    @staticmethod
+    def _form_properties(raw: dict[str, list[str]]) -> dict[str, list[str]] | None:
+        """A form create's properties (3.3.1: `name[]` for several values); None unless h=entry."""
+        if raw.get("h") != ["entry"]:
+            return None
+        return {name.removesuffix("[]"): values for name, values in raw.items()
+                if name not in ("h", "access_token") and not name.startswith("mp-")}  # fmt: skip
+
+    @staticmethod
+    def _json_properties(body: bytes) -> dict[str, list[str]] | None:
+        """A JSON create's properties (3.3.2: `{"type": ["h-entry"], "properties": {...}}`)."""
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or data.get("type") != ["h-entry"]:
+            return None
+        properties = data.get("properties")
+        return dict(properties) if isinstance(properties, dict) else None
 
     def _query(self, seen: Seen) -> Reply:
         refused = self._authorized(seen, {})

@@ -1,11 +1,12 @@
 """Replying the IndieWeb way: publish the reply on the user's own site, then tell the article.
 
 W3C Micropub: `POST` to the user's endpoint, form-encoded `h=entry`, `content`, `in-reply-to`
-(the article; for a reply to a mention, that mention's URL too), with `Authorization: Bearer
-TOKEN`; `201 Created` or `202 Accepted` with `Location: URL` is the new post. Errors come as
-JSON `{"error": "invalid_request" | "unauthorized" | "forbidden" | "insufficient_scope",
-"error_description": "…"}`. Then a W3C Webmention `source=LOCATION&target=ARTICLE` goes to the
-article's endpoint (discovered per the spec, `core.comments.webmention_endpoint`).
+(the article; a reply to a mention replies to that mention's URL too, sent as JSON), with
+`Authorization: Bearer TOKEN`; `201 Created` or `202 Accepted` with `Location: URL` is the new
+post. Errors come as JSON `{"error": "invalid_request" | "unauthorized" | "forbidden" |
+"insufficient_scope", "error_description": "…"}` (or as plain text). Then a W3C Webmention
+`source=LOCATION&target=ARTICLE` goes to the article's endpoint (discovered per the spec,
+`core.comments.webmention_endpoint`).
 
 The endpoint and token are kept in blogtui's credentials under `micropub` (user: the endpoint
 URL, password: the token; `blogtui comment-key micropub ENDPOINT_URL`); the token goes only to
@@ -14,11 +15,13 @@ that endpoint, over https or to a loopback literal, never through a redirect.
 A create that timed out may have published the post. Before the outbox sends it again, the
 poster asks the endpoint (`q=source`, listing the latest posts, a common Micropub extension) for
 a post replying to the same URL with the same text, and uses it when found. An endpoint that
-cannot list its posts cannot answer: the reply is then not sent again until the user says so.
+cannot list its posts (or a token without the scope to ask) cannot answer: the reply is then not
+sent again until the user says so.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -84,11 +87,17 @@ def in_reply_to(reply: ReplyRequest) -> list[str]:
     return [url for url in (parent, reply.article_url) if url]
 
 
-def create_form(reply: ReplyRequest) -> list[tuple[str, str]]:
-    """The form-encoded Micropub create request."""
+def create_body(reply: ReplyRequest) -> tuple[str, str]:
+    """The Micropub create request: (content type, body). Form-encoded (`h=entry`, `content`,
+    `in-reply-to`); a reply to a mention replies to two URLs, which goes as JSON
+    (`{"type": ["h-entry"], "properties": {...}}`): servers must take both syntaxes, and some
+    drop a form's `in-reply-to[]` (django-indieweb 0.6 takes `[]` only for media and category)."""
     targets = in_reply_to(reply)
-    name = "in-reply-to[]" if len(targets) > 1 else "in-reply-to"
-    return [("h", "entry"), ("content", reply.text)] + [(name, url) for url in targets]
+    if len(targets) == 1:
+        form = {"h": "entry", "content": reply.text, "in-reply-to": targets[0]}
+        return "application/x-www-form-urlencoded", urlencode(form)
+    properties = {"content": [reply.text], "in-reply-to": targets}
+    return "application/json", json.dumps({"type": ["h-entry"], "properties": properties})
 
 
 def _values(properties: dict[str, Any], name: str) -> list[Any]:
@@ -141,7 +150,10 @@ class MicropubPoster(Poster):
         if found is None or not found.user or not found.password.reveal():
             message = f"replying to Webmentions needs {SETTING}"
             return PostOutcome(Outcome.UNAVAILABLE, message=message)
-        endpoint, token = found.user, found.password.reveal()
+        endpoint, token = found.user, found.password.reveal().strip()
+        if not (token.isascii() and token.isprintable()):
+            message = f"the stored Micropub token has characters no token has: check {SETTING}"
+            return PostOutcome(Outcome.UNAVAILABLE, message=message)
         try:
             check_destination(endpoint)
         except CredentialError as error:
@@ -163,8 +175,8 @@ class MicropubPoster(Poster):
     ) -> PostOutcome:
         """The Micropub create request, once; what the endpoint answered."""
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        body = urlencode(create_form(reply))
-        form_type = {"Content-Type": "application/x-www-form-urlencoded"}
+        kind, body = create_body(reply)
+        form_type = {"Content-Type": kind}
         try:
             response = await client.post(endpoint, content=body, headers={**headers, **form_type},
                                          timeout=self.timeout, follow_redirects=False)  # fmt: skip
@@ -232,10 +244,11 @@ def answer_of(response: httpx.Response, endpoint: str, token: str) -> PostOutcom
 
 
 def _error_text(response: httpx.Response) -> str:
+    """The endpoint's reason: its JSON `error` and `error_description`, else a short plain text."""
     try:
         data = response.json()
     except ValueError:
-        return ""
+        return decode_short(response.content)
     if not isinstance(data, dict):
         return ""
     parts = [str(data.get(k) or "") for k in ("error", "error_description")]
