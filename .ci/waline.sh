@@ -118,7 +118,8 @@ net.Socket.prototype.connect = function guarded(...args) {
   if (Array.isArray(options)) options = options[0];
   if (typeof options !== 'object' || options === null) options = { port: args[0], host: args[1] };
   const host = options.host === undefined ? 'localhost' : String(options.host);
-  if (options.path === undefined && !loopback.has(host)) {
+  const pipe = options.path != null && options.port == null; // http passes its path along
+  if (!pipe && !loopback.has(host)) {
     const error = new Error(`outgoing connection to ${host} refused (blogtui test server)`);
     process.nextTick(() => this.destroy(error));
     return this;
