@@ -152,3 +152,21 @@ def test_listing_entry_of_the_webmentions_receiver() -> None:
         ("https://bob.example/r/2", "https://ada.example/n/1"),
     }
     assert thread.reactions == {"like": 1} and thread.note == "Webmentions: 1 like"
+
+
+async def test_more_than_5000_mentions_are_read_partially(service, client) -> None:
+    mentions = Mentions("", german_thread(5050))
+    link = article_on(service, mentions)
+    thread = await read(client, service, link)
+    assert thread.partial and len(thread.comments) == 5000
+    assert len([s for s in service.seen if s.path == "/api/mentions.jf2"]) == 50
+
+
+async def test_an_api_answering_html_says_so(service, client) -> None:
+    link = article_on(service, Mentions("", german_thread(2)))
+    service.pages["/wartung.html"] = "<html><body>Wartungsarbeiten</body></html>"
+    provider = WebmentionProvider(f"{service.origin}/wartung.html", frozenset({service.origin}))
+    target = await provider.detect(client, stand_in(link), Hints(stand_in(link)))
+    assert target is not None
+    with pytest.raises(CommentsUnavailable, match="expected JSON, the server sent text/html"):
+        await provider.fetch(client, target)
