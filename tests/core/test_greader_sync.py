@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 from greader_support import backend_for, greader_standin  # noqa: F401
 from standins.greader import GReaderStandIn
 
 from blogtui.core.store import Store
+from blogtui.core.sync.base import SyncError
 from blogtui.core.sync.engine import Sync, subscribe
 
 DAY = 86400.0
@@ -75,3 +77,25 @@ async def test_subscribing_through_the_engine_maps_the_new_feed(
         feed_id = await subscribe(store, backend, client, "https://neu.example.org/feed", "Neu")
     feed = next(f for f in store.list_feeds() if f.id == feed_id)
     assert feed.url == "https://neu.example.org/feed" and feed.folder == "Neu"
+
+
+async def test_a_server_failing_mid_sync_keeps_the_queue_and_applies_nothing_twice(
+    greader: GReaderStandIn, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "blogtui.db")
+    store.add_account(backend_for(greader).account)
+    await sync(store, greader)
+    unread = [i for i in sorted(greader.items.values(), key=lambda i: i.id) if not i.read][:3]
+    store.set_read([local_id(store, str(i.id)) for i in unread])
+    greader.down.add("edit-tag")
+    with pytest.raises(SyncError, match="HTTP 503"):
+        await sync(store, greader)
+    assert store.queued_count() == 3 and not any(i.read for i in unread)
+    assert all(local_state(store)[str(i.id)][0] for i in unread)  # still read here
+    greader.down.clear()
+    await sync(store, greader)
+    await sync(store, greader)
+    assert all(i.read for i in unread) and store.queued_count() == 0
+    accepted = [s for s in greader.seen if s.path.endswith("edit-tag")][-1]
+    assert accepted.body.decode().count("i=") == 3
+    assert len([s for s in greader.seen if s.path.endswith("edit-tag")]) == 2

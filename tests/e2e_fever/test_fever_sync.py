@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from blogtui.core.store import Store
-from blogtui.core.sync.base import Account
+from blogtui.core.sync.base import Account, SyncError
 from blogtui.core.sync.engine import Sync
 from blogtui.core.sync.fever import FeverBackend
 
@@ -24,8 +26,11 @@ def seed_now(site: dict[str, Any]) -> float:
     return max(e["created_on_time"] for f in site["feeds"] for e in f["entries"]) + DAY
 
 
-async def sync(store: Store, site: dict[str, Any]) -> None:
-    backend = FeverBackend(account(site), site["password"])
+async def sync(store: Store, site: dict[str, Any], url: str = "") -> None:
+    name = account(site)
+    backend = FeverBackend(
+        Account(name.name, "fever", url or name.url, name.user), site["password"]
+    )
     async with httpx.AsyncClient() as client:
         await Sync(store, backend, client, now=seed_now(site)).run()
 
@@ -100,3 +105,25 @@ async def test_marks_travel_both_ways_and_mark_feed_read_catches_up(
     unread, _ = await server_sets(coldsweat)
     assert not unread & {str(e["id"]) for e in typografie["entries"]}
     assert store.queued_count() == 0
+
+
+async def test_a_server_that_is_down_keeps_the_queue_for_the_next_sync(
+    coldsweat: dict[str, Any], tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "blogtui.db")
+    store.add_account(account(coldsweat))
+    await sync(store, coldsweat)
+    entries = next(f for f in coldsweat["feeds"] if f["key"] == "typografie")["entries"][3:6]
+    ids = [str(e["id"]) for e in entries]
+    store.set_read([local_id(store, i) for i in ids])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/fever/"
+    with pytest.raises(SyncError, match="cannot reach the server"):
+        await sync(store, coldsweat, url=dead)
+    assert store.queued_count() == 3
+    unread, _ = await server_sets(coldsweat)
+    assert set(ids) <= unread
+    await sync(store, coldsweat)
+    unread, _ = await server_sets(coldsweat)
+    assert not set(ids) & unread and store.queued_count() == 0

@@ -109,6 +109,8 @@ class GReaderStandIn(StandIn):
         self.token_round = 1
         """Bumped by `expire_token`: older T values are refused."""
         self.garbage: set[str] = set()
+        self.down: set[str] = set()
+        """API calls (e.g. "edit-tag") answered 503, as FreshRSS's serviceUnavailable()."""
         self.broken_sessions = False
         self.stuck_continuation = False
         """When set, `c` is ignored: every page is the first again, with the same continuation."""
@@ -173,6 +175,8 @@ class GReaderStandIn(StandIn):
         if self.broken_sessions or header != f"GoogleLogin auth={self.auth()}":
             return self.unauthorized()
         call = path[len("/reader/api/0/") :]
+        if call in self.down:
+            return self.text(503, "Service Unavailable!")
         if call in self.garbage:
             return Reply(200, b'{"subscriptions": [{"id": "feed/1", ', self.json_type())
         if call == "token":
