@@ -12,6 +12,14 @@ Mastodon: `comment-key mastodon https://your.instance [--visibility unlisted]` s
 token of the user's account (Preferences > Development > New application, scopes
 `read:statuses write:statuses`), one per instance; replies go from the instance stored last, with
 the visibility given (public by default).
+
+GitHub (giscus, utterances): `comment-key github` stores a token of the user's (a fine-grained
+token with read access to public repositories and Discussions/Issues write, or a classic one
+with `public_repo`); without one, `gh auth token` is used when the GitHub CLI is installed.
+
+Micropub (replies to Webmentions): `comment-key micropub https://your.site/micropub` stores the
+endpoint and its token (from your site's IndieAuth token endpoint, scope `create`); replies are
+published there and a Webmention tells the article.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from blogtui.cli.output import Output
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import Places
 
-SERVICES = ("disqus", "disqus-token", "discourse", "mastodon")
+SERVICES = ("disqus", "disqus-token", "discourse", "mastodon", "github", "micropub")
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 
 
@@ -54,6 +62,17 @@ def entry_of(service: str, forum: str) -> str:
         from blogtui.core.posting.disqus import TOKEN_ENTRY
 
         return TOKEN_ENTRY
+    if service == "github":  # giscus and utterances: the user's token (else `gh auth token`)
+        from blogtui.core.comments.github import TOKEN_ENTRY as GITHUB_ENTRY
+
+        return GITHUB_ENTRY
+    if service == "micropub":  # the user's own site: one endpoint, stored with its token
+        from blogtui.core.posting.credentials import check_destination
+        from blogtui.core.posting.micropub import ENTRY as MICROPUB_ENTRY
+
+        if forum:
+            check_destination(forum)
+        return MICROPUB_ENTRY
     if service == "mastodon":
         from blogtui.core.comments.mastodon import token_entry
 
@@ -82,6 +101,8 @@ def cmd_comment_key(args: argparse.Namespace, where: Places, out: Output) -> int
     """`blogtui comment-key`."""
     from blogtui.core.posting.credentials import CredentialStore
 
+    if args.service == "micropub" and not args.delete and not args.forum.strip():
+        raise BlogtuiError("give your Micropub endpoint: comment-key micropub https://…/micropub")
     entry = entry_of(args.service, args.forum.strip())
     store = CredentialStore(where.secrets_dir)
     if args.delete:
@@ -95,6 +116,8 @@ def cmd_comment_key(args: argparse.Namespace, where: Places, out: Output) -> int
         from blogtui.core.posting.mastodon import save_account
 
         save_account(store, args.forum.strip(), key, args.visibility)
+    elif args.service == "micropub":  # the endpoint is what the token is for
+        store.set_entry(entry, args.forum.strip(), key)
     else:
         store.set_entry(entry, args.service, key)
     out.line(f"stored the {args.service} key")

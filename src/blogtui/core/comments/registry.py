@@ -16,14 +16,20 @@ from blogtui.core.comments.blogger import BloggerProvider, is_blogger_feed
 from blogtui.core.comments.comment_feed import CommentFeedProvider
 from blogtui.core.comments.discourse import DiscourseProvider
 from blogtui.core.comments.disqus import DisqusProvider
+from blogtui.core.comments.giscus import GiscusProvider
+from blogtui.core.comments.giscus import systems as github_systems
+from blogtui.core.comments.github import token_source
 from blogtui.core.comments.hackernews import HackerNewsProvider
 from blogtui.core.comments.isso import IssoProvider
 from blogtui.core.comments.lobsters import LobstersProvider
 from blogtui.core.comments.mastodon import MastodonProvider, token_entry
 from blogtui.core.comments.page import Page
 from blogtui.core.comments.service import stored_key
+from blogtui.core.comments.utterances import UtterancesProvider
 from blogtui.core.comments.waline import WalineProvider
 from blogtui.core.comments.waline import find_embed as find_waline
+from blogtui.core.comments.webmention import WebmentionProvider
+from blogtui.core.comments.webmention_endpoint import endpoint_of
 from blogtui.core.comments.wordpress import WordPressProvider
 
 PROVIDERS: dict[str, CommentProvider] = {}
@@ -36,11 +42,13 @@ def register(provider: CommentProvider) -> None:
 
 
 for _provider in (DisqusProvider(), DiscourseProvider(), WalineProvider(),
-                  WordPressProvider(), BloggerProvider(),
-                  AtomThreadingProvider(), CommentFeedProvider(), IssoProvider()):  # fmt: skip
+                  GiscusProvider(), UtterancesProvider(),
+                  WordPressProvider(), BloggerProvider(), AtomThreadingProvider(),
+                  CommentFeedProvider(), IssoProvider()):  # fmt: skip
     register(_provider)
 
 register(MastodonProvider())  # kind "elsewhere": replies to the article's toot
+register(WebmentionProvider())  # kind "elsewhere": Webmentions other sites sent
 
 for _site in (HackerNewsProvider(), LobstersProvider()):  # kind "discussion": on demand only
     register(_site)
@@ -57,6 +65,8 @@ def use_secrets(secrets_dir: Path) -> None:
             provider.user_api_key = lambda forum: stored_key(
                 discourse.key_entry(forum), secrets_dir
             )
+        elif isinstance(provider, GiscusProvider | UtterancesProvider):
+            provider.token = token_source(secrets_dir)
         elif isinstance(provider, MastodonProvider):
             provider.token = lambda origin: stored_key(token_entry(origin), secrets_dir)
 
@@ -94,10 +104,13 @@ def page_systems(page: Page) -> list[str]:
         found.append(f"Discourse ({forum.forum})")
     if (waline := find_waline(page)) is not None:
         found.append(f"Waline ({waline.server}, path {waline.path!r})")
+    found.extend(github_systems(page))
     if any(is_blogger_feed(link.href) for link in page.links):
         found.append("Blogger (its comment feed is linked)")
     if page.isso_server:
         found.append(f"Isso ({page.isso_server})")
     if toot := fediverse.find_toot("", page.url, page.html, page.url, page.script_text):
         found.append(f"Mastodon replies ({toot.web_url}, from its {toot.found_by})")
+    if webmention_endpoint := endpoint_of(page):
+        found.append(f"Webmentions (endpoint {webmention_endpoint})")
     return found
