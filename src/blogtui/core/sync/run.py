@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -87,3 +88,16 @@ async def sync_accounts(
         finally:
             if client is None:
                 await http.aclose()
+
+
+async def sync_if_any(
+    store: Store, secrets_dir: Path, client: httpx.AsyncClient
+) -> list[SyncReport]:
+    """The TUI's refresh: sync every account when there are any; a sync already running
+    (cron) comes back as one report with its error."""
+    if not store.account_states():
+        return []
+    try:
+        return await sync_accounts(store, CredentialStore(secrets_dir), client=client)
+    except SyncError as error:
+        return [SyncReport("sync", error=error.message)]

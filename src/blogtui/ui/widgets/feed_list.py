@@ -81,7 +81,7 @@ class FeedList(FeedTree):
         self.show_feeds(message.feeds)
         if message.relist or (message.relist_if_changed and changed):
             self.post_message(self.Rewritten())
-        if not message.feeds and not self._welcomed:
+        if not message.feeds and not self._welcomed and not self.context.store.account_states():
             self._welcomed = True
             from blogtui.ui.screens.welcome import WelcomeScreen
 

@@ -81,7 +81,7 @@ class RefreshBar(Horizontal):
 
     def start(self, feeds: list[Feed]) -> None:
         """Start a background refresh of `feeds` unless one is running."""
-        if not feeds:
+        if not feeds and not self.context.store.account_states():  # accounts: their sync
             self.notify("No feeds to refresh.", markup=False)
             return
         if self.running:
@@ -95,6 +95,7 @@ class RefreshBar(Horizontal):
     def _refresh(self, feeds: list[Feed]) -> None:
         """refresh_feeds on its own event loop, in a thread: the UI loop never waits on it."""
         from blogtui.core.feeds.refresh import refresh_feeds
+        from blogtui.core.sync.run import sync_if_any
 
         context = self.context
 
@@ -103,13 +104,19 @@ class RefreshBar(Horizontal):
 
         async def run() -> RefreshSummary:
             async with context.make_client() as client:
-                return await refresh_feeds(
+                summary = await refresh_feeds(
                     context.store,
                     feeds,
                     context.config,
                     client=client,
                     on_progress=progressed,
                 )
+                for report in await sync_if_any(context.store, context.places.secrets_dir, client):
+                    severity = "error" if report.error else "information"
+                    self.app.call_from_thread(
+                        self.notify, report.summary(), severity=severity, markup=False
+                    )
+                return summary
 
         summary = asyncio.run(run())
         self.post_message(messages.RefreshFinished(summary, context.store.list_feeds()))
