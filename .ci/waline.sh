@@ -12,7 +12,8 @@
 #
 # Environment: WALINE_HOME (install dir, default /opt/blogtui-waline), WALINE_STATE (database,
 # pid and log, default /tmp/blogtui-waline), WALINE_PORT (default 8360), WALINE_OAUTH_PORT
-# (default 8361), WALINE_IPQPS (seconds between two comments from one IP, default 0).
+# (default 8361), WALINE_IPQPS (seconds between two comments from one IP, default 0),
+# WALINE_AUDIT (true: every comment waits for moderation; default false).
 #
 # Nothing leaves the machine: both listeners bind 127.0.0.1; Waline's OAuth-service lookup
 # (made on EVERY request) goes to a stub in the same process answering {"services": []};
@@ -26,6 +27,7 @@ WALINE_STATE=${WALINE_STATE:-/tmp/blogtui-waline}
 WALINE_PORT=${WALINE_PORT:-8360}
 WALINE_OAUTH_PORT=${WALINE_OAUTH_PORT:-8361}
 WALINE_IPQPS=${WALINE_IPQPS:-0}
+WALINE_AUDIT=${WALINE_AUDIT:-false}
 BASE_URL="http://127.0.0.1:${WALINE_PORT}"
 PID_FILE="$WALINE_STATE/waline.pid"
 LOG_FILE="$WALINE_STATE/waline.log"
@@ -190,7 +192,7 @@ cmd_start() {
                 JWT_TOKEN="$(cat "$WALINE_STATE/jwt")" \
                 SITE_NAME="blogtui test blog" SITE_URL="http://127.0.0.1:8089" \
                 OAUTH_URL="http://127.0.0.1:${WALINE_OAUTH_PORT}" \
-                AKISMET_KEY=false COMMENT_AUDIT=false IPQPS="$WALINE_IPQPS" \
+                AKISMET_KEY=false COMMENT_AUDIT="$WALINE_AUDIT" IPQPS="$WALINE_IPQPS" \
                 DISABLE_REGION=true AVATAR_PROXY=false \
                 setsid node "$WALINE_HOME/launcher.js" >>"$LOG_FILE" 2>&1 < /dev/null
         ) &

@@ -4,14 +4,13 @@ a German thread nested 12 deep seeded through Waline's own API, paging, a server
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import STAMP, seed, server_tree
 from standins.threads import german_thread
+from waline_support import STAMP, closed_port, seed, server_tree
 
 from blogtui.core.comments import waline as waline_module
 from blogtui.core.comments.base import Hints
@@ -26,13 +25,6 @@ from blogtui.core.posting.lookup import stand_in
 def expected_tree(items, ids: dict[int, str]) -> set[tuple[str, str]]:
     """The seeded tree as (Waline id, parent's Waline id) pairs."""
     return {(ids[i.number], ids[i.parent] if i.parent else "") for i in items}
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_detects_the_client_and_its_path_on_the_article_page(blog, client):

@@ -4,48 +4,27 @@ server has already, and a server that is down."""
 
 from __future__ import annotations
 
-import socket
-import time
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import post_comment, seed, server_tree
 from standins.threads import german_thread
+from waline_support import (
+    LATER,
+    ME,
+    Faulty,
+    Local,
+    closed_port,
+    on_server,
+    post_comment,
+    seed,
+    server_tree,
+)
 
 from blogtui.core.comments.loading import load_thread
-from blogtui.core.config import Identity
-from blogtui.core.drafts.store import DraftStore
-from blogtui.core.models import Article, EntryData
-from blogtui.core.posting import queue_reply, send_pending
+from blogtui.core.posting import send_pending
 from blogtui.core.posting.select import choose_poster
 from blogtui.core.posting.waline import WalinePoster
-from blogtui.core.store import Store
-
-ME = Identity("Jörg Prüfer", "joerg.pruefer@example.org", "https://joerg.example/")
-LATER = time.time() + 86400
-
-
-class Local:
-    """A store with the article, its drafts, and the thread path on the Waline server."""
-
-    def __init__(self, tmp_path, url: str) -> None:
-        self.store = Store(tmp_path / "db.sqlite")
-        feed, _ = self.store.add_feed(url + "feed.xml", "Testblog")
-        entry = EntryData(key=url, title="Ein Artikel", link=url)
-        self.store.upsert_articles(feed.id, [entry])
-        article = self.store.get_article(self.store.article_ids([feed.id])[0])
-        assert article is not None
-        self.article: Article = article
-        self.drafts = DraftStore(tmp_path / "drafts")
-        self.url, self.path = url, urlsplit(url).path
-
-    def queue(self, text: str, parent: str = "", who: Identity = ME) -> str:
-        draft = self.drafts.new(blog="waline", article_url=self.url, parent_id=parent,
-                                identity=who, text=text)  # fmt: skip
-        queue_reply(self.store, self.drafts, draft, self.article.id)
-        return draft.id
 
 
 @pytest.fixture
@@ -55,16 +34,6 @@ async def local(tmp_path, blog, client) -> Local:
     result = await load_thread(client, here.store, here.article)
     assert (result.provider, result.error) == ("waline", "")
     return here
-
-
-def raw_items(waline: str, path: str) -> list[dict[str, Any]]:
-    """Every comment object of `path` as Waline lists it."""
-    data = httpx.get(f"{waline}/api/comment", params={"path": path, "pageSize": 100}).json()
-    return [c for root in data["data"]["data"] for c in [root, *root["children"]]]
-
-
-def on_server(waline: str, path: str, text: str) -> list[dict[str, Any]]:
-    return [c for c in raw_items(waline, path) if c.get("orig") == text]
 
 
 async def test_the_remembered_provider_picks_the_waline_poster(local):
@@ -91,34 +60,6 @@ async def test_top_level_and_nested_replies_are_posted_where_they_belong(blog, l
     assert "mail" not in mine  # Waline shows the address to nobody but its admin
     stored = {c.key: c for c in local.store.comments_for(local.article.id)}
     assert stored[nested.remote_id].parent_key == ids[8]
-
-
-class Faulty(httpx.AsyncBaseTransport):
-    """In front of the real Waline: the next comment POST reaches it and is stored, but its
-    answer is lost (a 502 from a proxy, a timeout, a dropped connection). Counts POSTs."""
-
-    def __init__(self, mode: str) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.mode = mode
-        self.posts = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method != "POST":
-            return await self.inner.handle_async_request(request)
-        self.posts += 1
-        mode, self.mode = self.mode, "pass"
-        response = await self.inner.handle_async_request(request)
-        await response.aread()
-        if mode == "502-after":
-            return httpx.Response(502, headers={"Content-Type": "text/html"}, content=b"<h1>502")
-        if mode == "timeout-after":
-            raise httpx.ReadTimeout("timed out", request=request)
-        if mode == "dropped-after":
-            raise httpx.RemoteProtocolError("Server disconnected", request=request)
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 @pytest.mark.parametrize("mode", ["502-after", "timeout-after", "dropped-after"])
@@ -159,12 +100,6 @@ async def test_waline_itself_refuses_the_same_reply_twice_and_it_is_settled(blog
     [result] = await send_pending(local.store, local.drafts, client)
     assert result.state == "duplicate" and result.requests == 1, result
     assert len(on_server(blog.waline, local.path, text)) == 1
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_a_server_that_is_down_gives_a_clear_message_and_nothing_is_unsure(
