@@ -31,7 +31,7 @@ class LookupFailed(Exception):
 
 VERIFYING = frozenset({"wordpress", "isso", "waline"})
 """Providers whose whole thread shows that a reply is absent (not only that it is there)."""
-ACCOUNT = frozenset({"disqus", "discourse"})
+ACCOUNT = frozenset({"disqus", "discourse", "giscus", "utterances"})
 """Providers whose replies go out under the user's account there (access token, User API key):
 the name on them is the account's, not the draft's identity, so a reply is matched by parent and
 text. Neither is `VERIFYING`: a reply held for moderation is not listed, so its absence proves

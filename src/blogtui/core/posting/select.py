@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from blogtui.core.comments.discourse import key_entry
+from blogtui.core.comments.github import TOKEN_ENTRY as GITHUB_ENTRY
+from blogtui.core.comments.github import gh_token
 from blogtui.core.comments.loading import site_of
 from blogtui.core.drafts.file import Draft
 from blogtui.core.posting.base import Poster
@@ -16,6 +18,7 @@ from blogtui.core.posting.credentials import CredentialError, CredentialStore
 from blogtui.core.posting.discourse import DiscoursePoster
 from blogtui.core.posting.disqus import TOKEN_ENTRY, DisqusPoster
 from blogtui.core.posting.form import FormPoster
+from blogtui.core.posting.github import GitHubPoster
 from blogtui.core.posting.isso import IssoPoster
 from blogtui.core.posting.mastodon import mastodon_poster, stored_account
 from blogtui.core.posting.micropub import poster_for_draft as micropub_poster
@@ -39,6 +42,8 @@ def choose_poster(store: Store, draft: Draft, credentials: CredentialStore | Non
         return DisqusPoster(lambda: _entry(credentials, TOKEN_ENTRY))
     if provider == "discourse":
         return DiscoursePoster(lambda forum: _entry(credentials, key_entry(forum)))
+    if provider in ("giscus", "utterances"):  # the user's GitHub token, else `gh auth token`
+        return GitHubPoster(provider, lambda: _entry(credentials, GITHUB_ENTRY) or gh_token())
     if provider == "waline":  # anonymous, like the Waline client
         return WalinePoster()
     if provider == "webmention":  # published on the user's site, then a Webmention
