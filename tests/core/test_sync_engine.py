@@ -241,3 +241,17 @@ async def test_a_refresh_never_fetches_a_synced_feed(store, server, feed_server)
     await run(store, server)
     summary = await refresh_feeds(store, store.list_feeds(), Config(), force=True, processes=0)
     assert not feed_server.requests and summary is not None
+
+
+async def test_a_feed_on_two_accounts_follows_the_first_only(store, server):
+    await run(store, server)
+    other = FakeServer()
+    other.add_feed("9", "https://blog.example.org/feed")
+    other.add_article("9", NOW, link="https://blog.example.org/anders")
+    backend = FakeBackend(other, name="work")
+    store.add_account(backend.account)
+    async with httpx.AsyncClient() as client:
+        await Sync(store, backend, client).run()
+    assert store.remote_feeds("work") == {}
+    assert len(store.remote_feeds("home")) == 2 and len(store.list_feeds()) == 2
+    assert store.article_ids_by_link(["https://blog.example.org/anders"]) == {}

@@ -141,9 +141,10 @@ class SyncMixin(StoreBase):
         )
         return dict(rows.fetchall())
 
-    def map_feed(self, name: str, feed: RemoteFeed) -> int:
+    def map_feed(self, name: str, feed: RemoteFeed) -> int | None:
         """The local feed for a remote one: mapped before, else subscribed at the same URL
-        (never doubled), else new. Its folder follows the server's."""
+        (never doubled), else new. Its folder follows the server's. None when that feed is
+        synced through another account already (a feed follows one server)."""
         with self.applying() as db:
             row = db.execute(
                 "SELECT feed_id FROM sync_feeds WHERE account = ? AND remote_id = ?",
@@ -156,6 +157,11 @@ class SyncMixin(StoreBase):
                     (feed.url, clean(feed.title, limit=300), feed.site_url, "", time.time()),
                 )
                 row = db.execute("SELECT id FROM feeds WHERE url = ?", (feed.url,)).fetchone()
+                other = db.execute(
+                    "SELECT 1 FROM sync_feeds WHERE feed_id = ? AND account != ?", (row[0], name)
+                ).fetchone()
+                if other is not None:
+                    return None
                 db.execute(
                     "INSERT OR REPLACE INTO sync_feeds (account, remote_id, feed_id)"
                     " VALUES (?, ?, ?)",

@@ -195,8 +195,9 @@ class Sync:
             await self._store(self.store.drop_remote_feed, self.name, remote_id)
         mapped: dict[str, int] = {}
         for feed in remote:
-            if feed.url:
-                mapped[feed.id] = await self._store(self.store.map_feed, self.name, feed)
+            local = await self._store(self.store.map_feed, self.name, feed) if feed.url else None
+            if local is not None:  # else synced through another account: left to that one
+                mapped[feed.id] = local
         self.report.feeds_added = len(set(mapped) - set(known))
         self.report.feeds_removed = len(gone)
         return mapped
@@ -264,6 +265,6 @@ async def subscribe(
     """Subscribe on the server, then map the new feed here; returns the local feed id."""
     remote_id = await backend.subscribe(client, url, folder)
     for feed in await backend.feeds(client):
-        if feed.id == remote_id:
-            return store.map_feed(backend.account.name, feed)
-    raise SyncError("the server took the subscription but does not list it")
+        if feed.id == remote_id and (local := store.map_feed(backend.account.name, feed)):
+            return local
+    raise SyncError("the server took the subscription but does not list it for this account")
