@@ -111,3 +111,12 @@ async def test_a_server_that_is_down_gives_a_clear_message_and_nothing_is_unsure
     [result] = await send_pending(down.store, down.drafts, client)
     assert result.state == "queued" and result.next_attempt is not None, result
     assert result.message == "the Waline server: connection failed (ConnectError)"
+
+
+async def test_a_reply_to_a_comment_that_is_gone_is_refused_and_not_sent(local):
+    local.queue("Antwort ins Leere", parent="999999")
+    front = Faulty("pass")
+    async with httpx.AsyncClient(transport=front) as counting:
+        [result] = await send_pending(local.store, local.drafts, counting)
+    assert (result.state, result.message) == ("rejected", "the comment replied to is gone")
+    assert front.posts == 0

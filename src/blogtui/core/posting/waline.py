@@ -163,7 +163,8 @@ class WalinePoster(Poster):
         if target is None:
             return PostOutcome(Outcome.UNAVAILABLE, message="the article page embeds no Waline")
         try:
-            items, _ = await read_thread(client, target.url, target.ident, referer=target.page)
+            items, partial = await read_thread(client, target.url, target.ident,
+                                               referer=target.page)  # fmt: skip
         except CommentsUnavailable as error:
             return PostOutcome(Outcome.FAILED, message=sanitise(error.message))
         if mine := [item for item in items if is_mine(item, reply)]:
@@ -172,8 +173,8 @@ class WalinePoster(Poster):
         if reply.parent_key:
             parent = next((i for i in items if _id(i.get("objectId")) == reply.parent_key), None)
             if parent is None:
-                return PostOutcome(Outcome.REJECTED,
-                                   message="the comment replied to is no longer shown")  # fmt: skip
+                why = "is not among the comments blogtui reads" if partial else "is gone"
+                return PostOutcome(Outcome.REJECTED, message=f"the comment replied to {why}")
         outcome = await self._send(client, reply, target, parent)
         if outcome.state is Outcome.DUPLICATE:
             return await self._settle(client, reply, target, outcome)
