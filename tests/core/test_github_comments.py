@@ -294,3 +294,20 @@ async def test_a_term_with_search_qualifiers_finds_no_other_repository(github, c
     assert found.provider == "utterances" and found.thread.comments == []
     search = [s for s in github.seen if s.path == "/search/issues"]
     assert search and "repo:fremd/projekt" in search[0].query["q"][0]
+
+
+def test_cli_names_the_requests_left_for_a_stored_article(github, tmp_path, capsys) -> None:
+    from posting_support import add_article
+
+    from blogtui.cli import main
+    from blogtui.core.paths import places
+    from blogtui.core.store import Store
+
+    github.tokens["value"] = ""
+    article, _ = issue_on(github, 2)
+    home = tmp_path / "home"
+    add_article(Store(places(home).database), article.link, title="Ein Artikel")
+    assert main(["--home", str(home), "comments", article.link]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Ein Artikel\n2 comments via utterances")
+    assert "GitHub: 59 of 60 requests left this hour" in err

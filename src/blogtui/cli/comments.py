@@ -84,6 +84,8 @@ def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
         raise BlogtuiError(outcome.error)
     if outcome.error:
         out.error(f"blogtui: showing the stored thread; it could not be refreshed: {outcome.error}")
+    elif outcome.note:
+        out.error(f"blogtui: {outcome.note}")
     state = store.thread_state(article.id)
     return show(out, article.title or url, outcome.comments, state.provider or outcome.provider,
                 state.partial, state.comments_open)  # fmt: skip
