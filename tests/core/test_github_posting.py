@@ -228,3 +228,13 @@ def test_cli_stores_the_github_token(tmp_path, monkeypatch, capsys) -> None:
     assert TOKEN not in capsys.readouterr().out
     found = CredentialStore(places(home).secrets_dir).get_entry(TOKEN_ENTRY)
     assert found is not None and found.password.reveal() == TOKEN
+
+
+async def test_a_used_up_hour_waits_for_the_reset(github, client, tmp_path) -> None:
+    store, drafts, article, _ = await blog(github, client, tmp_path, "utterances")
+    queue(store, drafts, article, TEXT)
+    github.used[("core", True)] = 5000
+    [result] = await send_pending(store, drafts, client, poster_for=poster("utterances"))
+    assert result.state == "queued" and "all 5000 requests this hour are used" in result.message
+    assert result.next_attempt is not None and result.next_attempt >= github.reset - 5
+    assert not sent(github)

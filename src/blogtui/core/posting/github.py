@@ -103,9 +103,11 @@ def refusal(status: int, said: str, token: str, headers: httpx.Headers) -> PostO
     """An error status as an outcome (REST or GraphQL); the token never in the message."""
     said = sanitise(said.replace(token, "***") if token else said, 200)
     detail = f" ({said})" if said else ""
-    rate = rate_of({k.lower(): v for k, v in headers.items()})
-    if status in (403, 429) and (rate is not None and rate.remaining == 0 or "rate" in said):
-        wait = retry_after({k.lower(): v for k, v in headers.items()})
+    lowered = {k.lower(): v for k, v in headers.items()}
+    rate = rate_of(lowered)
+    used_up = rate is not None and rate.remaining == 0
+    if status in (403, 429) and (used_up or "rate limit" in said.lower() or status == 429):
+        wait = retry_after(lowered)
         if wait is None and rate is not None and rate.reset:
             wait = max(0.0, rate.reset - time.time())
         return PostOutcome(Outcome.FLOOD, message=f"GitHub rate limit{detail}", retry_after=wait)
