@@ -172,14 +172,16 @@ class DraftStore:
                 listing.append(Unreadable(path, _reason(error, path)))
         return listing
 
-    def find_for(self, article_url: str, parent_id: str) -> Draft | None:
-        """The newest editable draft replying to `parent_id` ("" = the post) on `article_url`."""
+    def find_for(self, article_url: str, parent_id: str, source: str = "") -> Draft | None:
+        """The newest editable draft replying to `parent_id` ("" = the post) on `article_url`,
+        in the comment source `source` ("" the blog's own thread)."""
         matches = [
             entry
             for entry in self.list()
             if isinstance(entry, Draft)
             and entry.article_url == article_url
             and entry.parent_id == parent_id
+            and entry.source == source
             and entry.state not in BUSY_STATES
         ]
         return max(matches, key=lambda d: d.updated, default=None)

@@ -335,7 +335,7 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
             problem = "The draft cannot be saved, so it is not sent."
         draft = saver.saved or saver.draft if saver is not None else self.draft
         identity = reply_identity(self.context.config, draft)
-        if not problem and not identity.complete:
+        if not problem and not identity.complete and not self._as_account(draft):
             problem = "Say who the reply is from first (ctrl+o)."
         if problem:
             self.notify(problem, severity="warning", markup=False)
@@ -347,6 +347,12 @@ class ComposeScreen(Screen[Draft | SendRequest | None]):
                 self.dismiss(SendRequest(kept, self.target.article_id))
 
         ask_to_send(self, self.context, draft, identity, answered)
+
+    def _as_account(self, draft: Draft) -> bool:
+        """The reply goes out as the user's account (a stored key): no name and email needed."""
+        from blogtui.core.posting.as_account import posts_as_account
+
+        return posts_as_account(self.context.store, draft, self.context.places.secrets_dir)
 
     def _close_and_dismiss(self) -> None:
         self.dismiss(self._close())

@@ -215,7 +215,7 @@ class DraftsScreen(Screen[DraftChoice | None]):
         if draft is None:
             return
         identity = reply_identity(self.context.config, draft)
-        if not draft.text.strip() or not identity.complete:
+        if not draft.text.strip() or not (identity.complete or self._as_account(draft)):
             text = "Resume the draft first: it has no text or no sender (name and email)."
             self.notify(text, severity="warning", markup=False)
             return
@@ -225,6 +225,12 @@ class DraftsScreen(Screen[DraftChoice | None]):
                 self.dismiss(DraftChoice("send", draft))
 
         ask_to_send(self, self.context, draft, identity, answered)
+
+    def _as_account(self, draft: Draft) -> bool:
+        """The reply goes out as the user's account (a stored key): no name and email needed."""
+        from blogtui.core.posting.as_account import posts_as_account
+
+        return posts_as_account(self.context.store, draft, self.context.places.secrets_dir)
 
     def _ask_resend(self, draft: Draft, item: OutboxItem) -> None:
         """It may be on the blog already: say when it was sent, offer the article, and send it

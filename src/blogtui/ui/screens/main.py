@@ -322,7 +322,7 @@ class MainScreen(Screen[None]):
         """Reply to the post open in the reader, else to the article under the cursor."""
         article = self.reader.article
         if self.active_pane == "reader" and article is not None:
-            self.reply_desk.reply_to(article.id)
+            self.reply_desk.reply_to(article.id, source=self.reader.source)
         elif self.article_list.cursor_id is not None:
             self.reply_desk.reply_to(self.article_list.cursor_id)
         else:
@@ -331,7 +331,7 @@ class MainScreen(Screen[None]):
     @on(CommentThread.ReplyRequested)
     def _comment_reply(self, event: CommentThread.ReplyRequested) -> None:
         event.stop()
-        self.reply_desk.reply_to(event.comment.article_id, event.comment)
+        self.reply_desk.reply_to(event.comment.article_id, event.comment, self.reader.source)
 
     def action_drafts(self) -> None:
         """List every draft."""

@@ -3,7 +3,9 @@
 The reader owns reading: `open` renders an article in a worker (opening marks it read), then
 shows its stored comment thread at once while a worker refreshes it from the blog; the result
 replaces it in place (cursor and scroll kept). A failed refresh keeps the stored thread; the
-thread shows why as a notice. The screen hears `messages.ReadStateChanged` and `RowChanged`.
+thread shows why as a notice. `source` is the comment source shown ("" the blog's own thread;
+`S` switches, see SourceDesk; an article opens on its own). The screen hears
+`messages.ReadStateChanged` and `RowChanged`.
 
 The body is a `TextView`: drawn line by line and wrapped off the event loop, so a huge article
 never stalls the UI. The pane itself scrolls (header, body and the thread slot below them).
@@ -11,7 +13,7 @@ never stalls the UI. The pane itself scrolls (header, body and the thread slot b
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
@@ -24,20 +26,21 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker
 
 from blogtui.core.comments.marks import ThreadMarks
 from blogtui.core.models import Article, Comment, ThreadState
 from blogtui.core.text.html import RenderedText, html_to_text
 from blogtui.ui import messages
 from blogtui.ui.display import display, display_text, format_date
-from blogtui.ui.keys import MAIN_BINDINGS, READER_BINDINGS
-from blogtui.ui.widgets.comment_layout import no_comments_found, offers_no_comments
+from blogtui.ui.keys import MAIN_BINDINGS, READER_BINDINGS, THREAD_BINDINGS
 from blogtui.ui.widgets.comment_navigation import COMMENT_BINDINGS
 from blogtui.ui.widgets.comment_thread import CommentThread
-from blogtui.ui.widgets.reader_thread import ReaderThread, thread_status
+from blogtui.ui.widgets.reader_thread import ReaderThread, loaded_status, thread_status
 from blogtui.ui.widgets.scroll_memory import ScrollMemory
+from blogtui.ui.widgets.source_desk import SourceDesk
 from blogtui.ui.widgets.text_view import TextView
+from blogtui.ui.widgets.thread_fetch import fetch_for_reader
 
 if TYPE_CHECKING:
     from blogtui.ui.context import AppContext
@@ -99,7 +102,10 @@ class ArticleView(VerticalScroll):
         """Whether the comment services read with this app's stored keys yet."""
         self.positions = ScrollMemory()
         """Where each recently read article was left."""
-        """Where each article was last scrolled to (article id → scroll_y), newest last."""
+        self.source = ""
+        """Which comment source of the article is shown ("" the blog's own thread)."""
+        self._account = False
+        """Replies to the thread shown go out with the user's stored key."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No article open. Pick one and press enter."), id="reader-header")
@@ -107,6 +113,7 @@ class ArticleView(VerticalScroll):
         with Vertical(id=COMMENTS_SLOT_ID):
             yield Static("", id="thread-status")
             yield ReaderThread(id="thread")
+            yield SourceDesk(self.context, id="source-desk")
 
     @property
     def comments_slot(self) -> Vertical:
@@ -138,7 +145,7 @@ class ArticleView(VerticalScroll):
 
     def _key(self, binding_id: str) -> str:
         """The keys of the binding `binding_id` as the user types them now (remaps included)."""
-        bindings = [*MAIN_BINDINGS, *COMMENT_BINDINGS]
+        bindings = [*MAIN_BINDINGS, *COMMENT_BINDINGS, *THREAD_BINDINGS]
         binding = next(b for b in bindings if isinstance(b, Binding) and b.id == binding_id)
         return self.context.key_of(binding)
 
@@ -253,6 +260,7 @@ class ArticleView(VerticalScroll):
             self._select = (article_id, select)
         if self.article is None or self.article.id != article_id:
             self.show_loading(title)
+            self.source = ""
         self._load_article(article_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="article")
@@ -280,49 +288,25 @@ class ArticleView(VerticalScroll):
     # -- its comment thread ------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="thread")
-    def _fetch_thread(self, article: Article, opening: bool) -> None:
-        """Post the stored thread (when opening), then fetch, store and post the fresh one.
-
-        The visit is recorded after the state is read, so comments stored since the last
-        visit show as new; on a first visit only after the fetch, so nothing counts as new.
-        """
-        context = self.context
-        store = context.store
+    def _fetch_thread(self, article: Article, opening: bool, source: str = "") -> None:
+        """Post the stored thread of `source` (when opening), then fetch, store and post the
+        fresh one (`fetch_for_reader`: each source has its own new-since-last-visit marks)."""
         if not self._secrets_used:  # once, before the first read: the keys of this app's places
             from blogtui.core.comments.registry import use_secrets
 
-            use_secrets(context.places.secrets_dir)
+            use_secrets(self.context.places.secrets_dir)
             self._secrets_used = True
-        first_visit = False
-        if opening:
-            before = store.thread_state(article.id)
-            comments = store.comments_for(article.id)
-            self.post_message(messages.ThreadLoaded(article.id, comments, before, False))
-            first_visit = before.last_visit is None
-            if not first_visit:
-                store.visit_thread(article.id)
-        try:
-            result = context.thread_loader(
-                store, article,
-                deadline=context.config.fetch_timeout, client_factory=context.make_client,
-            )  # fmt: skip
-            comments = result.comments
-            state = store.thread_state(article.id)
-        except Exception as error:  # noqa: BLE001 - any failure: keep the stored thread
-            comments = store.comments_for(article.id)
-            state = replace(store.thread_state(article.id), error=f"{error}" or repr(error))
-        finally:
-            if first_visit:
-                store.visit_thread(article.id)
-        if not get_current_worker().is_cancelled:
-            self.post_message(messages.ThreadLoaded(article.id, comments, state, True))
+        fetch_for_reader(self.context, article, source, opening, self.post_message)
 
     @work(thread=True, exit_on_error=False, group="stored-thread")
-    def _stored_thread(self, article_id: int) -> None:
+    def _stored_thread(self, article_id: int, source: str) -> None:
         """Post the stored thread once a reply of ours was added to it (`Store.add_comment`)."""
+        from blogtui.ui.widgets.thread_fetch import shown_thread
+
         store = self.context.store
-        comments, state = store.comments_for(article_id), store.thread_state(article_id)
-        self.post_message(messages.ThreadLoaded(article_id, comments, state, True))
+        comments = store.comments_for(article_id, source)
+        state = store.thread_state(article_id, source)
+        self.post_message(shown_thread(self.context, article_id, comments, state, True, source))
 
     def _my_names(self, article: Article) -> tuple[str, str]:
         """The names the user replies under on `article`'s blog and by default."""
@@ -333,8 +317,9 @@ class ArticleView(VerticalScroll):
     def _thread_loaded(self, message: messages.ThreadLoaded) -> None:
         message.stop()
         article = self.article
-        if article is None or article.id != message.article_id:
-            return  # a late answer for an article no longer open
+        if article is None or article.id != message.article_id or message.source != self.source:
+            return  # a late answer for an article (or a source) no longer shown
+        self._account = message.account
         self.show_thread(
             message.comments,
             message.state,
@@ -343,12 +328,7 @@ class ArticleView(VerticalScroll):
             ),
             keep_position=message.refreshed,
         )
-        count, error = len(message.comments), message.state.error
-        offered = not offers_no_comments(message.state, count)
-        failed = bool(error) and not no_comments_found(error) and offered
-        status = thread_status(count, refreshing=not message.refreshed, failed=failed,
-                               offered=offered, provider=message.state.provider)  # fmt: skip
-        self.set_thread_status(status)
+        self.set_thread_status(loaded_status(message, self._key("thread-source")))
         wanted = self._select
         if wanted is not None and wanted[0] == message.article_id:
             if self.thread.select(wanted[1]):
@@ -368,16 +348,41 @@ class ArticleView(VerticalScroll):
         if self.article is None:
             return False
         count = len(self.thread.thread_layout.entries)
-        provider = self.thread.state.provider
-        self.set_thread_status(thread_status(count, refreshing=True, provider=provider))
-        self._fetch_thread(self.article, opening=False)
+        status = thread_status(count, refreshing=True, provider=self.thread.state.provider,
+                               source=self.source, account=self._account)  # fmt: skip
+        self.set_thread_status(status)
+        self._fetch_thread(self.article, opening=False, source=self.source)
         return True
+
+    # -- its comment sources -----------------------------------------------------------------
+
+    @on(ReaderThread.SourceRequested)
+    def _source_requested(self, event: ReaderThread.SourceRequested) -> None:
+        event.stop()
+        if self.article is not None:
+            desk = self.query_one(SourceDesk)
+            desk.discussions_key = self._key("thread-discussions")
+            desk.request(event.what, self.article, self.source, self._account)
+
+    @on(SourceDesk.SourceChosen)
+    def _source_chosen(self, message: SourceDesk.SourceChosen) -> None:
+        message.stop()
+        if self.article is not None and self.article.id == message.article_id:
+            self.switch_source(message.name)
+
+    def switch_source(self, name: str) -> None:
+        """Show source `name` ("" the blog's own thread) of the open article in the thread."""
+        if self.article is None:
+            return
+        self.source = name
+        self.set_thread_status(thread_status(0, refreshing=True, source=name))
+        self._fetch_thread(self.article, opening=True, source=name)
 
     def show_posted(self, article_id: int, key: str) -> None:
         """Reload the open article's thread from the store, cursor on the reply `key`."""
         if self.article is not None and self.article.id == article_id:
             self._select = (article_id, key)
-            self._stored_thread(article_id)
+            self._stored_thread(article_id, self.source)
 
     # -- seen marks --------------------------------------------------------------------------
 

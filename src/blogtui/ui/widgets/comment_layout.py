@@ -329,17 +329,31 @@ _SOURCE_NAMES = {"wordpress": "WordPress", "atom": "Atom threading", "rss": "com
 """How the providers without a `label` of their own are named in the thread's heading."""
 
 
-def thread_heading(count: int, provider: str, *, offered: bool = True) -> str:
+def thread_heading(
+    count: int, provider: str, *, offered: bool = True, source: str = "", account: bool = False
+) -> str:
     """The thread's heading: where it comes from, how many, what a reply does ("Comments via
-    Disqus · 34 · reply opens the browser", "Comments via WordPress · 12"); "Comments (12)"
-    while the source is unknown, "Comments: none on this blog" when it offers none."""
-    from blogtui.core.comments.registry import source_words  # its providers: not at start-up
+    Disqus · 34 · reply opens the browser", "Comments via WordPress · 12", "Hacker News
+    discussion · 312 · read-only, reply opens the browser"); "Comments (12)" while the source is
+    unknown, "Comments: none on this blog" when it offers none. `source` names a further source
+    of the article shown instead of the blog's own thread; `account`: replies are posted with
+    the user's stored key (an access token, a User API key) rather than in the browser."""
+    from blogtui.core.comments.registry import PROVIDERS, source_words  # not at start-up
 
-    if not offered and not count:
+    if not offered and not count and not source:
         return "Comments: none on this blog"
-    source, reply = source_words(provider)
-    if not source:
+    where, reply = source_words(source or provider)
+    found = PROVIDERS.get(source or provider)
+    if account and found is not None:
+        reply = f"reply posts as your {found.label or found.name} account"
+    elif found is not None and found.kind == "discussion":
+        reply = "read-only, " + (reply or "reply opens the browser")
+    if source:
+        from blogtui.core.comments.sources import source_title
+
+        return " · ".join(part for part in (source_title(source), str(count), reply) if part)
+    if not where:
         return f"Comments ({count})"
-    if source == f"via {provider}":
-        source = f"via {_SOURCE_NAMES.get(provider, provider)}"
-    return " · ".join(part for part in (f"Comments {source}", str(count), reply) if part)
+    if where == f"via {provider}":
+        where = f"via {_SOURCE_NAMES.get(provider, provider)}"
+    return " · ".join(part for part in (f"Comments {where}", str(count), reply) if part)

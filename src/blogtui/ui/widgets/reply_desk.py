@@ -110,6 +110,10 @@ class ReplyDesk(Widget):
 
         target: ReplyTarget
         draft: Draft | None
+        source: str = ""
+        """The comment source the reply goes to ("" the blog's own thread)."""
+        account: bool = False
+        """It is posted as the user's account (a stored key): no name and email to ask."""
 
     @dataclass
     class OpenArticle(Message):
@@ -153,8 +157,9 @@ class ReplyDesk(Widget):
     # -- starting a reply --------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reply")
-    def reply_to(self, article_id: int, comment: Comment | None = None) -> None:
-        """Reply to `comment` of the article (None: to the post), resuming its draft if any."""
+    def reply_to(self, article_id: int, comment: Comment | None = None, source: str = "") -> None:
+        """Reply to `comment` of the article (None: to the post), resuming its draft if any;
+        `source`: the comment source shown ("" the blog's own thread), where the reply goes."""
         from blogtui.core.drafts.store import DraftError
 
         store = self.context.store
@@ -162,27 +167,30 @@ class ReplyDesk(Widget):
         if article is None:
             self.post_message(messages.WorkFailed("Article gone", "That article no longer exists."))
             return
-        if comment is None and offers_no_comments(
-            store.thread_state(article_id), len(store.comments_for(article_id))
+        comments = store.comments_for(article_id, source)
+        if (
+            comment is None
+            and not source
+            and offers_no_comments(store.thread_state(article_id), len(comments))
         ):
             self.app.call_from_thread(offer_comments, self, article.link, NO_REPLY_HERE)
             return
         feed = store.get_feed(article.feed_id)
         target = reply_target(article, comment, feed.url if feed is not None else "")
         try:
-            draft = self.drafts.find_for(target.article_url, target.parent_id)
+            draft = self.drafts.find_for(target.article_url, target.parent_id, source)
         except DraftError as error:
             self.post_message(messages.WorkFailed(error.title, error.message))
             return
-        provider = store.thread_state(article_id).provider
-        comments = store.comments_for(article_id)
+        provider = source or store.thread_state(article_id).provider
         page, label = browser_reply(provider, article, comment, comments)
-        if page and not self._with_account(provider, comments):
+        account = bool(page) and self._with_account(provider, comments)
+        if page and not account:
             why = browser_only(label, draft is not None)
             text = draft.text if draft is not None else ""
             self.app.call_from_thread(offer_reply_page, self, page, why, text)
             return
-        self.post_message(self.ReplyReady(target, draft))
+        self.post_message(self.ReplyReady(target, draft, source, account))
 
     def _with_account(self, provider: str, comments: list[Comment]) -> bool:
         """The user stored the key that lets blogtui post to this browser-only service."""
@@ -197,19 +205,20 @@ class ReplyDesk(Widget):
             self.open_compose(message.target, message.draft)
             return
         identity = self.context.config.identity_for(message.target.blog)
-        if identity.complete:
-            self._new_draft(message.target, identity)
+        if identity.complete or message.account:  # an account posts under its own name
+            self._new_draft(message.target, identity, message.source)
             return
         from blogtui.ui.screens.identity import IdentityScreen
 
         def chosen(identity: Identity | None) -> None:
             if identity is not None:
-                self._new_draft(message.target, identity)
+                self._new_draft(message.target, identity, message.source)
 
         self.app.push_screen(IdentityScreen(self.context, identity, message.target.blog), chosen)
 
-    def _new_draft(self, target: ReplyTarget, identity: Identity) -> None:
+    def _new_draft(self, target: ReplyTarget, identity: Identity, source: str = "") -> None:
         draft = self.drafts.new(
+            source=source,
             blog=target.blog,
             article_url=target.article_url,
             article_title=target.article_title,
@@ -271,7 +280,7 @@ class ReplyDesk(Widget):
             return
         target = ReplyTarget.of_draft(draft, article_id)
         if article_id is not None:
-            comments = store.comments_for(article_id) if draft.parent_id else []
+            comments = store.comments_for(article_id, draft.source) if draft.parent_id else []
             parent = next((c for c in comments if c.key == draft.parent_id), None)
             article = store.get_article(article_id)
             if article is not None and (parent is not None or not draft.parent_id):
