@@ -48,7 +48,7 @@ def test_kill_9_during_push_and_pull_loses_nothing_and_doubles_nothing(
     tmp_path: Path, ttrss: TtrssSite, proxy: TtrssProxy
 ):
     feed = ttrss.add_feed("https://blog1.example.org/feed", "Blog Eins")
-    ids = ttrss.add_articles(feed, 450)
+    ids = ttrss.add_articles(feed, 1000)
     home = tmp_path / "home"
     code, _, err = finished(
         blogtui(
@@ -66,21 +66,22 @@ def test_kill_9_during_push_and_pull_loses_nothing_and_doubles_nothing(
     )
     assert code == 0, err
 
-    # killed while pulling the second page of new articles: the first page is kept whole
-    proxy.faults["getHeadlines"] = "stall@2"
+    # killed while pulling the second batch of new articles (4 pages of 200 at once): the
+    # first batch is kept whole, with its cursor
+    proxy.faults["getHeadlines"] = "stall@5"
     process = blogtui(home, "sync")
     assert proxy.stalled.wait(60)
     process.send_signal(signal.SIGKILL)
     process.wait(30)
     store = Store(places(home).database)
-    assert store.article_count() == 200
-    assert store.get_account("home").cursor.startswith("0/200/")
+    assert store.article_count() == 800
+    assert store.get_account("home").cursor.startswith("0/800/")
 
     # killed while pushing: the queued marks wait whole
     proxy.faults["getHeadlines"] = ""
     proxy.stalled.clear()
     assert finished(blogtui(home, "sync"))[0] == 0
-    assert store.article_count() == 450
+    assert store.article_count() == 1000
     store.set_read([store.article_ids_by_link([f"https://blog{feed}.example.org/{i}"]).popitem()[1]
                     for i in ids[:30]])  # fmt: skip
     assert store.queued_count() == 30
@@ -96,6 +97,6 @@ def test_kill_9_during_push_and_pull_loses_nothing_and_doubles_nothing(
     code, out, err = finished(blogtui(home, "sync"))
     assert code == 0, err
     assert "30 changes sent" in out
-    assert store.queued_count() == 0 and store.article_count() == 450
+    assert store.queued_count() == 0 and store.article_count() == 1000
     assert ttrss.unread_ids() == set(ids[30:])
-    assert store.article_count(unread_only=True) == 420
+    assert store.article_count(unread_only=True) == 970

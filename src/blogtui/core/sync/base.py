@@ -117,6 +117,9 @@ class SyncBackend(ABC):
     """False when the API cannot add or remove subscriptions (Fever)."""
     page_size: ClassVar[int] = 200
     """Most articles one `articles_since` page holds."""
+    complete_first_pull: ClassVar[bool] = False
+    """True when `articles_since("")` yields every article the server holds, with its state:
+    the first sync then skips the unread and starred id sets (it has them already)."""
 
     def __init__(self, account: Account, password: str) -> None:
         self.account = account

@@ -152,7 +152,8 @@ class Sync:
         """Push, then pull; raises SyncError (the account's sync stops there)."""
         await self.push()
         feeds = await self.pull_feeds()
-        await self.pull_new(feeds)
+        if await self.pull_new(feeds) and self.backend.complete_first_pull:
+            return self.report  # a first sync: every article came with its state
         days = await self.backend.retention_days(self.client)
         since = self.now - days * 86400
         await self.pull_set("read", await self.backend.unread_ids(self.client), feeds, since)
@@ -202,18 +203,21 @@ class Sync:
         self.report.feeds_removed = len(gone)
         return mapped
 
-    async def pull_new(self, feeds: dict[str, int]) -> None:
-        """Store the articles the server got since the last sync, a page at a time."""
+    async def pull_new(self, feeds: dict[str, int]) -> bool:
+        """Store the articles the server got since the last sync, a page at a time; True when
+        this was the account's first pull, read to its end."""
         state = await self._store(self.store.get_account, self.name)
         cursor = state.cursor if state is not None else ""
+        first = cursor == ""
         for _ in range(MAX_PAGES):
             page = await self.backend.articles_since(self.client, cursor)
             self.report.new_articles += await self._store(
                 self.store.save_remote_articles, self.name, page.articles, feeds, page.cursor
             )
             if not page.more or page.cursor == cursor:
-                return
+                return first
             cursor = page.cursor
+        return False
 
     async def pull_set(
         self, kind: Field, ids: set[str], feeds: dict[str, int], since: float
