@@ -1,5 +1,7 @@
 """`blogtui comments URL`: print an article's comment thread as an indented tree, under a line
-saying how many comments there are, where they come from and what a reply does.
+saying how many comments there are, where they come from and what a reply does. The article's
+further comment sources (other systems its page shows, discussions looked up before) are listed
+after it; `--source NAME` prints one of them instead (a discussion site is asked by the URL).
 
 The models and the sanitiser are imported when the command runs, not when the parser is built:
 `blogtui` without a command opens the TUI, whose first frame waits for these imports.
@@ -19,9 +21,11 @@ from blogtui.core.errors import BlogtuiError
 from blogtui.core.paths import Places
 
 if TYPE_CHECKING:
+    from blogtui.core.comments.base import FetchedThread, Target
     from blogtui.core.comments.loading import Found, ThreadResult
     from blogtui.core.models import Article, Comment, CommentData
     from blogtui.core.store import Store
+    from blogtui.core.store.sources import ThreadSource
 
 INDENT = "  "
 """Indentation per level of nesting."""
@@ -31,6 +35,13 @@ def register(subparsers: Any) -> None:
     """Add the `comments` command."""
     parser = subparsers.add_parser("comments", help="print an article's comment thread as a tree")
     parser.add_argument("url", help="the article's address (a stored article or any blog post)")
+    parser.add_argument(
+        "--source",
+        metavar="NAME",
+        default="",
+        help="read this comment source of the article instead of the blog's own thread"
+        " (a name listed under the thread, e.g. webmention, mastodon, hackernews, lobsters)",
+    )
     parser.set_defaults(run=cmd_comments)
 
 
@@ -52,7 +63,7 @@ def transient_article(url: str) -> Article:
 
 def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui comments URL`."""
-    from blogtui.core.comments.loading import find_thread, load_thread
+    from blogtui.core.comments.loading import find_thread, load_thread, tried_before
     from blogtui.core.comments.registry import use_secrets
     from blogtui.core.feeds.fetch import make_client
 
@@ -64,21 +75,32 @@ def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
     use_secrets(where.secrets_dir)
     article = stored_article(store, url)
 
-    async def find() -> Found:
+    async def find() -> tuple[Found, list[ThreadSource]]:
+        from blogtui.core.comments.base import Hints
+        from blogtui.core.comments.others import detect_others
+
+        transient = transient_article(url)
+        hints = Hints(transient)
         async with make_client(min(config.concurrency, 8)) as client:
-            return await find_thread(client, transient_article(url), deadline=config.fetch_timeout)
+            found = await find_thread(client, transient, deadline=config.fetch_timeout, hints=hints)
+            skip = tried_before(found.provider)
+            others = await detect_others(client, transient, hints, shown=found.provider, skip=skip)
+            return found, others
 
     async def load(article: Article) -> ThreadResult:
         async with make_client(min(config.concurrency, 8)) as client:
             return await load_thread(client, store, article, deadline=config.fetch_timeout)
 
+    if args.source:
+        return show_source(out, store, url, article, args.source.strip(), config.fetch_timeout)
     if article is None:
-        found = asyncio.run(find())
+        found, others = asyncio.run(find())
         thread = found.thread
         if thread.note:  # the source's own word (GitHub's requests left), apart from the thread
             out.error(f"blogtui: {thread.note}")
-        return show(out, url, thread.comments, found.provider, thread.partial,
-                    thread.comments_open)  # fmt: skip
+        show(out, url, thread.comments, found.provider, thread.partial, thread.comments_open)
+        list_sources(out, others)
+        return 0
     outcome = asyncio.run(load(article))
     if outcome.error and not outcome.comments:
         raise BlogtuiError(outcome.error)
@@ -87,8 +109,53 @@ def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
     elif outcome.note:
         out.error(f"blogtui: {outcome.note}")
     state = store.thread_state(article.id)
-    return show(out, article.title or url, outcome.comments, state.provider or outcome.provider,
-                state.partial, state.comments_open)  # fmt: skip
+    show(out, article.title or url, outcome.comments, state.provider or outcome.provider,
+         state.partial, state.comments_open)  # fmt: skip
+    list_sources(out, store.sources_of(article.id))
+    return 0
+
+
+def show_source(
+    out: Output, store: Store, url: str, article: Article | None, name: str, deadline: float
+) -> int:
+    """`--source NAME`: read and print one further source of the article (stored with the
+    article when it is stored; a failure keeps and prints the stored copy)."""
+    from blogtui.core.comments.sources import load_source, read_source
+    from blogtui.core.feeds.fetch import make_client
+
+    async def load(article: Article) -> ThreadResult:
+        async with make_client(4) as client:
+            return await load_source(client, store, article, name, deadline=deadline)
+
+    async def read() -> tuple[Target, FetchedThread]:
+        async with make_client(4) as client:
+            return await read_source(client, transient_article(url), name, deadline=deadline)
+
+    if article is None:
+        _, thread = asyncio.run(read())
+        return show(out, url, thread.comments, name, thread.partial, thread.comments_open)
+    outcome = asyncio.run(load(article))
+    if outcome.error and not outcome.comments:
+        raise BlogtuiError(outcome.error)
+    if outcome.error:
+        out.error(f"blogtui: showing the stored copy; it could not be read again: {outcome.error}")
+    state = store.thread_state(article.id, name)
+    return show(out, article.title or url, outcome.comments, name, state.partial,
+                state.comments_open)  # fmt: skip
+
+
+def list_sources(out: Output, sources: Sequence[ThreadSource]) -> None:
+    """After the thread: the article's further sources, each with the name `--source` takes."""
+    from blogtui.core.comments.sources import ordered, source_title
+
+    if not sources:
+        return
+    lines = ["", "Further sources (blogtui comments URL --source NAME):"]
+    for source in ordered(list(sources)):
+        count = source.count if source.fetched is not None else source.expected
+        read = "" if source.fetched is not None else " (not read yet)"
+        lines.append(f"{INDENT}{source.name}: {source_title(source.name, count)}{read}")
+    out.block("\n".join(lines))
 
 
 def show(

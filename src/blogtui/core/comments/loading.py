@@ -169,10 +169,8 @@ async def _record_others(
     shown: str,
     preferred: str,
 ) -> None:
-    """Record the article's other comment systems (`core.comments.others`); those tried
-    before `shown` (all, when none was found) saw no thread and are not asked again."""
-    order = [name for name in provider_order(preferred) if PROVIDERS[name].kind == "blog"]
-    skip = set(order[: order.index(shown)] if shown in order else order)
+    """Record the article's other comment systems (`core.comments.others`)."""
+    skip = tried_before(shown, preferred)
     others = await detect_others(client, article, hints, shown=shown, skip=skip)
     if others:
         store.add_sources(article.id, others)
@@ -201,6 +199,13 @@ def _keep(store: Store, article: Article, site: str, found: Found) -> ThreadResu
         comments_open=thread.comments_open,
         note=thread.note,
     )
+
+
+def tried_before(shown: str, preferred: str = "") -> set[str]:
+    """The providers `find_thread` asked before `shown` answered (all of kind "blog" when none
+    did): they saw no thread, so they need not be asked again."""
+    order = [name for name in provider_order(preferred) if PROVIDERS[name].kind == "blog"]
+    return set(order[: order.index(shown)] if shown in order else order)
 
 
 def default_client() -> httpx.AsyncClient:

@@ -19,7 +19,7 @@ from blogtui.core.comments.base import FetchedThread, Hints, Target
 from blogtui.core.comments.discussions import Discussion, find_discussions
 from blogtui.core.comments.fetching import reset_deadline, set_deadline
 from blogtui.core.comments.loading import ClientFactory, ThreadResult, default_client, load_thread
-from blogtui.core.comments.registry import PROVIDERS
+from blogtui.core.comments.registry import PROVIDERS, page_systems
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.models import Article
 from blogtui.core.store.sources import ThreadSource
@@ -74,20 +74,39 @@ async def load_source(
     if provider is None:
         return _failed(store, article, name, f"no comment source is called {name!r}")
     recorded = store.source_of(article.id, name)
-    token = set_deadline(deadline)
     try:
-        async with asyncio.timeout(deadline + 1.0):
-            target = _target_of(recorded) or await _find_target(client, article, name)
-            thread = await provider.fetch(client, target)
-    except TimeoutError:
-        return _failed(store, article, name, f"gave up after {deadline:g} s")
+        target, thread = await read_source(
+            client, article, name, deadline=deadline, target=_target_of(recorded)
+        )
     except CommentsUnavailable as error:
         return _failed(store, article, name, error.message)
-    finally:
-        reset_deadline(token)
     if recorded is None or not recorded.url:
         store.add_sources(article.id, [_recorded(article, name, target)])
     return _keep(store, article, name, thread)
+
+
+async def read_source(
+    client: httpx.AsyncClient,
+    article: Article,
+    name: str,
+    *,
+    deadline: float = 30.0,
+    target: Target | None = None,
+) -> tuple[Target, FetchedThread]:
+    """Read source `name` of `article` at `target` (found first when None), storing nothing.
+    Raises CommentsUnavailable (an unknown source, none for the article, any failure)."""
+    provider = PROVIDERS.get(name)
+    if provider is None:
+        raise CommentsUnavailable(f"no comment source is called {name!r}")
+    token = set_deadline(deadline)
+    try:
+        async with asyncio.timeout(deadline + 1.0):
+            found = target or await _find_target(client, article, name)
+            return found, await provider.fetch(client, found)
+    except TimeoutError as error:
+        raise CommentsUnavailable(f"gave up after {deadline:g} s") from error
+    finally:
+        reset_deadline(token)
 
 
 def _target_of(source: ThreadSource | None) -> Target | None:
@@ -187,4 +206,28 @@ def look_up_discussions_sync(
         async with (client_factory or default_client)() as client:
             return await look_up_discussions(client, store, article, deadline=deadline)
 
+    return asyncio.run(run())
+
+
+def page_systems_of(
+    article: Article, *, deadline: float = 10.0, client_factory: ClientFactory | None = None
+) -> tuple[list[str], str]:
+    """(the comment systems the article's page shows, each with what gave it away; why the
+    page could not be read, "" when it could), from a thread worker or a script."""
+
+    async def run() -> tuple[list[str], str]:
+        token = set_deadline(deadline)
+        try:
+            async with (client_factory or default_client)() as client:
+                hints = Hints(article)
+                async with asyncio.timeout(deadline + 1.0):
+                    page = await hints.page(client)
+        except TimeoutError:
+            return [], f"no answer within {deadline:g} s"
+        finally:
+            reset_deadline(token)
+        return (page_systems(page) if page is not None else []), hints.page_error
+
+    if not article.link:
+        return [], "the article has no link"
     return asyncio.run(run())
