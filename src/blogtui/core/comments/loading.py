@@ -157,8 +157,9 @@ async def load_thread(
         return ThreadResult(
             article.id, error.provider, store.comments_for(article.id), error=error.message
         )
+    result = _keep(store, article, site, found)  # stored before the others are asked
     await _record_others(client, store, article, hints, found.provider, remembered)
-    return _keep(store, article, site, found)
+    return result
 
 
 async def _record_others(

@@ -25,7 +25,7 @@ from blogtui.core.store.sources import ThreadSource
 
 SAME_THREAD = frozenset({"wordpress", "blogger", "atom", "rss"})
 """Providers that read the blog engine's own comments (one thread, several readings)."""
-DETECT_SECONDS = 10.0
+DETECT_SECONDS = 5.0
 """How long the other systems may take to say whether they see the article."""
 
 
