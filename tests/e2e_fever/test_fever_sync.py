@@ -127,3 +127,18 @@ async def test_a_server_that_is_down_keeps_the_queue_for_the_next_sync(
     await sync(store, coldsweat)
     unread, _ = await server_sets(coldsweat)
     assert not set(ids) & unread and store.queued_count() == 0
+
+
+async def test_a_feed_removed_here_comes_back_and_the_sync_goes_on(
+    coldsweat: dict[str, Any], tmp_path: Path
+) -> None:
+    """Fever cannot unsubscribe: removing a synced feed here must not stop later syncs."""
+    store = Store(tmp_path / "blogtui.db")
+    store.add_account(account(coldsweat))
+    await sync(store, coldsweat)
+    kueche = next(f for f in coldsweat["feeds"] if f["key"] == "kueche")
+    store.remove_feed(store.remote_feeds("kalt")[str(kueche["id"])])
+    assert kueche["title"] not in {f.title for f in store.list_feeds()}
+    await sync(store, coldsweat)
+    assert kueche["title"] in {f.title for f in store.list_feeds()}
+    assert len(store.list_feeds()) == 3

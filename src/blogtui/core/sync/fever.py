@@ -7,7 +7,9 @@ from the body; Miniflux and FreshRSS read either). Fever has no sessions: an ans
 `auth: 0` means the user name or password is wrong (`AuthFailed`).
 
 Fever cannot add or remove subscriptions (`can_subscribe` is False): that is done on the
-server's own pages. Items come 50 per call, as the API defines; ids are decimal strings.
+server's own pages (`subscribe` says so; a queued `unsubscribe` is dropped, so the feed comes
+back with the next sync while the server has it). Items come 50 per call, as the API
+defines; ids are decimal strings.
 """
 
 from __future__ import annotations
@@ -268,10 +270,10 @@ class FeverBackend(SyncBackend):
         )
 
     async def unsubscribe(self, client: httpx.AsyncClient, feed_id: str) -> None:
-        raise SyncError(
-            "Fever cannot remove subscriptions through its API: unsubscribe on the server's "
-            "own pages; the next sync removes the feed here"
-        )
+        """Fever cannot remove a subscription. A synced feed removed in blogtui queues an
+        unsubscription; refusing it would stop every later sync of the account, so it is taken
+        as done: the server still lists the feed, and the next sync brings it back."""
+        return None
 
 
 BACKEND = FeverBackend
