@@ -105,3 +105,6 @@ class DetailsScreen(NoAnswerDialog[None]):
             yield Label(Text(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(display_text(self.text, multiline=True), id="details-text")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()  # arrows and page keys scroll a long text
