@@ -13,7 +13,8 @@ then two phases are timed, each as a whole command (interpreter start included),
   (a tenth of them with fewer than 5,000: more would trip blogtui's mass-read check).
 
 Each figure is the best of `--repeat` runs of that phase (the store or cache reset before each
-first sync); the ratios blogtui/newsboat are printed against the issue's target (at most 0.5).
+first sync; each client goes first in turn, right after the seeding); the ratios
+blogtui/newsboat are printed against the issue's target (at most 0.5).
 """
 
 from __future__ import annotations
@@ -143,13 +144,14 @@ def main() -> None:
     print(f"tt-rss {site.base_url}: {args.feeds} feeds x {args.articles} = {total} articles")
     for attempt in range(args.repeat):
         feeds = seed(site, args.feeds, args.articles)
-        for name, peer in peers.items():
+        order = list(peers.items())[:: 1 if attempt % 2 == 0 else -1]  # each goes first in turn
+        for name, peer in order:
             peer.reset()
             first = peer.sync()
             figures[name]["first"] = min(figures[name].get("first", first), first)
             counts[name]["first"] = peer.counts()
         incremental_changes(site, feeds, 100, min(500, total // 10))
-        for name, peer in peers.items():
+        for name, peer in order:
             took = peer.sync()
             figures[name]["incremental"] = min(figures[name].get("incremental", took), took)
             counts[name]["incremental"] = peer.counts()

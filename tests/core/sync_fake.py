@@ -115,3 +115,18 @@ class FakeBackend(SyncBackend):
 
     async def retention_days(self, client: httpx.AsyncClient) -> float:
         return self.server.retention_days
+
+
+class CountingBackend(FakeBackend):
+    """A FakeBackend whose server tells unread counts per feed (as tt-rss's getFeeds does)."""
+
+    async def unread_counts(self, client: httpx.AsyncClient) -> dict[str, int] | None:
+        counts = dict.fromkeys(self.server.feeds, 0)
+        for article in self.server.articles.values():
+            if article.unread and article.feed_id in counts:
+                counts[article.feed_id] += 1
+        return counts
+
+    async def feed_unread_ids(self, client: httpx.AsyncClient, feed_ids: Sequence[str]) -> set[str]:
+        self.server.calls.append(("feed_unread_ids", sorted(feed_ids)))
+        return {a.id for a in self.server.articles.values() if a.unread and a.feed_id in feed_ids}

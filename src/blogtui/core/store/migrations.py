@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from blogtui.core.store.logins import move_logins_out_of_urls
 from blogtui.core.store.source_schema import keep_comments_per_source
+from blogtui.core.store.sync_schema import FULL_PULL_SCHEMA
 from blogtui.core.store.sync_schema import SCHEMA as SYNC_SCHEMA
 
 
@@ -217,6 +218,11 @@ def add_sync_tables(db: sqlite3.Connection) -> None:
     run_script(db, SYNC_SCHEMA)
 
 
+def remember_full_unread_pulls(db: sqlite3.Connection) -> None:
+    """When each sync account last pulled its whole unread id set."""
+    run_script(db, FULL_PULL_SCHEMA)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_feeds_and_articles,
     create_comments,
@@ -229,5 +235,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     move_logins_out_of_urls,
     add_sync_tables,
     keep_comments_per_source,
+    remember_full_unread_pulls,
 ]
 """Applied in order; a database's `user_version` is the number applied so far."""

@@ -128,6 +128,17 @@ class SyncMixin(StoreBase):
                 (error, time.time(), error, name),
             )
 
+    def last_full_pull(self, name: str) -> float | None:
+        """When the account's whole unread id set was last pulled (None: never)."""
+        row = self.db.execute("SELECT full_pull FROM sync_accounts WHERE name = ?", (name,))
+        found = row.fetchone()
+        return None if found is None or found[0] is None else float(found[0])
+
+    def record_full_pull(self, name: str, when: float) -> None:
+        """Note a pull of the whole unread id set."""
+        with self.write() as db:
+            db.execute("UPDATE sync_accounts SET full_pull = ? WHERE name = ?", (when, name))
+
     # -- feeds -------------------------------------------------------------------------
 
     def synced_feed_ids(self) -> set[int]:

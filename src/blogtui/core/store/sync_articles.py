@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from blogtui.core.store.sync import SyncMixin
@@ -69,27 +69,33 @@ class SyncArticlesMixin(SyncMixin):
             tx.execute("DELETE FROM temp.sync_ids")
             tx.executemany("INSERT OR IGNORE INTO temp.sync_ids VALUES (?)", ((i,) for i in ids))
 
-    def flips(self, name: str, field: Field, since: float) -> Flips:
+    def flips(
+        self, name: str, field: Field, since: float, scope: Sequence[int] | None = None
+    ) -> Flips:
         """What `apply_flips` would change (see there), counted first for the sanity checks."""
         params = {"account": name, "field": field, "since": since}
         to_set, to_clear, clear_now = self.db.execute(
             f"SELECT coalesce(sum({_state(field)} = 0 AND {_listed(field)}), 0),"
             f" coalesce(sum({_state(field)} = 1 AND NOT {_listed(field)}), 0),"
-            f" coalesce(sum({_state(field)} = 0), 0) {_MAPPED} AND {_window(field)}",
+            f" coalesce(sum({_state(field)} = 0), 0) {_MAPPED} AND {_window(field)}"
+            f"{_scope(scope)}",
             params,
         ).fetchone()
         return Flips(int(to_set), int(to_clear), int(clear_now))
 
-    def apply_flips(self, name: str, field: Field, since: float) -> None:
+    def apply_flips(
+        self, name: str, field: Field, since: float, scope: Sequence[int] | None = None
+    ) -> None:
         """Make the field follow the loaded id set on the account's articles: "read" is set on
         those not listed as unread (only for articles from `since` on: older ones the server
-        may have dropped), "starred" on those listed. Pending local changes are left alone."""
+        may have dropped), "starred" on those listed. Pending local changes are left alone;
+        with a `scope`, only articles of those local feeds are looked at."""
         params = {"account": name, "field": field, "since": since}
         column = "read" if field == "read" else "starred"
         with self.applying() as db:
             db.execute(
                 f"UPDATE articles SET {column} = 1 - {column} WHERE id IN (SELECT a.id {_MAPPED}"
-                f" AND {_window(field)} AND {_state(field)} != ({_listed(field)}))",
+                f" AND {_window(field)} AND {_state(field)} != ({_listed(field)}){_scope(scope)})",
                 params,
             )
 
@@ -101,6 +107,17 @@ class SyncArticlesMixin(SyncMixin):
             (name,),
         )
         return [row[0] for row in rows]
+
+    def local_unread_counts(self, name: str) -> dict[str, int]:
+        """Unread articles per remote feed id, as this store has them (mapped ones only)."""
+        rows = self.db.execute(
+            "SELECT f.remote_id, count(a.id) FROM sync_feeds f"
+            " JOIN articles a ON a.feed_id = f.feed_id AND a.read = 0"
+            " JOIN sync_articles m ON m.article_id = a.id AND m.account = f.account"
+            " WHERE f.account = ? GROUP BY f.remote_id",
+            (name,),
+        )
+        return {row[0]: int(row[1]) for row in rows}
 
     def remote_ids_of(self, article_ids: Iterable[int]) -> dict[int, str]:
         """The remote id of each of these articles that has one."""
@@ -115,6 +132,13 @@ class SyncArticlesMixin(SyncMixin):
             )
             found.update(rows.fetchall())
         return found
+
+
+def _scope(feed_ids: Sequence[int] | None) -> str:
+    """SQL limiting `a` to these local feeds (ids are integers: safe to write inline)."""
+    if feed_ids is None:
+        return ""
+    return f" AND a.feed_id IN ({','.join(str(int(i)) for i in feed_ids) or 'NULL'})"
 
 
 def _state(field: Field) -> str:

@@ -68,3 +68,7 @@ WHEN NOT EXISTS (SELECT 1 FROM sync_applying) BEGIN
     INSERT OR IGNORE INTO sync_unsubscribes VALUES (old.account, old.remote_id);
 END;
 """
+
+FULL_PULL_SCHEMA = "ALTER TABLE sync_accounts ADD COLUMN full_pull REAL;"
+"""When the account's whole unread id set was last pulled (between two, only feeds whose unread
+count changed are asked for theirs)."""

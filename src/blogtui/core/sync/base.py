@@ -137,6 +137,16 @@ class SyncBackend(ABC):
     async def unread_ids(self, client: httpx.AsyncClient) -> set[str]:
         """Ids of every article the server holds as unread."""
 
+    async def unread_counts(self, client: httpx.AsyncClient) -> dict[str, int] | None:
+        """Unread articles per remote feed id, when the API tells them cheaply; None when it
+        does not (the engine then pulls the whole unread id set at every sync)."""
+        return None
+
+    async def feed_unread_ids(self, client: httpx.AsyncClient, feed_ids: Sequence[str]) -> set[str]:
+        """Ids of the unread articles of these feeds only (asked for only when `unread_counts`
+        gives counts)."""
+        raise SyncError(f"{self.kind} cannot list the unread articles of one feed")
+
     @abstractmethod
     async def starred_ids(self, client: httpx.AsyncClient) -> set[str]:
         """Ids of every article the server holds as starred."""

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from blogtui.core.sync.base import Field, SyncBackend, SyncError
+from blogtui.core.sync.base import ArticlePage, Field, SyncBackend, SyncError
 
 if TYPE_CHECKING:
     from blogtui.core.store import Store
@@ -60,6 +60,9 @@ MAX_READ_SHARE = 0.5
 """A sync that would mark more than this share of the unread articles read is refused..."""
 MASS_READ_MINIMUM = 50
 """...when that is more than this many articles."""
+FULL_PULL_SECONDS = 86400.0
+"""Between two pulls of the whole unread id set, only feeds whose unread count changed are
+asked for theirs (when the server tells counts)."""
 
 
 class SanityError(SyncError):
@@ -153,10 +156,11 @@ class Sync:
         await self.push()
         feeds = await self.pull_feeds()
         if await self.pull_new(feeds) and self.backend.complete_first_pull:
+            await self._store(self.store.record_full_pull, self.name, self.now)
             return self.report  # a first sync: every article came with its state
         days = await self.backend.retention_days(self.client)
         since = self.now - days * 86400
-        await self.pull_set("read", await self.backend.unread_ids(self.client), feeds, since)
+        await self.pull_unread(feeds, since)
         await self.pull_set("starred", await self.backend.starred_ids(self.client), feeds, since)
         return self.report
 
@@ -209,20 +213,60 @@ class Sync:
         state = await self._store(self.store.get_account, self.name)
         cursor = state.cursor if state is not None else ""
         first = cursor == ""
+
+        async def next_page(after: str) -> ArticlePage:
+            return await self.backend.articles_since(self.client, after)
+
+        page = await next_page(cursor)
         for _ in range(MAX_PAGES):
-            page = await self.backend.articles_since(self.client, cursor)
-            self.report.new_articles += await self._store(
-                self.store.save_remote_articles, self.name, page.articles, feeds, page.cursor
-            )
-            if not page.more or page.cursor == cursor:
+            last = not page.more or page.cursor == cursor
+            # the next page arrives while this one is stored
+            ahead = None if last else asyncio.ensure_future(next_page(page.cursor))
+            try:
+                self.report.new_articles += await self._store(
+                    self.store.save_remote_articles, self.name, page.articles, feeds, page.cursor
+                )
+            except BaseException:
+                if ahead is not None:
+                    ahead.cancel()
+                raise
+            if ahead is None:
                 return first
-            cursor = page.cursor
+            cursor, page = page.cursor, await ahead
         return False
 
+    async def pull_unread(self, feeds: dict[str, int], since: float) -> None:
+        """Follow the server's unread ids: of the feeds whose unread count differs from the
+        store's when the server tells counts, else (and once every FULL_PULL_SECONDS, which
+        catches changes that leave a count as it was) of every feed."""
+        counts = await self.backend.unread_counts(self.client)
+        last_full = await self._store(self.store.last_full_pull, self.name)
+        local = await self._store(self.store.local_unread_counts, self.name)
+        unread_here = sum(local.values())
+        if counts is None or last_full is None or self.now - last_full > FULL_PULL_SECONDS:
+            ids = await self.backend.unread_ids(self.client)
+            await self.pull_set("read", ids, feeds, since, unread_here=unread_here)
+            await self._store(self.store.record_full_pull, self.name, self.now)
+            return
+        changed = [r for r in feeds if counts.get(r, 0) != local.get(r, 0)]
+        if changed:
+            ids = await self.backend.feed_unread_ids(self.client, changed)
+            scope = [feeds[r] for r in changed]
+            await self.pull_set("read", ids, feeds, since, scope=scope, unread_here=unread_here)
+
     async def pull_set(
-        self, kind: Field, ids: set[str], feeds: dict[str, int], since: float
+        self,
+        kind: Field,
+        ids: set[str],
+        feeds: dict[str, int],
+        since: float,
+        *,
+        scope: list[int] | None = None,
+        unread_here: int | None = None,
     ) -> None:
-        """Follow the server's unread (`kind` "read") or starred id set."""
+        """Follow the server's unread (`kind` "read") or starred id set, for the articles of
+        the local feeds in `scope` (None: all); `unread_here` is how many articles of the
+        account are unread here (for the mass-read check)."""
         if kind == "read":
             contradicted = ids & self.report.acked_read
             if contradicted:
@@ -234,15 +278,15 @@ class Sync:
         del ids  # the store holds them now
         missing = await self._store(self.store.unknown_remote_ids, self.name)
         await self.fetch(missing, feeds)
-        flips = await self._store(self.store.flips, self.name, kind, since)
+        flips = await self._store(self.store.flips, self.name, kind, since, scope)
         if kind == "read":
-            self.check_mass_read(flips.to_set, flips.clear_now)
+            self.check_mass_read(flips.to_set, max(flips.clear_now, unread_here or 0))
             self.report.marked_read += flips.to_set
             self.report.marked_unread += flips.to_clear
         else:
             self.report.starred += flips.to_set
             self.report.unstarred += flips.to_clear
-        await self._store(self.store.apply_flips, self.name, kind, since)
+        await self._store(self.store.apply_flips, self.name, kind, since, scope)
 
     def check_mass_read(self, to_read: int, unread: int) -> None:
         """Refuse to mark more than MAX_READ_SHARE of the unread articles read at once."""

@@ -96,6 +96,8 @@ class TtrssBackend(SyncBackend):
         super().__init__(account, password)
         self.endpoint = api_url(account.url)
         self.sid = ""
+        self._feed_ids: list[int] | None = None
+        """The feeds a first pull goes through (read once per backend)."""
 
     async def login(self, client: httpx.AsyncClient) -> None:
         """Open a session (`sid`)."""
@@ -156,23 +158,27 @@ class TtrssBackend(SyncBackend):
             if isinstance(f, dict) and "id" in f
         ]
 
-    async def _headline_ids(self, client: httpx.AsyncClient, feed_id: int, mode: str) -> set[str]:
+    async def _headline_ids(
+        self, client: httpx.AsyncClient, feed_id: int, mode: str, pages: int = PARALLEL
+    ) -> set[str]:
         ids: set[str] = set()
         skip = 0
         while True:
-            pages = await self._pages(client, skip, feed_id=feed_id, view_mode=mode)
-            for rows in pages:
+            found = await self._pages(client, skip, pages, feed_id=feed_id, view_mode=mode)
+            for rows in found:
                 ids.update(str(row["id"]) for row in rows if isinstance(row, dict) and "id" in row)
-            if any(len(rows) < LIMIT for rows in pages):
+            if any(len(rows) < LIMIT for rows in found):
                 return ids
-            skip += PARALLEL * LIMIT
+            skip += pages * LIMIT
 
-    async def _pages(self, client: httpx.AsyncClient, skip: int, **params: Any) -> list[list[Any]]:
-        """PARALLEL pages of headlines from `skip` on, asked for at once (tt-rss spends about
+    async def _pages(
+        self, client: httpx.AsyncClient, skip: int, pages: int = PARALLEL, **params: Any
+    ) -> list[list[Any]]:
+        """`pages` pages of headlines from `skip` on, asked for at once (tt-rss spends about
         half a millisecond per headline: its workers share that)."""
         if not self.sid:
             await self.login(client)
-        calls = (self._headlines(client, skip=skip + n * LIMIT, **params) for n in range(PARALLEL))
+        calls = (self._headlines(client, skip=skip + n * LIMIT, **params) for n in range(pages))
         return list(await asyncio.gather(*calls))
 
     async def _headlines(self, client: httpx.AsyncClient, **params: Any) -> list[Any]:
@@ -182,6 +188,26 @@ class TtrssBackend(SyncBackend):
     async def unread_ids(self, client: httpx.AsyncClient) -> set[str]:
         """Every unread article (feed -4: all feeds)."""
         return await self._headline_ids(client, -4, "unread")
+
+    async def unread_counts(self, client: httpx.AsyncClient) -> dict[str, int] | None:
+        """getFeeds' unread count of every real feed."""
+        feeds = await self.api(client, "getFeeds", cat_id=-3)
+        return {
+            str(f["id"]): int(f.get("unread") or 0)
+            for f in _listed(feeds, "getFeeds")
+            if isinstance(f, dict) and "id" in f and str(f.get("unread") or 0).isdigit()
+        }
+
+    async def feed_unread_ids(self, client: httpx.AsyncClient, feed_ids: Sequence[str]) -> set[str]:
+        """The unread headlines of each of these feeds, PARALLEL feeds at once."""
+        ids: set[str] = set()
+        for start in range(0, len(feed_ids), PARALLEL):
+            batch = [int(f) for f in feed_ids[start : start + PARALLEL] if f.isdigit()]
+            for found in await asyncio.gather(
+                *(self._headline_ids(client, feed, "unread", pages=1) for feed in batch)
+            ):
+                ids |= found
+        return ids
 
     async def starred_ids(self, client: httpx.AsyncClient) -> set[str]:
         """Every starred article (feed -1: starred)."""
@@ -198,7 +224,12 @@ class TtrssBackend(SyncBackend):
         return found
 
     async def articles_since(self, client: httpx.AsyncClient, cursor: str) -> ArticlePage:
-        """Up to `page_size` articles with ids above the cursor's, with their bodies."""
+        """New articles with their bodies. A first pull goes feed by feed, PARALLEL feeds at a
+        time (cursor "f/<last feed id>/<highest article id>": tt-rss sorts one feed's
+        headlines far faster than all of them); later ones page through every feed's articles
+        above the highest id seen."""
+        if cursor == "" or cursor.startswith("f/"):
+            return await self._first_pull(client, cursor)
         since, skip, highest = _parse_cursor(cursor)
         pages = await self._pages(
             client,
@@ -214,6 +245,38 @@ class TtrssBackend(SyncBackend):
         if any(len(rows) < LIMIT for rows in pages):
             return ArticlePage(page, str(highest), more=False)
         return ArticlePage(page, f"{since}/{skip + len(page)}/{highest}", more=True)
+
+    async def _first_pull(self, client: httpx.AsyncClient, cursor: str) -> ArticlePage:
+        _, last, highest = (cursor or "f/0/0").split("/")
+        if self._feed_ids is None:
+            feeds = await self.api(client, "getFeeds", cat_id=-3)
+            self._feed_ids = sorted(
+                f["id"] for f in _listed(feeds, "getFeeds")
+                if isinstance(f, dict) and isinstance(f.get("id"), int) and f["id"] > 0
+            )  # fmt: skip
+        ids = [feed for feed in self._feed_ids if feed > int(last)]
+        batch = ids[:PARALLEL]
+        found = await asyncio.gather(*(self._feed_articles(client, feed) for feed in batch))
+        page = [article for articles in found for article in articles]
+        top = max([int(highest), *(int(a.id) for a in page if a.id.isdigit())])
+        if len(ids) <= PARALLEL:
+            return ArticlePage(page, str(top), more=False)
+        return ArticlePage(page, f"f/{batch[-1]}/{top}", more=True)
+
+    async def _feed_articles(self, client: httpx.AsyncClient, feed_id: int) -> list[RemoteArticle]:
+        articles: list[RemoteArticle] = []
+        while True:
+            rows = await self._headlines(
+                client,
+                feed_id=feed_id,
+                view_mode="all_articles",
+                skip=len(articles),
+                show_content=True,
+                include_attachments=False,
+            )
+            articles.extend(_article(row) for row in rows)
+            if len(rows) < LIMIT:
+                return articles
 
     async def mark(
         self, client: httpx.AsyncClient, ids: Sequence[str], field: Field, value: bool
