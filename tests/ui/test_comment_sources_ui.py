@@ -244,3 +244,19 @@ def test_headings_of_sources() -> None:
     assert thread_heading(3, "disqus", account=True) == (
         "Comments via Disqus · 3 · reply posts as your Disqus account"
     )
+
+
+async def test_opening_the_article_shown_again_keeps_its_source(make_app, store, stubs):
+    app = make_app(thread_loader=read_by(stubs[0]))
+    async with running(app) as pilot:
+        article = await opened(pilot, app, stubs, store)
+        await choose(pilot, app, 1)
+        await wait_for(pilot, lambda: status(app) == "Stub replies · 4 · S: 1 more source")
+        fetches = stubs[1].fetches
+        main_screen(app).open_article(article.id)
+        await wait_for(pilot, lambda: stubs[1].fetches > fetches)
+        await wait_for(pilot, lambda: status(app) == "Stub replies · 4 · S: 1 more source")
+        assert authors(app)[0] == "fedistub Schreiber 1"
+        other = next(i for i in main_screen(app).article_list.ids if i != article.id)
+        main_screen(app).open_article(other)  # another article opens on its own thread
+        await wait_for(pilot, lambda: main_screen(app).reader.source == "")

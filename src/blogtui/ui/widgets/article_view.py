@@ -40,7 +40,7 @@ from blogtui.ui.widgets.reader_thread import ReaderThread, loaded_status, thread
 from blogtui.ui.widgets.scroll_memory import ScrollMemory
 from blogtui.ui.widgets.source_desk import SourceDesk
 from blogtui.ui.widgets.text_view import TextView
-from blogtui.ui.widgets.thread_fetch import fetch_for_reader
+from blogtui.ui.widgets.thread_fetch import fetch_for_reader, shown_thread
 
 if TYPE_CHECKING:
     from blogtui.ui.context import AppContext
@@ -283,7 +283,7 @@ class ArticleView(VerticalScroll):
         same = self.article is not None and self.article.id == message.article.id
         self.show_article(message.article, message.rendered, keep_position=same)
         self.set_thread_status(thread_status(0, refreshing=True))
-        self._fetch_thread(message.article, opening=True)
+        self._fetch_thread(message.article, opening=True, source=self.source)
 
     # -- its comment thread ------------------------------------------------------------------
 
@@ -301,8 +301,6 @@ class ArticleView(VerticalScroll):
     @work(thread=True, exit_on_error=False, group="stored-thread")
     def _stored_thread(self, article_id: int, source: str) -> None:
         """Post the stored thread once a reply of ours was added to it (`Store.add_comment`)."""
-        from blogtui.ui.widgets.thread_fetch import shown_thread
-
         store = self.context.store
         comments = store.comments_for(article_id, source)
         state = store.thread_state(article_id, source)
