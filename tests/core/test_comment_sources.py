@@ -230,3 +230,13 @@ def test_the_replies_watch_reloads_the_sources_holding_my_comments(tmp_path, fee
     assert refresh_watched(store, deadline=10.0, articles=[article]) == 0
     assert (blog.fetches, fedi.fetches, news.fetches) == (1, 1, 0)
     assert len(store.comments_for(article.id, "fedistub")) == 4
+
+
+def test_the_source_holding_a_key_prefers_the_blogs_own_thread(tmp_path):
+    store, _ = make_store(tmp_path)
+    article = add_article(store, "https://blog.example.de/p/")
+    store.store_thread(article.id, thread("eigen", 2), provider="wordpress")
+    store.store_thread(article.id, thread("fedi", 3), provider="fedistub", source="fedistub")
+    assert store.source_holding(article.id, "2") == ""
+    assert store.source_holding(article.id, "3") == "fedistub"
+    assert store.source_holding(article.id, "99") == ""

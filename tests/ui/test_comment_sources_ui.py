@@ -260,3 +260,19 @@ async def test_opening_the_article_shown_again_keeps_its_source(make_app, store,
         other = next(i for i in main_screen(app).article_list.ids if i != article.id)
         main_screen(app).open_article(other)  # another article opens on its own thread
         await wait_for(pilot, lambda: main_screen(app).reader.source == "")
+
+
+async def test_a_reply_in_another_source_opens_in_that_source(make_app, store, stubs):
+    app = make_app(thread_loader=read_by(stubs[0]))
+    async with running(app) as pilot:
+        article = await opened(pilot, app, stubs, store)
+        store.store_thread(article.id, thread("fedistub", 4), provider="fedistub",
+                           source="fedistub")  # fmt: skip
+        screen = main_screen(app)
+        screen.open_article(article.id, select="4")  # as the replies screen does
+        assert screen.reader.source == "fedistub"
+        await wait_for(pilot, lambda: status(app).startswith("Stub replies · 4"))
+        await wait_for(pilot, lambda: screen.reader.thread.cursor_comment is not None
+                       and screen.reader.thread.cursor_comment.key == "4")  # fmt: skip
+        screen.open_article(article.id, select="2")  # the blog's own thread has "2"
+        assert screen.reader.source == ""

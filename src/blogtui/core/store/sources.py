@@ -119,3 +119,13 @@ class SourcesMixin(StoreBase):
             (article_id,),
         )
         return [str(row[0]) for row in rows]
+
+    def source_holding(self, article_id: int, key: str) -> str:
+        """The source with a comment `key` of the article: the blog's own thread ("") when it
+        has one (or none has), else the first further source that has."""
+        row = self.db.execute(
+            "SELECT source FROM comments WHERE article_id = ? AND key = ? AND deleted = 0"
+            " ORDER BY source != '', id LIMIT 1",
+            (article_id, key),
+        ).fetchone()
+        return str(row[0]) if row else ""

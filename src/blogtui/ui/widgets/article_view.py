@@ -251,16 +251,16 @@ class ArticleView(VerticalScroll):
 
     def open(self, article_id: int, title: str = "", *, select: str | None = None) -> None:
         """Show "Loading…" (with `title`) and render the article in a worker; opening marks it
-        read. `select`: the comment key to put the thread cursor on once the thread shows.
-
-        Opening the article already shown keeps it on screen (and its scroll position) until
-        the fresh rendering replaces it.
+        read. `select`: the comment key to put the thread cursor on once the thread shows (in
+        the source that holds it). Opening the article already shown keeps it on screen (and
+        its scroll position, and its comment source) until the fresh rendering replaces it.
         """
-        if select is not None:
-            self._select = (article_id, select)
         if self.article is None or self.article.id != article_id:
             self.show_loading(title)
             self.source = ""
+        if select is not None:
+            self._select = (article_id, select)
+            self.source = self.context.store.source_holding(article_id, select)
         self._load_article(article_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="article")
