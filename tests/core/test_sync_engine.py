@@ -255,3 +255,24 @@ async def test_a_feed_on_two_accounts_follows_the_first_only(store, server):
     assert store.remote_feeds("work") == {}
     assert len(store.remote_feeds("home")) == 2 and len(store.list_feeds()) == 2
     assert store.article_ids_by_link(["https://blog.example.org/anders"]) == {}
+
+
+async def test_one_link_twice_in_a_feed_stays_two_articles_without_churn(store, server):
+    first = server.add_article("2", NOW, link="https://other.example.net/same")
+    second = server.add_article("2", NOW, link="https://other.example.net/same")
+    await run(store, server)
+    mapped = {first: local_id(store, first), second: local_id(store, second)}
+    assert mapped[first] != mapped[second]
+    await run(store, server)
+    assert {first: local_id(store, first), second: local_id(store, second)} == mapped
+    assert ("articles", [first]) not in server.calls and ("articles", [second]) not in server.calls
+
+
+async def test_what_a_server_says_is_kept_only_when_safe(store, server):
+    evil = server.add_article("1", NOW, link="javascript:alert(1)")
+    server.add_feed("3", "file:///etc/passwd")
+    server.add_article("3", NOW)
+    await run(store, server)
+    article = store.get_article(local_id(store, evil))
+    assert article is not None and article.link == ""
+    assert "file:///etc/passwd" not in {f.url for f in store.list_feeds()}

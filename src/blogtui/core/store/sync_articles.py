@@ -182,24 +182,28 @@ def _save(
             )
     new = 0
     if row is None:
+        link = article.link if article.link.lower().startswith(("http://", "https://")) else ""
+        key = article.guid or link
+        taken = db.execute(  # by another remote article (one link twice in a feed)
+            "SELECT 1 FROM articles WHERE feed_id = ? AND key = ?", (feed_id, key)
+        ).fetchone()
         row = db.execute(
             "INSERT INTO articles (feed_id, key, guid, title, author, link, published, content,"
-            " fetched, indexed) VALUES (?,?,?,?,?,?,?,?,?,0) ON CONFLICT (feed_id, key)"
-            " DO UPDATE SET fetched = excluded.fetched RETURNING id",
+            " fetched, indexed) VALUES (?,?,?,?,?,?,?,?,?,0) RETURNING id",
             (
                 feed_id,
-                article.guid or article.link or f"sync:{name}:{article.id}",
+                f"sync:{name}:{article.id}" if taken or not key else key,
                 article.guid,
                 clean(article.title, limit=1000),
                 clean(article.author, limit=300),
-                article.link,
+                link[:4000],
                 article.published or None,
                 article.html[:CONTENT_LIMIT],
                 now,
             ),
         ).fetchone()
         db.execute(
-            "INSERT OR REPLACE INTO sync_articles (account, remote_id, article_id) VALUES (?,?,?)",
+            "INSERT INTO sync_articles (account, remote_id, article_id) VALUES (?,?,?)",
             (name, article.id, row[0]),
         )
         new = 1

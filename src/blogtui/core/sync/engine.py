@@ -200,7 +200,8 @@ class Sync:
             await self._store(self.store.drop_remote_feed, self.name, remote_id)
         mapped: dict[str, int] = {}
         for feed in remote:
-            local = await self._store(self.store.map_feed, self.name, feed) if feed.url else None
+            web = feed.url.lower().startswith(("http://", "https://"))
+            local = await self._store(self.store.map_feed, self.name, feed) if web else None
             if local is not None:  # else synced through another account: left to that one
                 mapped[feed.id] = local
         self.report.feeds_added = len(set(mapped) - set(known))
