@@ -87,8 +87,10 @@ FEED_LIST_BINDINGS: list[Binding] = [
     _bind("g,home", "scroll_home", "First feed", "feeds-top", show=False),
     _bind("G,end", "scroll_end", "Last feed", "feeds-bottom", show=False),
     _bind("U", "undo_mark_read", "Undo mark read", "feeds-undo-read", show=False),
+    _bind("Y", "accounts", "Sync accounts", "feeds-accounts", show=False),
 ]
-"""Vim-style movement in the feeds pane (arrows and enter come with Tree), and undoing `A`."""
+"""Vim-style movement in the feeds pane (arrows and enter come with Tree), undoing `A`, and the
+sync accounts (ui/screens/accounts.py)."""
 
 ARTICLES_BINDINGS: list[Binding] = [
     _bind("S", "sort", "Sort", "sort"),

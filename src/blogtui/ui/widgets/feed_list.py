@@ -222,6 +222,16 @@ class FeedList(FeedTree):
         """Undo the last mark-all-read."""
         self.undo_mark_read()
 
+    def action_accounts(self) -> None:
+        """Show the sync accounts (add, remove); the feed list is read again after a change."""
+        from blogtui.ui.screens.accounts import AccountsScreen
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.load(relist_if_changed=True)
+
+        self.app.push_screen(AccountsScreen(self.context), closed)
+
     @work(thread=True, exit_on_error=False, group="feeds-write")
     def _write(self, change: Callable[..., object], *args: object) -> None:
         """Run one store change, then reload the feeds (and with them the article list)."""
