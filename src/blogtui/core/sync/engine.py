@@ -10,10 +10,12 @@ transaction that makes it (core/store/sync_schema.py). One sync of one account:
    ways is never doubled); folders and titles follow the server; a feed gone from the server
    goes here too (refused when the server suddenly lists none at all).
 3. **New articles**, a page at a time, each page stored with its cursor in one transaction.
-4. **Id sets.** The unread and starred ids; bodies of listed articles never seen here are
-   fetched in batches; then local state follows the sets, except for articles with a pending
-   change and, for read state, articles older than the server's retention window (it may
-   have dropped them: they are never flipped).
+4. **Id sets.** The unread and starred ids (where the server tells unread counts per feed,
+   only of feeds whose count differs from the store's, with a full pull once a day); bodies of
+   listed articles never seen here are fetched in batches; then local state follows the sets,
+   except for articles with a pending change and, for read state, articles older than the
+   server's retention window (it may have dropped them: they are never flipped). A first sync
+   of a backend whose first pull holds every article with its state skips this step.
 
 **Two devices** marking the same article differently: a change made here and not yet pushed
 wins (it is pushed first and the pull skips it); otherwise the server wins, so the last device

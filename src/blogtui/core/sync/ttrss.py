@@ -247,7 +247,10 @@ class TtrssBackend(SyncBackend):
         return ArticlePage(page, f"{since}/{skip + len(page)}/{highest}", more=True)
 
     async def _first_pull(self, client: httpx.AsyncClient, cursor: str) -> ArticlePage:
-        _, last, highest = (cursor or "f/0/0").split("/")
+        parts = (cursor or "f/0/0").split("/")
+        if len(parts) != 3 or not (parts[1].isdigit() and parts[2].isdigit()):
+            parts = ["f", "0", "0"]  # not one of ours: start the first pull again
+        _, last, highest = parts
         if self._feed_ids is None:
             feeds = await self.api(client, "getFeeds", cat_id=-3)
             self._feed_ids = sorted(
