@@ -276,3 +276,23 @@ async def test_what_a_server_says_is_kept_only_when_safe(store, server):
     article = store.get_article(local_id(store, evil))
     assert article is not None and article.link == ""
     assert "file:///etc/passwd" not in {f.url for f in store.list_feeds()}
+
+
+async def test_unread_ids_taken_a_page_at_a_time(store, server):
+    class Paged(FakeBackend):
+        async def unread_id_pages(self, client):  # type: ignore[override]
+            ids = sorted(await self.unread_ids(client), key=int)
+            for start in range(0, len(ids), 2):
+                yield ids[start : start + 2]
+
+    await run(store, server)
+    server.set("1", unread=False)
+    server.set("2", unread=True)
+    async with httpx.AsyncClient() as client:
+        await Sync(store, Paged(server), client).run()
+    assert state(store) == {a.id: (not a.unread, False) for a in server.articles.values()}
+    store.set_read([local_id(store, "5")])
+    server.ignore_marks = True  # taken, never applied: "5" comes back unread in a later page
+    with pytest.raises(SanityError, match="just taken as read"):
+        async with httpx.AsyncClient() as client:
+            await Sync(store, Paged(server), client).run()

@@ -36,7 +36,7 @@ def test_accounts_and_sync_from_the_command_line(home, ttrss, monkeypatch, capsy
     assert "home: 0 changes sent, 12 new articles" in capsys.readouterr().out
     assert run(home, "account", "list", monkeypatch=monkeypatch) == 0
     listed = capsys.readouterr().out
-    assert "home" in listed and "1 feeds, 0 changes waiting" in listed
+    assert "home" in listed and "1 feed, 0 changes waiting" in listed
 
     store = Store(places(home).database)
     account = store.get_account("home")

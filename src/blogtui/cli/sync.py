@@ -130,7 +130,8 @@ def cmd_list(args: argparse.Namespace, where: Places, out: Output) -> int:
         feeds = len(store.remote_feeds(account.name))
         queued = store.queued_count(account.name)
         out.row(account.name, account.kind, account.url, account.user)
-        out.line(f"    {feeds} feeds, {queued} changes waiting, last sync {when}")
+        plural = "" if feeds == 1 else "s"
+        out.line(f"    {feeds} feed{plural}, {queued} changes waiting, last sync {when}")
         if state.last_error:
             out.line(f"    last error: {state.last_error}")
     return 0

@@ -61,13 +61,22 @@ class SyncArticlesMixin(SyncMixin):
                 db.execute("UPDATE sync_accounts SET cursor = ? WHERE name = ?", (cursor, name))
         return new
 
-    def load_remote_ids(self, ids: Iterable[str]) -> None:
-        """Hold a server's id set (unread or starred) for the next `flips`/`apply_flips`."""
+    def start_remote_ids(self) -> None:
+        """Begin holding a server's id set (unread or starred) for `flips`/`apply_flips`."""
         db = self.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS sync_ids (remote_id TEXT PRIMARY KEY)")
         with self.write() as tx:
             tx.execute("DELETE FROM temp.sync_ids")
+
+    def add_remote_ids(self, ids: Iterable[str]) -> None:
+        """Add a page of the id set begun by `start_remote_ids`."""
+        with self.write() as tx:
             tx.executemany("INSERT OR IGNORE INTO temp.sync_ids VALUES (?)", ((i,) for i in ids))
+
+    def load_remote_ids(self, ids: Iterable[str]) -> None:
+        """Hold a whole id set at once (`start_remote_ids`, then `add_remote_ids`)."""
+        self.start_remote_ids()
+        self.add_remote_ids(ids)
 
     def flips(
         self, name: str, field: Field, since: float, scope: Sequence[int] | None = None
@@ -99,12 +108,13 @@ class SyncArticlesMixin(SyncMixin):
                 params,
             )
 
-    def unknown_remote_ids(self, name: str) -> list[str]:
-        """The ids of the loaded set that no local article maps to (bodies to fetch)."""
+    def unknown_remote_ids(self, name: str, after: str = "", limit: int = 200) -> list[str]:
+        """Up to `limit` ids of the held set, in order after `after`, that no local article
+        maps to (bodies to fetch, a batch at a time)."""
         rows = self.db.execute(
-            "SELECT remote_id FROM temp.sync_ids WHERE remote_id NOT IN"
-            " (SELECT remote_id FROM sync_articles WHERE account = ?)",
-            (name,),
+            "SELECT remote_id FROM temp.sync_ids WHERE remote_id > ? AND remote_id NOT IN"
+            " (SELECT remote_id FROM sync_articles WHERE account = ?) ORDER BY remote_id LIMIT ?",
+            (after, name, limit),
         )
         return [row[0] for row in rows]
 

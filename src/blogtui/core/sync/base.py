@@ -20,7 +20,7 @@ defining `BACKEND = <its SyncBackend subclass>` (found by `core.sync.accounts.ba
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -136,6 +136,11 @@ class SyncBackend(ABC):
     @abstractmethod
     async def unread_ids(self, client: httpx.AsyncClient) -> set[str]:
         """Ids of every article the server holds as unread."""
+
+    async def unread_id_pages(self, client: httpx.AsyncClient) -> AsyncIterator[list[str]]:
+        """The unread ids a page at a time, so memory stays bounded by a page however many
+        there are; by default the whole `unread_ids` set as one page."""
+        yield list(await self.unread_ids(client))
 
     async def unread_counts(self, client: httpx.AsyncClient) -> dict[str, int] | None:
         """Unread articles per remote feed id, when the API tells them cheaply; None when it

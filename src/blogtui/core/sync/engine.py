@@ -36,7 +36,7 @@ import asyncio
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -163,7 +163,7 @@ class Sync:
         days = await self.backend.retention_days(self.client)
         since = self.now - days * 86400
         await self.pull_unread(feeds, since)
-        await self.pull_set("starred", await self.backend.starred_ids(self.client), feeds, since)
+        await self.pull_starred(feeds, since)
         return self.report
 
     async def push(self) -> None:
@@ -241,46 +241,60 @@ class Sync:
     async def pull_unread(self, feeds: dict[str, int], since: float) -> None:
         """Follow the server's unread ids: of the feeds whose unread count differs from the
         store's when the server tells counts, else (and once every FULL_PULL_SECONDS, which
-        catches changes that leave a count as it was) of every feed."""
+        catches changes that leave a count as it was) of every feed, a page at a time."""
         counts = await self.backend.unread_counts(self.client)
         last_full = await self._store(self.store.last_full_pull, self.name)
         local = await self._store(self.store.local_unread_counts, self.name)
         unread_here = sum(local.values())
         if counts is None or last_full is None or self.now - last_full > FULL_PULL_SECONDS:
-            ids = await self.backend.unread_ids(self.client)
-            await self.pull_set("read", ids, feeds, since, unread_here=unread_here)
+            await self._store(self.store.start_remote_ids)
+            async for page in self.backend.unread_id_pages(self.client):
+                self.check_contradiction(page)
+                await self._store(self.store.add_remote_ids, page)
+            await self.reconcile("read", feeds, since, unread_here=unread_here)
             await self._store(self.store.record_full_pull, self.name, self.now)
             return
         changed = [r for r in feeds if counts.get(r, 0) != local.get(r, 0)]
         if changed:
             ids = await self.backend.feed_unread_ids(self.client, changed)
+            self.check_contradiction(ids)
+            await self._store(self.store.load_remote_ids, ids)
             scope = [feeds[r] for r in changed]
-            await self.pull_set("read", ids, feeds, since, scope=scope, unread_here=unread_here)
+            await self.reconcile("read", feeds, since, scope=scope, unread_here=unread_here)
 
-    async def pull_set(
+    async def pull_starred(self, feeds: dict[str, int], since: float) -> None:
+        """Follow the server's starred ids."""
+        await self._store(self.store.load_remote_ids, await self.backend.starred_ids(self.client))
+        await self.reconcile("starred", feeds, since)
+
+    def check_contradiction(self, unread: Collection[str]) -> None:
+        """Refuse an unread list naming articles the server has just taken as read."""
+        contradicted = [i for i in unread if i in self.report.acked_read]
+        if contradicted:
+            raise SanityError(
+                f"the server lists {len(contradicted)} articles as unread that it has just"
+                " taken as read; nothing was reconciled"
+            )
+
+    async def reconcile(
         self,
         kind: Field,
-        ids: set[str],
         feeds: dict[str, int],
         since: float,
         *,
         scope: list[int] | None = None,
         unread_here: int | None = None,
     ) -> None:
-        """Follow the server's unread (`kind` "read") or starred id set, for the articles of
-        the local feeds in `scope` (None: all); `unread_here` is how many articles of the
-        account are unread here (for the mass-read check)."""
-        if kind == "read":
-            contradicted = ids & self.report.acked_read
-            if contradicted:
-                raise SanityError(
-                    f"the server lists {len(contradicted)} articles as unread that it has just"
-                    " taken as read; nothing was reconciled"
-                )
-        await self._store(self.store.load_remote_ids, ids)
-        del ids  # the store holds them now
-        missing = await self._store(self.store.unknown_remote_ids, self.name)
-        await self.fetch(missing, feeds)
+        """Make the articles of the local feeds in `scope` (None: all) follow the id set the
+        store holds (unread ids for `kind` "read", starred ids for "starred"), after fetching
+        the listed articles not here yet; `unread_here` is how many articles of the account
+        are unread here (for the mass-read check)."""
+        after = ""
+        while missing := await self._store(
+            self.store.unknown_remote_ids, self.name, after, FETCH_BATCH
+        ):
+            await self.fetch(missing, feeds)
+            after = missing[-1]
         flips = await self._store(self.store.flips, self.name, kind, since, scope)
         if kind == "read":
             self.check_mass_read(flips.to_set, max(flips.clear_now, unread_here or 0))

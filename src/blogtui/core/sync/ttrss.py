@@ -20,7 +20,7 @@ API_DISABLED, INCORRECT_USAGE...). An expired session is logged into again once.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import httpx
@@ -188,6 +188,17 @@ class TtrssBackend(SyncBackend):
     async def unread_ids(self, client: httpx.AsyncClient) -> set[str]:
         """Every unread article (feed -4: all feeds)."""
         return await self._headline_ids(client, -4, "unread")
+
+    async def unread_id_pages(self, client: httpx.AsyncClient) -> AsyncIterator[list[str]]:
+        """The unread articles' ids, PARALLEL pages at a time."""
+        skip = 0
+        while True:
+            found = await self._pages(client, skip, feed_id=-4, view_mode="unread")
+            yield [str(row["id"]) for rows in found for row in rows
+                   if isinstance(row, dict) and "id" in row]  # fmt: skip
+            if any(len(rows) < LIMIT for rows in found):
+                return
+            skip += PARALLEL * LIMIT
 
     async def unread_counts(self, client: httpx.AsyncClient) -> dict[str, int] | None:
         """getFeeds' unread count of every real feed."""
