@@ -37,6 +37,14 @@ from blogtui.core.sync.base import (
     SyncError,
 )
 from blogtui.core.sync.http import call, json_of, shown
+from blogtui.core.sync.ttrss_parse import (
+    SUBSCRIBE_ERRORS,
+    api_url,
+    article_of,
+    error_of,
+    listed,
+    parse_cursor,
+)
 
 LIMIT = 200
 """Most headlines tt-rss gives per getHeadlines call."""
@@ -46,43 +54,6 @@ MARK_BATCH = 500
 """Article ids per updateArticle call."""
 NEVER_PURGED_DAYS = 3650.0
 """The window used when the user's tt-rss never purges (PURGE_OLD_DAYS 0)."""
-SUBSCRIBE_ERRORS = {
-    2: "tt-rss refused the URL (it refuses addresses such as 127.0.0.1)",
-    3: "tt-rss found no feed at that address",
-    4: "tt-rss found several feeds at that address; give the feed's own URL",
-    5: "tt-rss could not download the feed",
-    6: "tt-rss could not parse the feed",
-}
-
-
-def api_url(url: str) -> str:
-    """The API endpoint of a tt-rss installation given by its address (or the endpoint)."""
-    base = url.split("?", 1)[0].rstrip("/")
-    return base + "/" if base.endswith("/api") else base + "/api/"
-
-
-def _guid(value: object) -> str:
-    """tt-rss hashes guids per user ('{"ver":2,...}' or 'SHA1:...'): those match nothing."""
-    text = str(value or "")
-    return "" if text.startswith(("{", "SHA1:")) else text
-
-
-def _article(row: Any) -> RemoteArticle:
-    """A headline or article object as a RemoteArticle; SyncError for a malformed one."""
-    if not isinstance(row, dict) or "id" not in row:
-        raise SyncError("tt-rss sent an article without an id")
-    return RemoteArticle(
-        id=str(row["id"]),
-        feed_id=str(row.get("feed_id") or ""),
-        guid=_guid(row.get("guid")),
-        link=str(row.get("link") or ""),
-        title=str(row.get("title") or ""),
-        author=str(row.get("author") or ""),
-        html=str(row.get("content") or ""),
-        published=float(row.get("updated") or 0) if str(row.get("updated", "")).isdigit() else 0.0,
-        unread=bool(row.get("unread")),
-        starred=bool(row.get("marked")),
-    )
 
 
 class TtrssBackend(SyncBackend):
@@ -135,7 +106,7 @@ class TtrssBackend(SyncBackend):
         content = data["content"]
         if data.get("status") != 0:
             error = content.get("error") if isinstance(content, dict) else None
-            raise _error(what, str(error or "unknown error"))
+            raise error_of(what, str(error or "unknown error"))
         return content
 
     async def feeds(self, client: httpx.AsyncClient) -> list[RemoteFeed]:
@@ -143,7 +114,7 @@ class TtrssBackend(SyncBackend):
         categories = await self.api(client, "getCategories", include_empty=True)
         titles = {
             str(c.get("id")): str(c.get("title") or "")
-            for c in _listed(categories, "getCategories")
+            for c in listed(categories, "getCategories")
             if isinstance(c, dict) and isinstance(c.get("id"), int) and c["id"] > 0
         }
         feeds = await self.api(client, "getFeeds", cat_id=-3)
@@ -154,7 +125,7 @@ class TtrssBackend(SyncBackend):
                 title=str(f.get("title") or ""),
                 folder=titles.get(str(f.get("cat_id")), ""),
             )
-            for f in _listed(feeds, "getFeeds")
+            for f in listed(feeds, "getFeeds")
             if isinstance(f, dict) and "id" in f
         ]
 
@@ -183,7 +154,7 @@ class TtrssBackend(SyncBackend):
 
     async def _headlines(self, client: httpx.AsyncClient, **params: Any) -> list[Any]:
         rows = await self.api(client, "getHeadlines", limit=LIMIT, **params)
-        return _listed(rows, "getHeadlines")
+        return listed(rows, "getHeadlines")
 
     async def unread_ids(self, client: httpx.AsyncClient) -> set[str]:
         """Every unread article (feed -4: all feeds)."""
@@ -205,7 +176,7 @@ class TtrssBackend(SyncBackend):
         feeds = await self.api(client, "getFeeds", cat_id=-3)
         return {
             str(f["id"]): int(f.get("unread") or 0)
-            for f in _listed(feeds, "getFeeds")
+            for f in listed(feeds, "getFeeds")
             if isinstance(f, dict) and "id" in f and str(f.get("unread") or 0).isdigit()
         }
 
@@ -231,7 +202,7 @@ class TtrssBackend(SyncBackend):
             rows = await self.api(
                 client, "getArticle", article_id=",".join(ids[start : start + LIMIT])
             )
-            found.extend(_article(row) for row in _listed(rows, "getArticle"))
+            found.extend(article_of(row) for row in listed(rows, "getArticle"))
         return found
 
     async def articles_since(self, client: httpx.AsyncClient, cursor: str) -> ArticlePage:
@@ -241,7 +212,7 @@ class TtrssBackend(SyncBackend):
         above the highest id seen."""
         if cursor == "" or cursor.startswith("f/"):
             return await self._first_pull(client, cursor)
-        since, skip, highest = _parse_cursor(cursor)
+        since, skip, highest = parse_cursor(cursor)
         pages = await self._pages(
             client,
             skip,
@@ -251,7 +222,7 @@ class TtrssBackend(SyncBackend):
             show_content=True,
             include_attachments=False,
         )
-        page = [_article(row) for rows in pages for row in rows]
+        page = [article_of(row) for rows in pages for row in rows]
         highest = max([highest, *(int(a.id) for a in page if a.id.isdigit())])
         if any(len(rows) < LIMIT for rows in pages):
             return ArticlePage(page, str(highest), more=False)
@@ -265,7 +236,7 @@ class TtrssBackend(SyncBackend):
         if self._feed_ids is None:
             feeds = await self.api(client, "getFeeds", cat_id=-3)
             self._feed_ids = sorted(
-                f["id"] for f in _listed(feeds, "getFeeds")
+                f["id"] for f in listed(feeds, "getFeeds")
                 if isinstance(f, dict) and isinstance(f.get("id"), int) and f["id"] > 0
             )  # fmt: skip
         ids = [feed for feed in self._feed_ids if feed > int(last)]
@@ -288,7 +259,7 @@ class TtrssBackend(SyncBackend):
                 show_content=True,
                 include_attachments=False,
             )
-            articles.extend(_article(row) for row in rows)
+            articles.extend(article_of(row) for row in rows)
             if len(rows) < LIMIT:
                 return articles
 
@@ -311,7 +282,7 @@ class TtrssBackend(SyncBackend):
                 client, feed_id=int(feed_id), view_mode="unread", skip=skip
             )
             for row in rows:
-                article = _article(row)
+                article = article_of(row)
                 if article.published and article.published > before:
                     newer = True
                 else:
@@ -329,7 +300,7 @@ class TtrssBackend(SyncBackend):
         category = 0
         if folder:
             categories = await self.api(client, "getCategories", include_empty=True)
-            for c in _listed(categories, "getCategories"):
+            for c in listed(categories, "getCategories"):
                 if (
                     isinstance(c, dict)
                     and c.get("title") == folder
@@ -364,34 +335,6 @@ class TtrssBackend(SyncBackend):
         except (TypeError, ValueError):
             raise SyncError("tt-rss getPref: PURGE_OLD_DAYS is not a number") from None
         return days if days > 0 else NEVER_PURGED_DAYS
-
-
-def _parse_cursor(cursor: str) -> tuple[int, int, int]:
-    """(since_id, skip, highest id seen) from "N" or "since/skip/highest"; bad ones restart."""
-    parts = cursor.split("/") if cursor else ["0"]
-    if not all(p.isdigit() for p in parts) or len(parts) not in (1, 3):
-        return 0, 0, 0
-    if len(parts) == 1:
-        return int(parts[0]), 0, int(parts[0])
-    return int(parts[0]), int(parts[1]), int(parts[2])
-
-
-def _listed(value: Any, op: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise SyncError(f"tt-rss {op}: expected a list, the server sent something else")
-    return value
-
-
-def _error(what: str, error: str) -> SyncError:
-    if error == "NOT_LOGGED_IN":
-        return NotLoggedIn(f"{what}: tt-rss refused the session (NOT_LOGGED_IN)")
-    if error == "LOGIN_ERROR":
-        return AuthFailed("tt-rss refused the user name or password")
-    if error == "API_DISABLED":
-        return AuthFailed(
-            "tt-rss: API access is disabled for this user (Preferences > Enable API access)"
-        )
-    return SyncError(f"{what}: {shown(error, 120)}")
 
 
 BACKEND = TtrssBackend
