@@ -2,7 +2,8 @@
 
 ``bash .ci/ttrss.sh install && bash .ci/ttrss.sh start`` serves it on
 http://127.0.0.1:${TT_PORT:-8090}/ and describes it in
-``${TT_STATE:-/tmp/blogtui-ttrss}/ttrss.json``.
+``${TT_STATE:-/tmp/blogtui-ttrss}/ttrss.json``; an installed but stopped one is started for
+the test session (and stopped after it).
 tt-rss refuses to subscribe to or fetch feeds on 127.0.0.1, so feeds and articles are seeded
 straight into its MariaDB database (`TtrssSite.sql`). The ``ttrss`` fixture empties the test
 user's feeds, articles and sessions first; when the server does not answer it skips, except
@@ -15,6 +16,7 @@ import json
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -183,9 +185,26 @@ def ttrss_site() -> TtrssSite:
     pytest.skip(f"real tt-rss not running: run '{START_HINT}' ({problem})")
 
 
+SCRIPT = Path(__file__).resolve().parents[2] / ".ci" / "ttrss.sh"
+"""The script that starts and stops the test server."""
+
+
+def start_if_installed() -> bool:
+    """Start an installed but stopped tt-rss for the session; True when this started it."""
+    if _problem()[1] is not None or not Path("/usr/share/tt-rss/www").is_dir():
+        return False
+    result = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, timeout=300)
+    return result.returncode == 0
+
+
 @pytest.fixture(scope="session")
-def ttrss_session() -> TtrssSite:
-    return ttrss_site()
+def ttrss_session() -> Iterator[TtrssSite]:
+    started = start_if_installed()
+    try:
+        yield ttrss_site()
+    finally:
+        if started:
+            subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, timeout=120)
 
 
 @pytest.fixture
