@@ -240,7 +240,10 @@ async def test_a_refresh_never_fetches_a_synced_feed(store, server, feed_server)
     server.feeds["1"] = server.feeds["1"].__class__("1", feed_server.url("/feed"), "Feed 1")
     await run(store, server)
     summary = await refresh_feeds(store, store.list_feeds(), Config(), force=True, processes=0)
-    assert not feed_server.requests and summary is not None
+    assert not feed_server.requests
+    assert {o.detail for o in summary.outcomes} == {
+        "its articles come from its feed server (`blogtui sync`)"
+    }
 
 
 async def test_a_feed_on_two_accounts_follows_the_first_only(store, server):

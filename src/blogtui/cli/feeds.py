@@ -233,7 +233,7 @@ def _refresh(
             detail = outcome.detail
             if word is Outcome.GONE:
                 detail = f"{detail}; {_remove_hint(outcome.feed_id)}"
-            elif word is Outcome.SKIPPED:
+            elif word is Outcome.SKIPPED and not outcome.error:  # error: why never (synced)
                 detail = f"{detail} (`refresh --force` fetches it now)"
             out.line(f"{word}: {outcome.url}: {detail}" if detail else f"{word}: {outcome.url}")
         out.progress(done, len(feeds), outcome.url)

@@ -148,7 +148,7 @@ class FeedOutcome:
             return "gone (HTTP 410 before)"
         until = f"waiting until {clock(self.next_fetch)}" if self.next_fetch else ""
         if word is Outcome.SKIPPED:
-            return until or "waiting until its retry time"
+            return until or self.error or "waiting until its retry time"
         if word is Outcome.WAITING and until:
             return f"{self.error}: {until}"
         if word in (Outcome.OK, Outcome.REPAIRED):

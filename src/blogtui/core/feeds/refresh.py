@@ -62,6 +62,10 @@ seen_items = ItemMemory()
 """The items each feed sent last time, left out of the next parse (forget() to parse all)."""
 
 
+SYNCED = "its articles come from its feed server (`blogtui sync`)"
+"""Why a synced feed is never fetched by a refresh."""
+
+
 def _store_thread() -> ThreadPoolExecutor:
     """The one thread that runs a refresh's store calls: writes never wait on each other."""
     global _writer
@@ -279,7 +283,9 @@ async def refresh_feeds(
     synced = store.synced_feed_ids() if hasattr(store, "synced_feed_ids") else set()
 
     async def one(feed: Feed) -> FeedOutcome:
-        if feed.id in synced or not (force or is_due(feed, moment)):  # synced: from its server
+        if feed.id in synced:
+            outcome = FeedOutcome(feed.id, feed.url, None, error=SYNCED, skipped=True)
+        elif not (force or is_due(feed, moment)):
             outcome = FeedOutcome(
                 feed.id,
                 feed.url,
