@@ -40,10 +40,10 @@ class FakeServer:
     ) -> str:
         article_id = str(self.next_id)
         self.next_id += 1
+        url = link or f"https://example.org/{feed_id}/{article_id}"
         self.articles[article_id] = RemoteArticle(
-            article_id, feed_id, "", link or f"https://example.org/{feed_id}/{article_id}",
-            f"Artikel {article_id} über Äpfel", "Jörg", f"<p>Text {article_id}</p>", published,
-            unread, False,
+            article_id, feed_id, "", url, f"Artikel {article_id} über Äpfel", "Jörg",
+            f"<p>Text {article_id}</p>", published, unread, False, f"{url}#comments",
         )  # fmt: skip
         return article_id
 

@@ -65,6 +65,7 @@ async def test_first_sync_takes_feeds_folders_articles_and_their_state(store, se
     assert store.synced_feed_ids() == set(store.remote_feeds("home").values())
     article = store.get_article(local_id(store, "1"))
     assert article is not None and article.title == "Artikel 1 über Äpfel"
+    assert article.comments_url == server.articles["1"].link + "#comments"  # threads still work
 
 
 async def test_a_local_mark_is_queued_with_the_change_and_pushed_once(store, server):
@@ -277,7 +278,7 @@ async def test_what_a_server_says_is_kept_only_when_safe(store, server):
     server.add_article("3", NOW)
     await run(store, server)
     article = store.get_article(local_id(store, evil))
-    assert article is not None and article.link == ""
+    assert article is not None and article.link == "" and article.comments_url == ""
     assert "file:///etc/passwd" not in {f.url for f in store.list_feeds()}
 
 

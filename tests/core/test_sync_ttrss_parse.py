@@ -45,6 +45,9 @@ def test_an_article_and_a_malformed_one() -> None:
         "5", "3", 1700000000.0, True,
     )  # fmt: skip
     assert article_of({"id": 6, "updated": "gestern"}).published == 0.0
+    headline = article_of({"id": 7, "comments_link": "https://b.example.org/7#comments"})
+    assert headline.comments_url == "https://b.example.org/7#comments"
+    assert article_of({"id": 8, "comments": "https://b.example.org/8#c"}).comments_url
     with pytest.raises(SyncError, match="without an id"):
         article_of(["not", "an", "article"])
 

@@ -192,24 +192,25 @@ def _save(
             )
     new = 0
     if row is None:
-        link = article.link if article.link.lower().startswith(("http://", "https://")) else ""
+        link = _web(article.link)
         key = article.guid or link
         taken = db.execute(  # by another remote article (one link twice in a feed)
             "SELECT 1 FROM articles WHERE feed_id = ? AND key = ?", (feed_id, key)
         ).fetchone()
         row = db.execute(
             "INSERT INTO articles (feed_id, key, guid, title, author, link, published, content,"
-            " fetched, indexed) VALUES (?,?,?,?,?,?,?,?,?,0) RETURNING id",
+            " fetched, comments_url, indexed) VALUES (?,?,?,?,?,?,?,?,?,?,0) RETURNING id",
             (
                 feed_id,
                 f"sync:{name}:{article.id}" if taken or not key else key,
                 article.guid,
                 clean(article.title, limit=1000),
                 clean(article.author, limit=300),
-                link[:4000],
+                link,
                 article.published or None,
                 article.html[:CONTENT_LIMIT],
                 now,
+                _web(article.comments_url),
             ),
         ).fetchone()
         db.execute(
@@ -219,6 +220,11 @@ def _save(
         new = 1
     _follow(db, row[0], article)
     return new
+
+
+def _web(url: str) -> str:
+    """`url` when it is an http(s) address a server may name, else "" (never javascript:...)."""
+    return url[:4000] if url.lower().startswith(("http://", "https://")) else ""
 
 
 def _follow(db: sqlite3.Connection, article_id: int, article: RemoteArticle) -> None:

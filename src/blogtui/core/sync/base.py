@@ -97,6 +97,8 @@ class RemoteArticle:
     published: float
     unread: bool
     starred: bool
+    comments_url: str = ""
+    """The article's comments page when the server knows it (threads still come from the blog)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ def article_of(row: Any) -> RemoteArticle:
         published=float(row.get("updated") or 0) if str(row.get("updated", "")).isdigit() else 0.0,
         unread=bool(row.get("unread")),
         starred=bool(row.get("marked")),
+        comments_url=str(row.get("comments_link") or row.get("comments") or ""),
     )
 
 
