@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import webbrowser
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from feedserver import FeedServer
 from hypothesis import HealthCheck, settings
 from support.tmux import TmuxServer, require_terminal
+
+from blogtui.core.feeds.fetch import make_client
 
 # --- feed_server: a real HTTP server on 127.0.0.1 (fetch/parse/refresh tests) -----------------
 # Owned by the fetch/parse/refresh work; other fixtures go below this block.
@@ -30,6 +33,13 @@ def feed_server() -> Iterator[FeedServer]:
 
 
 # --- end of feed_server block -----------------------------------------------------------------
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    """The app's own HTTP client (core.feeds.fetch.make_client), closed after the test."""
+    async with make_client(8) as http:
+        yield http
 
 
 @pytest.fixture

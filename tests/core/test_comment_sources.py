@@ -17,7 +17,6 @@ from blogtui.core.comments.sources import (
     ordered,
     source_title,
 )
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.store import Store
 from blogtui.core.store.migrations import MIGRATIONS
 from blogtui.core.store.source_schema import keep_comments_per_source
@@ -31,12 +30,6 @@ def stubs():
     news = StubProvider("newsstub", kind="discussion", label="Stub News", reply_mode="browser")
     with stub_registry(blog, embed, fedi, news):
         yield blog, embed, fedi, news
-
-
-@pytest.fixture
-async def client():
-    async with make_client(4) as http:
-        yield http
 
 
 def article_with_threads(tmp_path, feed_server, stubs, counts=(3, 2, 4, 5)):

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
-import httpx
-import pytest
 from standins.blogger import ID_OFFSET, BloggerPost, BloggerStandIn
 from standins.threads import german_thread, tree_of
 
@@ -15,15 +13,8 @@ from blogtui.core.comments import find_thread
 from blogtui.core.comments.base import Hints
 from blogtui.core.comments.blogger import PAGE_SIZE, BloggerProvider, is_blogger_feed
 from blogtui.core.comments.identity import email_key
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article
 from blogtui.core.posting.lookup import stand_in
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 def serve(post: BloggerPost) -> Iterator[BloggerStandIn]:

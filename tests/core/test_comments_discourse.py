@@ -4,9 +4,8 @@ concurrently under a cap, deleted and small-action posts, private topics, rate l
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
-import httpx
 import pytest
 from standins.discourse import DiscourseStandIn, Topic
 from standins.threads import german_thread, pairs, tree_of
@@ -16,7 +15,6 @@ from blogtui.core.comments.discourse import CHUNK, MAX_POSTS, DiscourseProvider,
 from blogtui.core.comments.loading import NoThread
 from blogtui.core.comments.page import parse_page
 from blogtui.core.comments.registry import PROVIDERS
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article
 from blogtui.core.posting.lookup import stand_in
 
@@ -42,12 +40,6 @@ def forum(monkeypatch: pytest.MonkeyPatch) -> Iterator[DiscourseStandIn]:
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(8) as http:
-        yield http
 
 
 def article_on(server: DiscourseStandIn, count: int, *, with_id: bool = True,

@@ -3,9 +3,8 @@ the tree as Disqus gives it, cursor paging, keys, rate limits, private and missi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
-import httpx
 import pytest
 from standins.disqus import ID_OFFSET, DisqusStandIn, DisqusThread
 from standins.threads import german_thread, pairs, tree_of
@@ -15,7 +14,6 @@ from blogtui.core.comments.disqus import MAX_PAGES, DisqusProvider, find_embed
 from blogtui.core.comments.loading import NoThread
 from blogtui.core.comments.page import parse_page
 from blogtui.core.comments.registry import PROVIDERS
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article
 from blogtui.core.posting.lookup import stand_in
 
@@ -39,12 +37,6 @@ def disqus(monkeypatch: pytest.MonkeyPatch) -> Iterator[DisqusStandIn]:
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(8) as http:
-        yield http
 
 
 def article_on(server: DisqusStandIn, count: int, **fields: object) -> tuple[Article, DisqusThread]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,7 +17,6 @@ from blogtui.core.comments import PROVIDERS, Hints, Target, find_thread, load_th
 from blogtui.core.comments.base import FetchedThread
 from blogtui.core.comments.wordpress import FIELDS, MAX_PAGES, WordPressProvider
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.models import Article, CommentData, EntryData
 from blogtui.core.store import Store
@@ -87,12 +86,6 @@ def demo() -> Iterator[DemoBlog]:
     blog.start()
     yield blog
     blog.stop()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(8) as http:
-        yield http
 
 
 @pytest.fixture

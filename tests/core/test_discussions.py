@@ -3,7 +3,7 @@ never an exception; and the normal thread load never asks a discussion site."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -17,7 +17,6 @@ from blogtui.core.comments.discussions import discussion_sites, find_discussions
 from blogtui.core.comments.hackernews import HackerNewsProvider
 from blogtui.core.comments.lobsters import LobstersProvider
 from blogtui.core.comments.registry import PROVIDERS
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article
 from blogtui.core.posting.lookup import stand_in
 
@@ -32,12 +31,6 @@ def sites() -> Iterator[tuple[HackerNewsStandIn, LobstersStandIn]]:
     finally:
         hn.close()
         lobsters.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(8) as http:
-        yield http
 
 
 def providers(hn: HackerNewsStandIn, lobsters: LobstersStandIn) -> list[object]:

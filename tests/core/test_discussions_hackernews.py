@@ -4,7 +4,7 @@ threads, rate limits, hostile HTML."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -15,7 +15,6 @@ from blogtui.core.comments.base import Hints, Target
 from blogtui.core.comments.hackernews import HITS_PER_PAGE, HackerNewsProvider, flatten
 from blogtui.core.comments.tree import build_tree
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting.lookup import stand_in
 
 ARTICLE = "https://blog.example/2024/01/kaese.html"
@@ -28,12 +27,6 @@ def hn() -> Iterator[HackerNewsStandIn]:
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(8) as http:
-        yield http
 
 
 def provider_for(server: HackerNewsStandIn, **options: int) -> HackerNewsProvider:

@@ -4,7 +4,7 @@ merged stories, big threads, throttling, hostile HTML."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -14,7 +14,6 @@ from standins.threads import german_thread, pairs
 from blogtui.core.comments.base import Hints, Target
 from blogtui.core.comments.lobsters import LobstersProvider
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting.lookup import stand_in
 
 ARTICLE = "https://blog.example/2024/01/kaese/"
@@ -27,12 +26,6 @@ def lobsters() -> Iterator[LobstersStandIn]:
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(8) as http:
-        yield http
 
 
 def own_tree(story: LobStory) -> set[tuple[str, str]]:

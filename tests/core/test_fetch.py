@@ -6,7 +6,6 @@ import socket
 import time
 import tracemalloc
 import zlib
-from collections.abc import AsyncIterator
 from email.utils import formatdate
 
 import httpx
@@ -24,12 +23,6 @@ from blogtui.core.feeds.fetch import (
 )
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 async def get(client: httpx.AsyncClient, url: str, **options: object) -> FetchResult:

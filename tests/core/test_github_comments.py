@@ -5,9 +5,8 @@ the token sent only to the API, errors naming the setting, hostile HTML cleaned.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
-import httpx
 import pytest
 from standins.github import (
     COMMENT_OFFSET,
@@ -27,7 +26,6 @@ from blogtui.core.comments.page import Page, parse_page
 from blogtui.core.comments.registry import PROVIDERS, page_systems
 from blogtui.core.comments.utterances import UtterancesProvider
 from blogtui.core.comments.utterances import find_embed as utterances_embed
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article
 from blogtui.core.posting.lookup import stand_in
 
@@ -54,12 +52,6 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[GitHubStandIn]:
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(8) as http:
-        yield http
 
 
 def issue_on(server: GitHubStandIn, count: int, page: str = UTTERANCES) -> tuple[Article, Issue]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,7 +21,6 @@ from blogtui.core.comments.giscus import GiscusProvider
 from blogtui.core.comments.github import TOKEN_ENTRY, gh_token
 from blogtui.core.comments.registry import PROVIDERS
 from blogtui.core.comments.utterances import UtterancesProvider
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting import send_pending
 from blogtui.core.posting.base import Outcome, ReplyRequest
 from blogtui.core.posting.credentials import CredentialStore
@@ -45,12 +44,6 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[GitHubStandIn]:
         if server.late is not None:
             server.late.set()
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 async def blog(github: GitHubStandIn, client: httpx.AsyncClient, tmp_path: Path, system: str):

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -20,7 +20,6 @@ from blogtui.core.comments.mastodon import MAX_REPLIES, TOKEN_CONTEXT_LIMIT, Mas
 from blogtui.core.comments.page import parse_page
 from blogtui.core.comments.registry import PROVIDERS, page_systems
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article
 from blogtui.core.posting.lookup import stand_in
 from blogtui.core.text.html import html_to_text
@@ -52,12 +51,6 @@ def blog() -> Iterator[Blog]:
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 def article_on(blog: Blog, body: str, head: str = "") -> Article:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from urllib.parse import parse_qs
 
 import httpx
@@ -19,7 +19,6 @@ from test_mastodon_comments import PATH, Blog, read, toot_link
 
 from blogtui.core.comments.base import Hints
 from blogtui.core.comments.mastodon import MastodonProvider
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting import queue_reply, send_pending
 from blogtui.core.posting.base import Outcome, ReplyRequest
 from blogtui.core.posting.credentials import CredentialError, CredentialStore
@@ -50,12 +49,6 @@ def servers() -> Iterator[tuple[MastodonStandIn, MastodonStandIn, Blog]]:
                 server.hold.set()
         for server in (host, home, blog):
             server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 def request(blog: Blog, parent: str = "", text: str = TEXT) -> ReplyRequest:

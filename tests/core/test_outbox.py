@@ -7,14 +7,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
-import httpx
 import pytest
 from faultproxy import FaultProxy
 from posting_support import OPEN, add_article, make_store, queue
 
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting import OutboxBusy, send_pending
 from blogtui.core.posting.form import FormPoster
 from blogtui.core.posting.outbox import LOCK_NAME, next_due
@@ -38,12 +36,6 @@ def proxy() -> Iterator[FaultProxy]:
             yield front
         finally:
             front.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as shared:
-        yield shared
 
 
 def on_server(proxy: FaultProxy, text: str) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,7 +19,6 @@ from test_comments_discourse import PAGE
 from blogtui.core.comments import load_thread
 from blogtui.core.comments.discourse import DiscourseProvider, key_entry
 from blogtui.core.comments.registry import PROVIDERS
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting import send_pending
 from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.posting.discourse import DiscoursePoster
@@ -40,12 +39,6 @@ def forum(monkeypatch: pytest.MonkeyPatch) -> Iterator[DiscourseStandIn]:
         if server.hold is not None:
             server.hold.set()
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 async def blog(forum: DiscourseStandIn, client: httpx.AsyncClient, tmp_path, count: int = 5):

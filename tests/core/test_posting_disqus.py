@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -18,7 +18,6 @@ from test_comments_disqus import PAGE
 from blogtui.core.comments import load_thread
 from blogtui.core.comments.disqus import DisqusProvider
 from blogtui.core.comments.registry import PROVIDERS
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting import send_pending
 from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.posting.disqus import TOKEN_ENTRY, DisqusPoster
@@ -39,12 +38,6 @@ def disqus(monkeypatch: pytest.MonkeyPatch) -> Iterator[DisqusStandIn]:
         if server.hold is not None:
             server.hold.set()
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 async def blog(disqus: DisqusStandIn, client: httpx.AsyncClient, tmp_path, count: int = 5):

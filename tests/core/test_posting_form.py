@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
 import httpx
@@ -12,7 +12,6 @@ import pytest
 from posting_support import BUSY, CLOSED, ME, OPEN, add_article, make_store, queue
 
 from blogtui.core.comments import load_thread
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting import send_pending
 from blogtui.core.posting.form import outcome_of, parse_comment_form
 from blogtui.demo import DemoBlog
@@ -25,12 +24,6 @@ REPLY = "Danke, Jörg! Ähnlich „gesehen“ – äöü ß."
 def blog() -> Iterator[DemoBlog]:
     with DemoBlog() as demo:
         yield demo
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as shared:
-        yield shared
 
 
 def posts(blog: DemoBlog) -> int:

@@ -3,8 +3,6 @@ pages served on 127.0.0.1, and the rule that keeps endpoints off private address
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 from feedserver import FeedServer, Response
@@ -17,17 +15,10 @@ from blogtui.core.comments.webmention_endpoint import (
     endpoint_of,
     guarded_request,
 )
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting.lookup import stand_in
 from blogtui.core.posting.micropub import send_webmention
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 async def discovered(client: httpx.AsyncClient, url: str) -> str:

@@ -4,9 +4,8 @@ and reposts counted, private mentions left out; and the pure parsing of both lis
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
-import httpx
 import pytest
 from standins.threads import german_thread, pairs
 from standins.webmention_io import Mentions, WebmentionIoStandIn
@@ -20,7 +19,6 @@ from blogtui.core.comments.webmention import (
     thread_of,
 )
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting.lookup import stand_in
 
 PAGE = '<html><head><link rel="webmention" href="{endpoint}"></head><body>Artikel</body></html>'
@@ -33,12 +31,6 @@ def service() -> Iterator[WebmentionIoStandIn]:
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 def provider_for(service: WebmentionIoStandIn) -> WebmentionProvider:

@@ -8,14 +8,11 @@ need it skip on a dev box (node or the install missing) and FAIL under CI=true.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
-import httpx
 import pytest
 from feedserver import FeedServer
 from waline_support import START_HINT, Blog, problem
-
-from blogtui.core.feeds.fetch import make_client
 
 
 @pytest.fixture(scope="session")
@@ -27,12 +24,6 @@ def waline() -> str:
     if os.environ.get("CI") == "true":
         raise RuntimeError(f"real Waline not available: {missing}; start it with: {START_HINT}")
     pytest.skip(f"real Waline not running: run '{START_HINT}' ({missing})")
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as shared:
-        yield shared
 
 
 @pytest.fixture

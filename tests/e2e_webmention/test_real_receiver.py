@@ -7,8 +7,6 @@ blogtui reads them back as a tree with likes counted. A lost create answer is lo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 from feedserver import FeedServer
@@ -18,19 +16,12 @@ from blogtui.core.comments.base import Hints, Target
 from blogtui.core.comments.webmention import MentionsThread, WebmentionProvider
 from blogtui.core.config import Identity
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.posting.base import Outcome, ReplyRequest
 from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.posting.lookup import stand_in
 from blogtui.core.posting.micropub import ENTRY, MicropubPoster, send_webmention
 
 ME = Identity("Jörg Müller", "joerg@example.org", "https://joerg.example.org")
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as http:
-        yield http
 
 
 def poster_for(site, tmp_path, **options) -> MicropubPoster:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -20,7 +20,6 @@ from support.wordpress import wp_option, wp_php
 from blogtui.core.comments.wordpress import route
 from blogtui.core.config import Identity
 from blogtui.core.drafts.store import DraftStore
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import Article, EntryData
 from blogtui.core.posting import Credential, RestPoster, Secret, queue_reply, send_pending
 from blogtui.core.store import Store
@@ -51,12 +50,6 @@ def site(wordpress: dict[str, Any]) -> Iterator[dict[str, Any]]:
             php("delete_option('blogtui_flood_seconds');")
         else:
             wp_option("blogtui_flood_seconds", flood)
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as shared:
-        yield shared
 
 
 @pytest.fixture

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from blogstub import Answer, BlogStub, Received, article_page
 
 from blogtui.core.config import Identity
 from blogtui.core.drafts.store import Draft, DraftError, DraftStore
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.models import EntryData
 from blogtui.core.posting import queue_reply, send_pending
 from blogtui.core.posting.credentials import Credential, Secret
@@ -50,12 +48,6 @@ def stubs() -> Iterator[Callable[[Callable[[Received], Answer]], BlogStub]]:
     yield start
     for stub in started:
         stub.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_client(4) as shared:
-        yield shared
 
 
 def outbox_with(
