@@ -25,22 +25,21 @@ from typing import Any
 import httpx
 
 from blogtui.core.comments import utterances
-from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
+from blogtui.core.comments.base import FetchedThread, Target
 from blogtui.core.comments.github import (
-    API_ROOT,
+    GitHubEmbedProvider,
     Session,
     page_term,
     session_for,
     text_of,
-    token_source,
     user_key,
     valid_repo,
 )
 from blogtui.core.comments.page import Page
-from blogtui.core.comments.service import KeySource, mapping
+from blogtui.core.comments.service import mapping
 from blogtui.core.comments.utterances import epoch
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.models import Article, CommentData
+from blogtui.core.models import CommentData
 
 SCRIPT = re.compile(r"^https://giscus\.app/client\.js(?:[?#].*)?$")
 WHAT = "giscus (GitHub Discussions)"
@@ -272,26 +271,16 @@ def systems(page: Page) -> list[str]:
     return found
 
 
-class GiscusProvider(CommentProvider):
+class GiscusProvider(GitHubEmbedProvider):
     """Comments and their replies from the GitHub Discussion a giscus embed names."""
 
     name = "giscus"
     label = "giscus (GitHub Discussions)"
-    kind = "blog"
 
-    def __init__(self, api_root: str = API_ROOT, token: KeySource | None = None) -> None:
-        self.api_root = api_root.rstrip("/")
-        self.token: KeySource = token or token_source()
-
-    async def detect(
-        self, client: httpx.AsyncClient, article: Article, hints: Hints
-    ) -> Target | None:
-        """A target when the article's page embeds giscus."""
-        page = await hints.page(client)
-        embed = find_embed(page) if page else None
-        if embed is None:
-            return None
-        return Target(self.name, self.api_root, embed.ident, expected=article.comment_count)
+    def embed_ident(self, page: Page) -> str | None:
+        """The thread's ident from the giscus embed on `page`."""
+        embed = find_embed(page)
+        return embed.ident if embed else None
 
     async def fetch(self, client: httpx.AsyncClient, target: Target) -> FetchedThread:
         """The discussion's comments with their replies; none when it does not exist yet."""

@@ -29,6 +29,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from blogtui.core.comments.base import CommentProvider, Hints, Target
 from blogtui.core.comments.fetching import MAX_BYTES, time_left
 from blogtui.core.comments.page import Page
 from blogtui.core.comments.service import (
@@ -42,6 +43,7 @@ from blogtui.core.comments.service import (
     wait_words,
 )
 from blogtui.core.errors import CommentsUnavailable
+from blogtui.core.models import Article
 from blogtui.core.posting.credentials import CredentialError, check_destination
 from blogtui.core.text.sanitize import clean
 
@@ -291,3 +293,28 @@ def valid_repo(value: str) -> str:
 def text_of(value: object, limit: int = 200_000) -> str:
     """A string field (cut at `limit`), "" for anything else."""
     return value[:limit] if isinstance(value, str) else ""
+
+
+class GitHubEmbedProvider(CommentProvider):
+    """What giscus and utterances share: the API root, the user's token, and a thread found by
+    the embed on the article's page (`embed_ident`)."""
+
+    kind = "blog"
+
+    def __init__(self, api_root: str = API_ROOT, token: KeySource | None = None) -> None:
+        self.api_root = api_root.rstrip("/")
+        self.token: KeySource = token or token_source()
+
+    def embed_ident(self, page: Page) -> str | None:
+        """The thread's ident from the embed on `page`; None when the page has none."""
+        raise NotImplementedError
+
+    async def detect(
+        self, client: httpx.AsyncClient, article: Article, hints: Hints
+    ) -> Target | None:
+        """A target when the article's page carries the embed."""
+        page = await hints.page(client)
+        ident = self.embed_ident(page) if page else None
+        if ident is None:
+            return None
+        return Target(self.name, self.api_root, ident, expected=article.comment_count)

@@ -24,21 +24,20 @@ from typing import Any
 
 import httpx
 
-from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
+from blogtui.core.comments.base import FetchedThread, Target
 from blogtui.core.comments.github import (
-    API_ROOT,
+    GitHubEmbedProvider,
     Session,
     page_term,
     session_for,
     text_of,
-    token_source,
     user_key,
     valid_repo,
 )
 from blogtui.core.comments.page import Page, link_header
-from blogtui.core.comments.service import KeySource, RateLimited, mapping
+from blogtui.core.comments.service import RateLimited, mapping
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.models import Article, CommentData
+from blogtui.core.models import CommentData
 
 SCRIPT = re.compile(r"^https://utteranc\.es/client\.js(?:[?#].*)?$")
 WHAT = "utterances (GitHub issues)"
@@ -175,26 +174,16 @@ async def read_comments(session: Session, repo: str, number: int) -> tuple[list[
     return items, True
 
 
-class UtterancesProvider(CommentProvider):
+class UtterancesProvider(GitHubEmbedProvider):
     """Comments from the GitHub issue an utterances embed names."""
 
     name = "utterances"
     label = "utterances (GitHub issues)"
-    kind = "blog"
 
-    def __init__(self, api_root: str = API_ROOT, token: KeySource | None = None) -> None:
-        self.api_root = api_root.rstrip("/")
-        self.token: KeySource = token or token_source()
-
-    async def detect(
-        self, client: httpx.AsyncClient, article: Article, hints: Hints
-    ) -> Target | None:
-        """A target when the article's page embeds utterances."""
-        page = await hints.page(client)
-        embed = find_embed(page) if page else None
-        if embed is None:
-            return None
-        return Target(self.name, self.api_root, embed.ident, expected=article.comment_count)
+    def embed_ident(self, page: Page) -> str | None:
+        """The thread's ident from the utterances embed on `page`."""
+        embed = find_embed(page)
+        return embed.ident if embed else None
 
     async def fetch(self, client: httpx.AsyncClient, target: Target) -> FetchedThread:
         """The issue's comments, oldest first; none when no one has commented yet."""
