@@ -23,7 +23,16 @@ if TYPE_CHECKING:
 BROKEN_PIPE = 141
 """The exit status when stdout's reader went away (128 + SIGPIPE, as other tools end)."""
 
-COMMAND_MODULES = ("feeds", "comments", "comment_keys", "drafts", "posting", "discussions", "sync")
+COMMAND_MODULES = (
+    "feeds",
+    "comments",
+    "comment_keys",
+    "drafts",
+    "posting",
+    "discussions",
+    "sync",
+    "stars",
+)
 """Modules of blogtui.cli that add their subcommands with `register(subparsers)`."""
 
 

@@ -47,6 +47,7 @@ class ArticleSummary:
     read: bool
     comment_count: int | None
     new_comments: int = 0
+    starred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

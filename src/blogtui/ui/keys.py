@@ -99,6 +99,12 @@ ARTICLES_BINDINGS: list[Binding] = [
 ]
 """The articles pane (list and title filter): sort order, undoing `A`, leaving a search."""
 
+ARTICLE_LIST_BINDINGS: list[Binding] = [
+    _bind("F", "toggle_star", "Star/unstar", "toggle-star", show=False),
+]
+"""The article list itself (ui/widgets/article_list.py), on top of RowList's movement keys:
+`F` flags (stars) the article under the cursor, as mutt's `F` flags a message."""
+
 READER_BINDINGS: list[Binding] = [
     _bind("j", "scroll_down", "Scroll down", "reader-down", show=False),
     _bind("k", "scroll_up", "Scroll up", "reader-up", show=False),

@@ -31,7 +31,8 @@ INDEX_CHUNK = 250
 SUMMARY_COLUMNS = (
     "a.id, a.feed_id, a.title, a.author, a.link, a.published, a.read, a.comment_count,"
     " (SELECT count(*) FROM comments c WHERE c.article_id = a.id AND c.source = '' AND c.seen = 0"
-    "  AND c.deleted = 0 AND t.last_visit IS NOT NULL AND c.first_seen > t.last_visit)"
+    "  AND c.deleted = 0 AND t.last_visit IS NOT NULL AND c.first_seen > t.last_visit),"
+    " a.starred"
 )
 
 
@@ -242,7 +243,7 @@ class ArticlesMixin(StoreBase):
             )
             for row in rows:
                 found[row[0]] = ArticleSummary(
-                    row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], row[8]
+                    *row[:6], bool(row[6]), row[7], row[8], starred=bool(row[9])
                 )
         return [found[i] for i in ids if i in found]
 

@@ -7,12 +7,15 @@ come the date, the comments ("12+3": three new since the last visit), the feed a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.text import Text
+from textual import work
+from textual.binding import BindingType
 
 from blogtui.core.models import ArticleSummary
 from blogtui.ui.display import display, format_date, glyph
+from blogtui.ui.keys import ARTICLE_LIST_BINDINGS
 from blogtui.ui.widgets.row_list import RowList
 
 if TYPE_CHECKING:
@@ -71,8 +74,8 @@ def render_article_row(
     draft: bool = False,
     feed_title: str = "",
 ) -> Text:
-    """One row: unread marker, draft marker, title, then what fits of feed, author, date and
-    comments."""
+    """One row: unread marker, draft marker, star marker, title, then what fits of feed, author,
+    date and comments."""
     shown = columns(width)
     unread = glyph("●", "*") if not row.read else " "
     draft_mark = glyph("✎", "D") if draft else " "
@@ -92,7 +95,7 @@ def render_article_row(
     line = Text(end="", no_wrap=True)
     line.append(unread, style="bold" if not row.read else "")
     line.append(draft_mark)
-    line.append(" ")
+    line.append(glyph("★", "!") if row.starred else " ", style="bold yellow")
     title = Text(
         display(row.title or "(untitled)", limit=400), style="bold" if not row.read else ""
     )
@@ -103,16 +106,22 @@ def render_article_row(
 
 
 class ArticleList(RowList[ArticleSummary]):
-    """Articles, newest first; only the visible rows are loaded and drawn."""
+    """Articles, newest first; only the visible rows are loaded and drawn. `F` stars the
+    article under the cursor, or unstars it (through `star`, e.g. Store.set_starred)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*RowList.BINDINGS, *ARTICLE_LIST_BINDINGS]
 
     def __init__(
         self,
         row_loader: Callable[[list[int]], list[ArticleSummary]],
         ids: Sequence[int] = (),
         *,
+        star: Callable[[list[int], bool], None] | None = None,
         id: str | None = None,  # noqa: A002 - Textual's name
     ) -> None:
         super().__init__(row_loader, self._render_row, ids, empty_text="No articles.", id=id)
+        self.star = star
+        """Writes the starred state of articles (None: starring is off)."""
         self.draft_ids: set[int] = set()
         """Articles with a reply draft (marked ✎)."""
         self._feeds: list[Feed] | None = None
@@ -135,3 +144,16 @@ class ArticleList(RowList[ArticleSummary]):
             draft=row.id in self.draft_ids,
             feed_title=self._feed_titles.get(row.feed_id, ""),
         )
+
+    def action_toggle_star(self) -> None:
+        """Star the article under the cursor, or unstar it."""
+        row = self.cursor_row
+        if row is not None and self.star is not None:
+            self._write_star(self.star, row.id, not row.starred)
+
+    @work(thread=True, exit_on_error=False, group="star-state")
+    def _write_star(
+        self, star: Callable[[list[int], bool], None], article_id: int, on: bool
+    ) -> None:
+        star([article_id], on)
+        self.app.call_from_thread(self.refresh_rows, [article_id])

@@ -94,7 +94,8 @@ class ArticlesPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="list-status")
         yield Input(placeholder="Filter titles…", id="filter")
-        yield ArticleList(self.context.store.article_summaries, id="articles")
+        store = self.context.store
+        yield ArticleList(store.article_summaries, star=store.set_starred, id="articles")
 
     # -- listing -----------------------------------------------------------------------------
 

@@ -1,0 +1,39 @@
+"""`F` in the article list stars the article under the cursor (a marker in its row, the store
+changed); pressing it again unstars it (issue 17)."""
+
+from __future__ import annotations
+
+from support.app import main_screen, press, wait_for
+from textual.pilot import Pilot
+
+from blogtui.core.store import Store
+from blogtui.ui.widgets.article_list import render_article_row
+
+
+def row_text(pilot: Pilot[None], row_id: int) -> str:
+    article_list = main_screen(pilot.app).article_list
+    row = article_list.get_row(row_id)
+    assert row is not None
+    return render_article_row(row, 80, False).plain
+
+
+async def test_F_stars_and_unstars_the_article_under_the_cursor(
+    pilot: Pilot[None], store: Store
+) -> None:
+    screen = main_screen(pilot.app)
+    screen.focus_pane("articles")
+    row_id = screen.article_list.cursor_id
+    assert row_id is not None
+    assert "★" not in row_text(pilot, row_id)
+    await press(pilot, "F")
+    await wait_for(pilot, lambda: store.article_summaries([row_id])[0].starred)
+    await wait_for(pilot, lambda: row_text(pilot, row_id)[2] == "★")
+    assert "★" in "".join(s.text for s in screen.article_list.render_line(0))
+    await press(pilot, "F")
+    await wait_for(pilot, lambda: not store.article_summaries([row_id])[0].starred)
+    await wait_for(pilot, lambda: "★" not in row_text(pilot, row_id))
+
+
+async def test_the_star_key_is_listed_and_remappable(pilot: Pilot[None]) -> None:
+    ids = {binding.id for binding in pilot.app.all_bindings()}  # type: ignore[attr-defined]
+    assert "toggle-star" in ids
