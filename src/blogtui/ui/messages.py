@@ -104,6 +104,9 @@ class ThreadLoaded(Message):
     """A reply to it is posted with the user's stored key (else its `reply_mode` holds)."""
     sources: int = 0
     """How many further sources the article has (`S` chooses)."""
+    note: str = ""
+    """A line about the source from the read just done (`ThreadResult.note`: GitHub's rate
+    limit, the Webmentions' likes and reposts); not stored, so "" for a stored thread."""
 
 
 @dataclass

@@ -21,6 +21,7 @@ from blogtui.core.posting.form import FormPoster
 from blogtui.core.posting.github import GitHubPoster
 from blogtui.core.posting.isso import IssoPoster
 from blogtui.core.posting.mastodon import mastodon_poster, stored_account
+from blogtui.core.posting.micropub import ENTRY as MICROPUB_ENTRY
 from blogtui.core.posting.micropub import poster_for_draft as micropub_poster
 from blogtui.core.posting.rest import RestPoster
 from blogtui.core.posting.waline import WalinePoster
@@ -77,9 +78,11 @@ def poster_chooser(store: Store, secrets_dir: Path | None) -> PosterFor:
 
 
 def posts_with_account(provider: str, links: list[str], secrets_dir: Path | None) -> bool:
-    """True when blogtui can send replies to a thread of `provider` whose replies otherwise
-    open the browser: a Disqus access token is stored, or a User API key for the Discourse
-    forum the thread's comment `links` (`{forum}t/SLUG/TOPIC/N`) live on."""
+    """True when replies to a thread of `provider` go out as the user's account: a Disqus
+    access token is stored, a User API key for the Discourse forum the thread's comment `links`
+    (`{forum}t/SLUG/TOPIC/N`) live on, a Mastodon account, a GitHub token (credential
+    'github' only: `gh` is not run here) for giscus and utterances, or a Micropub endpoint and
+    token for Webmentions (the reply is published on the user's site)."""
     if secrets_dir is None:
         return False
     credentials = CredentialStore(secrets_dir)
@@ -90,4 +93,19 @@ def posts_with_account(provider: str, links: list[str], secrets_dir: Path | None
         return any(_entry(credentials, key_entry(forum)) for forum in forums)
     if provider == "mastodon":
         return stored_account(credentials) is not None
+    if provider in ("giscus", "utterances"):
+        return bool(_entry(credentials, GITHUB_ENTRY).strip())
+    if provider == "webmention":
+        return bool(micropub_endpoint(credentials))
     return False
+
+
+def micropub_endpoint(credentials: CredentialStore) -> str:
+    """The stored Micropub endpoint's URL when its token is stored too, else ""."""
+    try:
+        found = credentials.get_entry(MICROPUB_ENTRY)
+    except CredentialError:
+        return ""
+    if found is None or not found.password.reveal().strip():
+        return ""
+    return found.user.strip()

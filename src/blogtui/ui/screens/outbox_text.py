@@ -50,12 +50,18 @@ class Account:
     """The name WordPress shows on its comments ("" when it could not be asked)."""
 
 
-def send_summary(draft: Draft, identity: Identity, account: Account | None = None) -> str:
+def send_summary(
+    draft: Draft, identity: Identity, account: Account | None = None, sender: str = ""
+) -> str:
     """The send confirmation: blog, article, parent author, sender and the text's start. Posted
-    as a blog `account`, the sender is the account's name as the blog shows it."""
+    as a blog `account`, the sender is the account's name as the blog shows it; posted with the
+    user's key for the thread's service, it is that account (`sender`: "your GitHub account",
+    `core.posting.as_account.reply_account`)."""
     parent = (draft.parent_author or "a comment") if draft.parent_id else "the post itself"
     who = f"{identity.name} <{identity.email}>" if identity.email else identity.name
-    if account is not None:
+    if sender:
+        who = sender
+    elif account is not None:
         named = account.name or "(its name could not be read)"
         who = f"{named} · your account “{account.user}” on this blog"
     text = draft.text.strip()
@@ -63,7 +69,8 @@ def send_summary(draft: Draft, identity: Identity, account: Account | None = Non
         f"Blog: {draft.blog or urlsplit(draft.article_url).hostname or '(unknown)'}",
         f"Article: {draft.article_title or draft.article_url}",
         f"In reply to: {parent}",
-        f"From: {who}" + (f" · {identity.website}" if identity.website and not account else ""),
+        f"From: {who}"
+        + (f" · {identity.website}" if identity.website and not (account or sender) else ""),
         "",
         text[:300] + ("…" if len(text) > 300 else ""),
     ]

@@ -29,20 +29,29 @@ Answered = Callable[[bool | None], None]
 def ask_to_send(
     node: Widget, context: AppContext, draft: Draft, identity: Identity, answered: Answered
 ) -> None:
-    """Show the send confirmation for `draft` (after looking up the blog account, if one is
-    stored for its blog); `answered` hears True when the user says send."""
+    """Show the send confirmation for `draft` (after looking up the account it goes out as: the
+    thread's service account, else a blog account stored for its blog); `answered` hears True
+    when the user says send."""
 
     def look() -> None:
-        account = blog_account(context, draft.article_url)
-        node.app.call_from_thread(_ask, node, draft, identity, account, answered)
+        from blogtui.core.posting.as_account import reply_account
+
+        sender = reply_account(context.store, draft, context.places.secrets_dir)
+        account = None if sender else blog_account(context, draft.article_url)
+        node.app.call_from_thread(_ask, node, draft, identity, account, answered, sender)
 
     node.run_worker(look, thread=True, exit_on_error=False, group="send-confirm")
 
 
 def _ask(
-    node: Widget, draft: Draft, identity: Identity, account: Account | None, answered: Answered
+    node: Widget,
+    draft: Draft,
+    identity: Identity,
+    account: Account | None,
+    answered: Answered,
+    sender: str = "",
 ) -> None:
-    summary = send_summary(draft, identity, account)
+    summary = send_summary(draft, identity, account, sender)
     node.app.push_screen(ConfirmScreen("Send this reply?", summary, yes="Send"), answered)
 
 

@@ -345,7 +345,9 @@ def thread_heading(
     where, reply = source_words(source or provider)
     found = PROVIDERS.get(source or provider)
     if account and found is not None:
-        reply = f"reply posts as your {found.label or found.name} account"
+        from blogtui.core.posting.identity import account_reply_words
+
+        reply = account_reply_words(found.name) or f"reply posts as your {found.label} account"
     elif found is not None and found.kind == "discussion":
         reply = "read-only, " + (reply or "reply opens the browser")
     if source:

@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual.binding import BindingType
 from textual.message import Message
 
+from blogtui.core.text.sanitize import clean
 from blogtui.ui import messages
 from blogtui.ui.keys import THREAD_BINDINGS
 from blogtui.ui.widgets.comment_layout import no_comments_found, offers_no_comments, thread_heading
@@ -24,11 +25,15 @@ def thread_status(
     source: str = "",
     account: bool = False,
     others: str = "",
+    note: str = "",
 ) -> str:
     """The line above the thread: its heading (`thread_heading`: where from, how many, what a
     reply does), and whether a refresh runs or failed; `offered` False: the blog offers no
-    comments at all; `others` points at the article's further sources."""
+    comments at all; `others` points at the article's further sources; `note` is a line about
+    the source from the read just done ("GitHub: 58 of 60 requests left this hour")."""
     text = thread_heading(count, provider, offered=offered, source=source, account=account)
+    if note:
+        text += f" · {clean(note, limit=120)}"
     if refreshing:
         text += " · refreshing…"
     elif failed:
@@ -51,7 +56,7 @@ def loaded_status(message: messages.ThreadLoaded, source_key: str = "S") -> str:
     failed = bool(error) and not no_comments_found(error) and offered
     return thread_status(count, refreshing=not message.refreshed, failed=failed, offered=offered,
                          provider=message.state.provider, source=message.source,
-                         account=message.account,
+                         account=message.account, note=message.note,
                          others=others_note(source_key, message.sources))  # fmt: skip
 
 

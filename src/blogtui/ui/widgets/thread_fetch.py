@@ -31,20 +31,23 @@ def shown_thread(
     state: ThreadState,
     refreshed: bool,
     source: str,
+    note: str = "",
 ) -> messages.ThreadLoaded:
     """The message that shows one source's thread, with whether a reply goes out with the
-    user's stored key and how many further sources the article has. Blocking (store, keys)."""
+    user's stored key, how many further sources the article has and the read's `note`.
+    Blocking (store, keys)."""
     from blogtui.core.comments.registry import PROVIDERS
     from blogtui.core.posting.select import posts_with_account
 
     name = source or state.provider
     provider = PROVIDERS.get(name)
     account = False
-    if provider is not None and provider.reply_mode == "browser" and provider.kind != "discussion":
+    if provider is not None and provider.kind != "discussion":
         links = [c.link for c in comments]
         account = posts_with_account(name, links, context.places.secrets_dir)
     others = len(context.store.sources_of(article_id))
-    return messages.ThreadLoaded(article_id, comments, state, refreshed, source, account, others)
+    return messages.ThreadLoaded(article_id, comments, state, refreshed, source, account, others,
+                                 note)  # fmt: skip
 
 
 def _load(context: AppContext, article: Article, source: str) -> ThreadResult:
@@ -86,8 +89,10 @@ def fetch_for_reader(
                 store.visit_thread(article.id, source=source)
             post(shown_thread(context, article.id, comments, before, True, source))
             return
+    note = ""
     try:
-        comments = _load(context, article, source).comments
+        result = _load(context, article, source)
+        comments, note = result.comments, result.note
         state = store.thread_state(article.id, source)
     except Exception as error:  # noqa: BLE001 - any failure: keep the stored thread
         comments = store.comments_for(article.id, source)
@@ -96,4 +101,4 @@ def fetch_for_reader(
         if first_visit:
             store.visit_thread(article.id, source=source)
     if not get_current_worker().is_cancelled:
-        post(shown_thread(context, article.id, comments, state, True, source))
+        post(shown_thread(context, article.id, comments, state, True, source, note))
