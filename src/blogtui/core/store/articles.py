@@ -242,9 +242,11 @@ class ArticlesMixin(StoreBase):
                 chunk,
             )
             for row in rows:
-                found[row[0]] = ArticleSummary(
-                    *row[:6], bool(row[6]), row[7], row[8], starred=bool(row[9])
-                )
+                article_id, feed_id, title, author, link, published, read, count, new, star = row
+                found[article_id] = ArticleSummary(
+                    article_id, feed_id, title, author, link, published, bool(read), count, new,
+                    bool(star),
+                )  # fmt: skip
         return [found[i] for i in ids if i in found]
 
     def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
