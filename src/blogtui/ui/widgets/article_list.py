@@ -95,7 +95,7 @@ def render_article_row(
     line = Text(end="", no_wrap=True)
     line.append(unread, style="bold" if not row.read else "")
     line.append(draft_mark)
-    line.append(glyph("★", "!") if row.starred else " ", style="bold yellow")
+    line.append(glyph("★", "!"), style="bold yellow") if row.starred else line.append(" ")
     title = Text(
         display(row.title or "(untitled)", limit=400), style="bold" if not row.read else ""
     )
