@@ -3,10 +3,15 @@ changed); pressing it again unstars it (issue 17)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from support.app import main_screen, press, wait_for
 from textual.pilot import Pilot
 
+from blogtui.core.models import ArticleSummary
 from blogtui.core.store import Store
+from blogtui.ui import display as display_module
 from blogtui.ui.widgets.article_list import render_article_row
 
 
@@ -37,3 +42,13 @@ async def test_F_stars_and_unstars_the_article_under_the_cursor(
 async def test_the_star_key_is_listed_and_remappable(pilot: Pilot[None]) -> None:
     ids = {binding.id for binding in pilot.app.all_bindings()}  # type: ignore[attr-defined]
     assert "toggle-star" in ids
+
+
+def test_a_starred_row_is_marked_in_utf8_and_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    row = ArticleSummary(1, 1, "Über Äpfel", "Jörg", "", None, False, 3, starred=True)
+    plain = replace(row, starred=False)
+    assert render_article_row(row, 60, False).plain.startswith("● ★Über")
+    assert render_article_row(plain, 60, False).plain.startswith("●  Über")
+    monkeypatch.setattr(display_module, "terminal_encoding", lambda: "ascii")
+    assert render_article_row(row, 60, False).plain.startswith("* !Ueber")
+    assert render_article_row(plain, 60, False).plain.startswith("*  Ueber")
