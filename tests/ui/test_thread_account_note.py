@@ -14,13 +14,16 @@ from blogtui.core.comments.github import TOKEN_ENTRY as GITHUB_ENTRY
 from blogtui.core.comments.loading import ThreadResult
 from blogtui.core.config import Identity
 from blogtui.core.drafts.file import Draft
+from blogtui.core.drafts.store import DraftStore
 from blogtui.core.models import Article, CommentData, ThreadState
 from blogtui.core.paths import Places
 from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.store import Store
 from blogtui.ui.app import BlogtuiApp
 from blogtui.ui.messages import ThreadLoaded
+from blogtui.ui.screens.dialogs import ConfirmScreen
 from blogtui.ui.screens.outbox_text import Account, send_summary
+from blogtui.ui.screens.send_confirm import ask_to_send
 from blogtui.ui.widgets.comment_layout import thread_heading
 from blogtui.ui.widgets.reader_thread import loaded_status
 
@@ -92,3 +95,19 @@ def test_the_send_confirmation_names_the_account() -> None:
     assert "me.example" not in summary  # the account's profile, not the typed website
     blog = send_summary(draft, nobody, Account("jw", "Jürgen"), sender="your Disqus account")
     assert "From: your Disqus account\n" in blog
+
+
+async def test_sending_a_giscus_reply_confirms_it_goes_out_as_the_github_account(
+    make_app: Callable[..., BlogtuiApp], home: Places
+) -> None:
+    CredentialStore(home.secrets_dir).set_entry(GITHUB_ENTRY, "", "ghp_geheim")
+    app = make_app()
+    async with running(app) as pilot:
+        screen = main_screen(app)
+        draft = DraftStore(home.drafts_dir).new(blog="blog.example", text="Danke!",
+                                                article_url="https://blog.example/a/",
+                                                source="giscus")  # fmt: skip
+        ask_to_send(screen, screen.context, draft, Identity(), lambda answer: None)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        shown = str(app.screen.query_one(".dialog-message").render())
+        assert "From: your GitHub account\n" in shown
