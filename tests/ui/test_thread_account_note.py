@@ -26,6 +26,7 @@ from blogtui.ui.screens.outbox_text import Account, send_summary
 from blogtui.ui.screens.send_confirm import ask_to_send
 from blogtui.ui.widgets.comment_layout import thread_heading
 from blogtui.ui.widgets.reader_thread import loaded_status
+from blogtui.ui.widgets.source_text import reply_words
 
 ISSUE = [
     CommentData("1", "", "Jürgen Weiß", "<p>Grüße aus Köln!</p>", 1.7e9),
@@ -111,3 +112,11 @@ async def test_sending_a_giscus_reply_confirms_it_goes_out_as_the_github_account
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         shown = str(app.screen.query_one(".dialog-message").render())
         assert "From: your GitHub account\n" in shown
+
+
+def test_the_details_say_what_a_reply_with_an_account_does() -> None:
+    assert reply_words("utterances", "", True, "blog") == "posts as your GitHub account"
+    assert reply_words("webmention", "", True, "elsewhere") == (
+        "is published on your site (Micropub)"
+    )
+    assert reply_words("webmention", "", False, "elsewhere") == "written here and sent by blogtui"

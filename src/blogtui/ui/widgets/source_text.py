@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from blogtui.core.comments.discussions import Discussion
 from blogtui.core.comments.sources import kind_of, label_of, ordered, source_title
+from blogtui.core.posting.identity import account_reply_words
 from blogtui.core.store.sources import ThreadSource
 from blogtui.core.text.sanitize import clean
 from blogtui.ui.screens.sources import DISCUSSIONS, SourceLine
@@ -132,8 +133,9 @@ def _count(sources: list[ThreadSource], name: str) -> int | None:
 def reply_words(name: str, reply_mode: str, account: bool, kind: str) -> str:
     """What `c` will do on source `name`."""
     label = label_of(name) if name else "the blog"
-    if account:
-        return f"posted to {label} with your stored key (as your account)"
+    if account:  # "posts as your GitHub account", "is published on your site (Micropub)"
+        words = account_reply_words(name).removeprefix("reply ")
+        return words or f"posted to {label} with your stored key (as your account)"
     if kind == "discussion" or reply_mode == "browser":
         return f"opens {label}'s page in the web browser"
     return "written here and sent by blogtui"
