@@ -7,6 +7,8 @@ API_DISABLED, INCORRECT_USAGE...). An expired session is logged into again once.
 - Feeds: `getCategories` (folder titles) and `getFeeds` with `cat_id` -3 (every real feed).
 - New articles: `getHeadlines` of feed -4 (all) with `since_id` (the cursor), `skip` paging and
   `show_content`; the cursor is "since/skip/max" while paging and the highest id seen after.
+- Headlines with content are asked with `sanitize` off: blogtui cleans every body itself (the
+  one sanitiser), so tt-rss's own DOM pass over each article would be paid twice.
 - Id sets: `getHeadlines` of feed -4 in `view_mode` "unread", and of feed -1 (starred), paged.
 - Bodies: `getArticle` with a comma-separated id list. Marks: `updateArticle` (field 2 unread,
   field 0 starred; mode 0/1).
@@ -221,6 +223,7 @@ class TtrssBackend(SyncBackend):
             since_id=since,
             show_content=True,
             include_attachments=False,
+            sanitize=False,
         )
         page = [article_of(row) for rows in pages for row in rows]
         highest = max([highest, *(int(a.id) for a in page if a.id.isdigit())])
@@ -258,6 +261,7 @@ class TtrssBackend(SyncBackend):
                 skip=len(articles),
                 show_content=True,
                 include_attachments=False,
+                sanitize=False,
             )
             articles.extend(article_of(row) for row in rows)
             if len(rows) < LIMIT:
