@@ -38,6 +38,7 @@ MAIN_BINDINGS: list[Binding] = [
     _bind("n", "next_unread(1)", "Next unread", "next-unread"),
     _bind("N", "next_unread(-1)", "Previous unread", "previous-unread", show=False),
     _bind("m", "toggle_read", "Toggle read", "toggle-read", show=False),
+    _bind("F", "toggle_star", "Star/unstar", "toggle-star", show=False),
     _bind("A", "mark_feed_read", "Mark feed read", "mark-feed-read", show=False),
     _bind("R", "refresh_all", "Refresh all", "refresh-all"),
     _bind("r", "refresh_feed", "Refresh feed", "refresh-feed", show=False),
@@ -98,12 +99,6 @@ ARTICLES_BINDINGS: list[Binding] = [
     _bind("escape", "leave_search", "Leave search/filter", "leave-search", show=False),
 ]
 """The articles pane (list and title filter): sort order, undoing `A`, leaving a search."""
-
-ARTICLE_LIST_BINDINGS: list[Binding] = [
-    _bind("F", "toggle_star", "Star/unstar", "toggle-star", show=False),
-]
-"""The article list itself (ui/widgets/article_list.py), on top of RowList's movement keys:
-`F` flags (stars) the article under the cursor, as mutt's `F` flags a message."""
 
 READER_BINDINGS: list[Binding] = [
     _bind("j", "scroll_down", "Scroll down", "reader-down", show=False),

@@ -194,8 +194,6 @@ class MainScreen(Screen[None]):
         """Mark every article of the selected feed (or folder, or all) read."""
         self.feed_list.mark_read(self.scope.feed_ids)
 
-    # -- refresh ----------------------------------------------------------------------------
-
     def action_refresh_all(self) -> None:
         """Fetch every feed in the background."""
         self.refresh_bar.start(list(self.feed_list.feeds))
@@ -285,6 +283,10 @@ class MainScreen(Screen[None]):
     def action_toggle_read(self) -> None:
         """Mark the article under the cursor read, or unread again."""
         self.articles.toggle_read()
+
+    def action_toggle_star(self) -> None:
+        """Star the article under the cursor (the open one), or unstar it: mutt's `F` flag."""
+        self.article_list.action_toggle_star()
 
     def action_open_link(self) -> None:
         """Open the open article's own link in the browser (asking first unless configured)."""

@@ -7,15 +7,13 @@ come the date, the comments ("12+3": three new since the last visit), the feed a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 from textual import work
-from textual.binding import BindingType
 
 from blogtui.core.models import ArticleSummary
 from blogtui.ui.display import display, format_date, glyph
-from blogtui.ui.keys import ARTICLE_LIST_BINDINGS
 from blogtui.ui.widgets.row_list import RowList
 
 if TYPE_CHECKING:
@@ -108,8 +106,6 @@ def render_article_row(
 class ArticleList(RowList[ArticleSummary]):
     """Articles, newest first; only the visible rows are loaded and drawn. `F` stars the
     article under the cursor, or unstars it (through `star`, e.g. Store.set_starred)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [*RowList.BINDINGS, *ARTICLE_LIST_BINDINGS]
 
     def __init__(
         self,
