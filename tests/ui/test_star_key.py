@@ -52,3 +52,16 @@ def test_a_starred_row_is_marked_in_utf8_and_ascii(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(display_module, "terminal_encoding", lambda: "ascii")
     assert render_article_row(row, 60, False).plain.startswith("* !Ueber")
     assert render_article_row(plain, 60, False).plain.startswith("*  Ueber")
+
+
+async def test_F_in_the_reader_stars_the_open_article(pilot: Pilot[None], store: Store) -> None:
+    screen = main_screen(pilot.app)
+    screen.focus_pane("articles")
+    row_id = screen.article_list.cursor_id
+    assert row_id is not None
+    screen.open_article(row_id)
+    await wait_for(pilot, lambda: screen.reader.article is not None)
+    screen.focus_pane("reader")
+    await wait_for(pilot, lambda: screen.active_pane == "reader")
+    await press(pilot, "F")
+    await wait_for(pilot, lambda: store.article_summaries([row_id])[0].starred)
