@@ -387,8 +387,6 @@ class MainScreen(Screen[None]):
             site = row.link
         self.app.push_screen(CredentialsScreen(self.context.places.secrets_dir, site))
 
-    # -- errors -----------------------------------------------------------------------------
-
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         if (failed := messages.worker_failed(event, self.context.places.database)) is not None:
