@@ -135,11 +135,18 @@ def _failure(errors: list[tuple[str, str]], hints: Hints) -> NoThread:
 
 
 async def load_thread(
-    client: httpx.AsyncClient, store: Store, article: Article, *, deadline: float = 30.0
+    client: httpx.AsyncClient,
+    store: Store,
+    article: Article,
+    *,
+    deadline: float = 30.0,
+    find_others: bool = True,
 ) -> ThreadResult:
     """Fetch and store `article`'s thread; never raises CommentsUnavailable.
 
     On failure the stored thread is kept, the error recorded, and the result carries its text.
+    `find_others` also asks the other comment systems whether they see the article (up to
+    `others.DETECT_SECONDS` more); a reload that only looks for new replies leaves it off.
     """
     site = site_of(article.link)
     remembered, remembered_root = store.blog_provider(site) if site else ("", "")
@@ -153,12 +160,14 @@ async def load_thread(
         )
     except NoThread as error:
         store.record_thread_error(article.id, error.provider, error.message)
-        await _record_others(client, store, article, hints, "", remembered)
+        if find_others:
+            await _record_others(client, store, article, hints, "", remembered)
         return ThreadResult(
             article.id, error.provider, store.comments_for(article.id), error=error.message
         )
     result = _keep(store, article, site, found)  # stored before the others are asked
-    await _record_others(client, store, article, hints, found.provider, remembered)
+    if find_others:
+        await _record_others(client, store, article, hints, found.provider, remembered)
     return result
 
 
@@ -215,10 +224,14 @@ def default_client() -> httpx.AsyncClient:
 
 
 async def _load(
-    store: Store, article: Article, deadline: float, client_factory: ClientFactory
+    store: Store,
+    article: Article,
+    deadline: float,
+    client_factory: ClientFactory,
+    find_others: bool,
 ) -> ThreadResult:
     async with client_factory() as client:
-        return await load_thread(client, store, article, deadline=deadline)
+        return await load_thread(client, store, article, deadline=deadline, find_others=find_others)
 
 
 def load_thread_sync(
@@ -227,12 +240,14 @@ def load_thread_sync(
     *,
     deadline: float = 30.0,
     client_factory: ClientFactory | None = None,
+    find_others: bool = True,
 ) -> ThreadResult:
     """Fetch and store `article`'s thread with a short-lived client from `client_factory`
     (core.feeds.fetch's by default); never raises for an unreachable thread (the result's
-    `error` says why). Call it from a thread worker: it runs an event loop of its own."""
+    `error` says why). Call it from a thread worker: it runs an event loop of its own.
+    `find_others` as for `load_thread`."""
     factory = client_factory or default_client
-    loading = _load(store, article, deadline, factory)
+    loading = _load(store, article, deadline, factory, find_others)
     try:
         return asyncio.run(loading)
     except RuntimeError:  # called on a thread that already runs an event loop

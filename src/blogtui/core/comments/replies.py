@@ -67,8 +67,8 @@ def refresh_watched(
     failed = 0
     for article in recent_articles(store) if articles is None else articles:
         try:
-            result = load_thread_sync(
-                store, article, deadline=deadline, client_factory=client_factory
+            result = load_thread_sync(  # new replies only: no need to look for other systems
+                store, article, deadline=deadline, client_factory=client_factory, find_others=False
             )
             ok = result.ok
             for name in _sources_to_watch(store, article):
