@@ -4,13 +4,16 @@
 (remembered per `scheme://host`), then WordPress REST -> Atom threading -> RSS comment feed ->
 Isso (`core.comments.registry`). The thread is stored; on failure the stored thread is kept and
 the error recorded. The other systems that see the article are recorded as its further sources
-(`core.comments.others`); `core.comments.sources` reads one of them. `load_thread_sync` does the
+(`core.comments.others`), at most once in `others.LOOK_AGAIN_SECONDS` per article unless a
+lookup failed (`Store.forget_others_lookup` has them asked again: the user's `r`);
+`core.comments.sources` reads one of them. `load_thread_sync` does the
 same from a thread worker or a script, with an event loop and a client of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,7 +23,7 @@ import httpx
 
 from blogtui.core.comments.base import FetchedThread, Hints, Target
 from blogtui.core.comments.fetching import reset_deadline, set_deadline
-from blogtui.core.comments.others import detect_others
+from blogtui.core.comments.others import LOOK_AGAIN_SECONDS, look_for_others
 from blogtui.core.comments.registry import PROVIDERS, provider_order
 from blogtui.core.comments.wordpress import WordPressProvider
 from blogtui.core.errors import CommentsUnavailable
@@ -146,7 +149,8 @@ async def load_thread(
 
     On failure the stored thread is kept, the error recorded, and the result carries its text.
     `find_others` also asks the other comment systems whether they see the article (up to
-    `others.DETECT_SECONDS` more); a reload that only looks for new replies leaves it off.
+    `others.DETECT_SECONDS` more) unless they were asked within `others.LOOK_AGAIN_SECONDS`;
+    a reload that only looks for new replies leaves it off.
     """
     site = site_of(article.link)
     remembered, remembered_root = store.blog_provider(site) if site else ("", "")
@@ -179,11 +183,18 @@ async def _record_others(
     shown: str,
     preferred: str,
 ) -> None:
-    """Record the article's other comment systems (`core.comments.others`)."""
+    """Record the article's other comment systems (`core.comments.others`), and when they were
+    asked if all of them answered; not again while an earlier answer stands."""
+    looked = store.others_looked_up(article.id)
+    now = time.time()
+    if looked is not None and 0 <= now - looked < LOOK_AGAIN_SECONDS:
+        return
     skip = tried_before(shown, preferred)
-    others = await detect_others(client, article, hints, shown=shown, skip=skip)
-    if others:
-        store.add_sources(article.id, others)
+    lookup = await look_for_others(client, article, hints, shown=shown, skip=skip)
+    if lookup.found:
+        store.add_sources(article.id, lookup.found)
+    if lookup.complete:
+        store.note_others_looked_up(article.id, now)
 
 
 def _keep(store: Store, article: Article, site: str, found: Found) -> ThreadResult:

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable
 
 from blogtui.core.store.logins import move_logins_out_of_urls
-from blogtui.core.store.source_schema import keep_comments_per_source
+from blogtui.core.store.source_schema import keep_comments_per_source, remember_others_lookups
 from blogtui.core.store.sync_schema import FULL_PULL_SCHEMA
 from blogtui.core.store.sync_schema import SCHEMA as SYNC_SCHEMA
 
@@ -236,5 +236,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     add_sync_tables,
     keep_comments_per_source,
     remember_full_unread_pulls,
+    remember_others_lookups,
 ]
 """Applied in order; a database's `user_version` is the number applied so far."""

@@ -1,4 +1,4 @@
-"""A migration step: an article's comments may come from several sources.
+"""Migration steps: an article's comments may come from several sources.
 
 The blog's own thread keeps `source` "" (and its state in `threads`); every other source of the
 same article (Mastodon replies, a giscus discussion, a Hacker News discussion ...) is named by
@@ -64,3 +64,14 @@ def keep_comments_per_source(db: sqlite3.Connection) -> None:
     """`comments.source` (UNIQUE per article, source and key) and `thread_sources`."""
     for statement in _STEPS:
         db.execute(statement)
+
+
+def remember_others_lookups(db: sqlite3.Connection) -> None:
+    """When the other comment systems were last asked about an article (`others_lookups`): a
+    lookup that found nothing is not repeated on every opening (`core.comments.others`)."""
+    db.execute(
+        """CREATE TABLE others_lookups (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            looked REAL NOT NULL
+        )"""
+    )

@@ -3,6 +3,8 @@
 The blog's own thread is source "" and keeps its state in `threads`; every other source is
 named by its provider ("mastodon", "hackernews"): where it was detected (its target, so that
 switching to it needs no new detection), when it was read, its error and its last visit.
+`others_lookups` keeps when the other systems were last asked about an article (a lookup that
+found nothing counts: it is not repeated on every opening).
 """
 
 from __future__ import annotations
@@ -84,6 +86,30 @@ class SourcesMixin(StoreBase):
                     ident=source.ident, api_root=source.api_root, expected=source.expected,
                     detected=now,
                 )  # fmt: skip
+
+    def others_looked_up(self, article_id: int) -> float | None:
+        """When the other comment systems were last completely asked about an article (None:
+        never, or the user asked for a fresh look)."""
+        row = self.db.execute(
+            "SELECT looked FROM others_lookups WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else float(row[0])
+
+    def note_others_looked_up(self, article_id: int, when: float | None = None) -> None:
+        """Remember that the other comment systems were asked about an article (at `when`, now
+        by default), whatever they said."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO others_lookups (article_id, looked) VALUES (?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET looked = excluded.looked",
+                (article_id, time.time() if when is None else when),
+            )
+
+    def forget_others_lookup(self, article_id: int) -> None:
+        """Have the other comment systems asked again the next time the article's thread is
+        loaded (the user asked for a fresh thread)."""
+        with self.write() as db:
+            db.execute("DELETE FROM others_lookups WHERE article_id = ?", (article_id,))
 
     def sources_of(self, article_id: int) -> list[ThreadSource]:
         """The further sources recorded for an article, in the order they were first found."""

@@ -90,6 +90,8 @@ def fetch_for_reader(
             post(shown_thread(context, article.id, comments, before, True, source))
             return
     note = ""
+    if not opening:  # `r`: the other comment systems are asked again too
+        store.forget_others_lookup(article.id)
     try:
         result = _load(context, article, source)
         comments, note = result.comments, result.note
