@@ -8,10 +8,13 @@ token), or with `Retry-After` for a secondary limit. GraphQL (`POST /graphql`) n
 for reads; its errors come as `{"errors": [{"type", "message"}]}` (HTTP 200 too).
 
 The token is the user's: blogtui's credential 'github' (`blogtui comment-key github`), else what
-`gh auth token` prints when the GitHub CLI is installed (run with a timeout, never shown). It goes
-only to the API's origin over https (a loopback literal in tests), never through a redirect, and
-never into a message. A session stops before the hour's last RESERVE requests are used, and says
-how many are left (`RateLimit.words`).
+`gh auth token` prints when the GitHub CLI is installed (run with a timeout, never shown, only
+where GitHub is read or replied to: in workers, never for a heading). Whether it gave a token
+the last time it ran is kept for the process (`gh_logged_in`; never the token itself), so that
+headings can say a reply posts as the user's account. The token goes only to the API's origin
+over https (a loopback literal in tests), never through a redirect, and never into a message.
+A session stops before the hour's last RESERVE requests are used, and says how many are left
+(`RateLimit.words`).
 """
 
 from __future__ import annotations
@@ -66,8 +69,28 @@ _VERSION = {"X-GitHub-Api-Version": "2022-11-28"}
 _REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 
 
+class _GhLogin:
+    """What the last run of `gh auth token` in this process said: None before any run, else
+    whether it printed a token (the token itself is not kept)."""
+
+    seen: bool | None = None
+
+
 def gh_token() -> str:
-    """What `gh auth token` prints ("" without gh, on failure or after GH_TIMEOUT seconds)."""
+    """What `gh auth token` prints ("" without gh, on failure or after GH_TIMEOUT seconds);
+    whether it printed a token is remembered for `gh_logged_in`. Blocking: not on the UI thread."""
+    token = _run_gh()
+    _GhLogin.seen = bool(token)
+    return token
+
+
+def gh_logged_in() -> bool:
+    """Whether `gh auth token` printed a token when it last ran in this process (it runs where a
+    GitHub thread is read or a reply sent, without a stored token); never runs `gh`."""
+    return _GhLogin.seen is True
+
+
+def _run_gh() -> str:
     program = shutil.which("gh")
     if program is None:
         return ""

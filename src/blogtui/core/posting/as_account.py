@@ -27,7 +27,9 @@ def posts_as_account(store: Store, draft: Draft, secrets_dir: Path | None) -> bo
 def reply_account(store: Store, draft: Draft, secrets_dir: Path | None) -> str:
     """Who `draft` goes out as when posted with the user's stored key ("your GitHub account",
     "your Mastodon account on mastodon.social", "your site (Micropub, example.org)"); "" when
-    it is not (then the draft's name and email are used). Reads the store and the keys."""
+    it is not (then the draft's name and email are used). Reads the store and the keys; for
+    GitHub also what `gh auth token` said when a GitHub thread was last read (`gh` is not run
+    here: `core.comments.github.gh_logged_in`)."""
     site = site_of(draft.article_url)
     provider = draft.source or (store.blog_provider(site)[0] if site else "")
     if not provider or secrets_dir is None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from blogtui.core.comments.discourse import key_entry
 from blogtui.core.comments.github import TOKEN_ENTRY as GITHUB_ENTRY
-from blogtui.core.comments.github import gh_token
+from blogtui.core.comments.github import gh_logged_in, gh_token
 from blogtui.core.comments.loading import site_of
 from blogtui.core.drafts.file import Draft
 from blogtui.core.posting.base import Poster
@@ -80,9 +80,10 @@ def poster_chooser(store: Store, secrets_dir: Path | None) -> PosterFor:
 def posts_with_account(provider: str, links: list[str], secrets_dir: Path | None) -> bool:
     """True when replies to a thread of `provider` go out as the user's account: a Disqus
     access token is stored, a User API key for the Discourse forum the thread's comment `links`
-    (`{forum}t/SLUG/TOPIC/N`) live on, a Mastodon account, a GitHub token (credential
-    'github' only: `gh` is not run here) for giscus and utterances, or a Micropub endpoint and
-    token for Webmentions (the reply is published on the user's site)."""
+    (`{forum}t/SLUG/TOPIC/N`) live on, a Mastodon account, a GitHub token for giscus and
+    utterances (credential 'github', or `gh auth token` gave one when a GitHub thread was last
+    read: `gh` is not run here), or a Micropub endpoint and token for Webmentions (the reply is
+    published on the user's site)."""
     if secrets_dir is None:
         return False
     credentials = CredentialStore(secrets_dir)
@@ -94,7 +95,7 @@ def posts_with_account(provider: str, links: list[str], secrets_dir: Path | None
     if provider == "mastodon":
         return stored_account(credentials) is not None
     if provider in ("giscus", "utterances"):
-        return bool(_entry(credentials, GITHUB_ENTRY).strip())
+        return bool(_entry(credentials, GITHUB_ENTRY).strip()) or gh_logged_in()
     if provider == "webmention":
         return bool(micropub_endpoint(credentials))
     return False
