@@ -11,7 +11,7 @@ from blogtui.core.drafts.file import Draft
 from blogtui.core.posting.identity import reply_identity
 from blogtui.core.posting.state import ReplyState, state_line
 
-DUE = {"queued", "sending", "unsure", "duplicate"}
+DUE = {"queued", "sending", "unsure", "duplicate", "unnotified"}
 PENDING = DUE | {"unconfirmed"}
 
 

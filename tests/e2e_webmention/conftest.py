@@ -62,15 +62,15 @@ def _missing() -> str:
     return "" if check.returncode == 0 else f"the servers are not importable in {VENV}"
 
 
-def _serve(app: Path, state: Path, *args: str) -> Iterator[str]:
-    """Run `app` with the venv's Python on a free port; its origin while it runs."""
+def _serve(app: Path, state: Path, *args: str, port: int = 0) -> Iterator[str]:
+    """Run `app` with the venv's Python on `port` (else a free one); its origin while it runs."""
     missing = _missing()
     if missing:
         if os.environ.get("CI") == "true":
             raise RuntimeError(f"the IndieWeb servers are missing ({missing}): {HINT}")
         pytest.skip(f"the IndieWeb servers are missing ({missing}): {HINT}")
-    port = _free_port()
-    log = (state / f"{app.stem}.log").open("wb")
+    port = port or _free_port()
+    log = (state / f"{app.stem}.log").open("ab")
     process = subprocess.Popen([str(VENV / "bin" / "python"), str(app), str(port), *args],
                                stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     try:
@@ -89,6 +89,41 @@ def receiver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
     state = tmp_path_factory.mktemp("webmentions")
     for origin in _serve(APP, state, str(state / "mentions.db")):
         yield Receiver(origin)
+
+
+class RestartableReceiver:
+    """A receiver that is stopped and started again on the same port with the same database
+    (the blog's site down for a while); `posts_received` counts the Webmentions it was sent."""
+
+    def __init__(self, state: Path) -> None:
+        self.state, self.port = state, _free_port()
+        self.receiver = Receiver(f"http://127.0.0.1:{self.port}")
+        self._running: Iterator[str] | None = None
+
+    def start(self) -> Receiver:
+        self._running = _serve(APP, self.state, str(self.state / "mentions.db"), port=self.port)
+        next(self._running)
+        return self.receiver
+
+    def stop(self) -> None:
+        if self._running is not None:
+            self._running.close()
+            self._running = None
+
+    def posts_received(self) -> int:
+        """How many `POST /webmentions` its request log shows (werkzeug logs each one)."""
+        log = (self.state / f"{APP.stem}.log").read_text("utf-8", errors="replace")
+        return log.count('"POST /webmentions ')
+
+
+@pytest.fixture
+def restartable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RestartableReceiver]:
+    """A receiver of its own for one test, not started yet."""
+    server = RestartableReceiver(tmp_path_factory.mktemp("restartable"))
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,10 @@ The endpoint and token are kept in blogtui's credentials under `micropub` (user:
 URL, password: the token; `blogtui comment-key micropub ENDPOINT_URL`); the token goes only to
 that endpoint, over https or to a loopback literal, never through a redirect.
 
+When the post is published but its Webmention fails (the blog's site is down, its endpoint
+answers 5xx), the outcome says the notice is owed (`core.posting.notice`): the outbox keeps the
+reply "unnotified" and later sends only the Webmention (`MicropubPoster.notify`).
+
 A create that timed out may have published the post. Before the outbox sends it again, the
 poster asks the endpoint (`q=source`, listing the latest posts, a common Micropub extension) for
 a post replying to the same URL with the same text, and uses it when found. An endpoint that
@@ -56,6 +60,7 @@ from blogtui.core.posting.credentials import (
     CredentialStore,
     check_destination,
 )
+from blogtui.core.posting.notice import owed
 from blogtui.core.posting.state import ReplyState
 
 if TYPE_CHECKING:
@@ -202,14 +207,23 @@ class MicropubPoster(Poster):
             raise CannotTell
         return matching_post(items, reply)
 
+    async def notify(
+        self, client: httpx.AsyncClient, reply: ReplyRequest, published: str
+    ) -> PostOutcome:
+        """Only the Webmention for a reply published earlier at `published` (its first one
+        failed): the post is never created again, and no token is needed or sent."""
+        return await self._notify(client, published, reply, "")
+
     async def _notify(
         self, client: httpx.AsyncClient, source: str, reply: ReplyRequest, note: str
     ) -> PostOutcome:
-        """The Webmention from the new post to the article; the outcome says how it went."""
+        """The Webmention from the new post to the article; the outcome says how it went (a
+        failed one is still owed: `core.posting.notice`)."""
         failure = await send_webmention(client, source, reply.article_url)
-        said = "; ".join(part for part in (note, failure) if part)
-        return PostOutcome(Outcome.POSTED, source, source, sanitise(said),
-                           extra={"webmention": "failed" if failure else "sent"})  # fmt: skip
+        said = sanitise("; ".join(part for part in (note, failure) if part))
+        if failure:
+            return owed(source, "webmention", said)
+        return PostOutcome(Outcome.POSTED, source, source, said, extra={"webmention": "sent"})
 
 
 _CANNOT_TELL = (

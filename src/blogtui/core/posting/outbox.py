@@ -6,6 +6,8 @@ Outbox states (`OutboxItem.state`):
 - sending: a request is (or was, if blogtui died) under way. Set BEFORE the request goes out.
 - unsure: the request may have reached the server (connection dropped, timeout after sending).
 - posted / held: the server stored it (held: awaiting moderation); `remote_id`, `remote_url` set.
+- unnotified: published on the user's own site (`remote_url`), the blog not told yet (its
+  Webmention failed): a pass sends only that notice (`core.posting.notice`), never the reply.
 - duplicate: the server says it already has the reply but its id is not known yet; it is never
   resent, only looked up again later.
 - unconfirmed: it may be on the blog, and the blog cannot show whether it is (see below). It is
@@ -26,7 +28,6 @@ A draft moves to `sent/` only with the server's comment id and URL.
 from __future__ import annotations
 
 import asyncio
-import html
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,17 +40,11 @@ from blogtui.core.drafts.atomic import acquire_lock, release_lock
 from blogtui.core.drafts.file import Draft, DraftError, DraftNotFound, DraftState
 from blogtui.core.drafts.store import DraftStore
 from blogtui.core.errors import BlogtuiError
-from blogtui.core.models import Article, CommentData, OutboxItem
-from blogtui.core.posting.base import Outcome, PostOutcome, ReplyRequest
-from blogtui.core.posting.lookup import (
-    VERIFYING,
-    Lookup,
-    LookupFailed,
-    Sought,
-    can_verify,
-    find_reply,
-    stand_in,
-)
+from blogtui.core.models import CommentData, OutboxItem
+from blogtui.core.posting.base import Outcome, PostOutcome
+from blogtui.core.posting.job import Job, mine, outcome_of, reply_request
+from blogtui.core.posting.lookup import VERIFYING, Lookup, LookupFailed, can_verify, find_reply
+from blogtui.core.posting.notice import notify_again, owes_notice
 from blogtui.core.posting.select import PosterFor, choose_poster
 from blogtui.core.posting.state import ReplyState
 
@@ -95,25 +90,6 @@ class SendResult:
     def failed(self) -> bool:
         """True when the user has to act (edit, re-queue or give up)."""
         return self.state.final and not self.state.posted
-
-
-@dataclass
-class _Job:
-    """One item being worked on."""
-
-    item: OutboxItem
-    draft: Draft
-    article: Article | None
-    identity: Identity
-    now: float
-
-    @property
-    def sought(self) -> Sought:
-        return Sought(self.item.parent_key, self.identity.name, self.draft.text)
-
-    @property
-    def where(self) -> Article:
-        return self.article or stand_in(self.draft.article_url, self.draft.article_title)
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> float:
@@ -219,13 +195,15 @@ class _Sender:
         job = self._job(item, now)
         if isinstance(job, SendResult):
             return job
+        if item.state is ReplyState.UNNOTIFIED:  # published on the user's site already
+            return await self._notify(job)
         if item.state is not ReplyState.QUEUED:
             looked = await self._look(job, item.state)
             if looked is not None:
                 return looked
         return await self._post(job)
 
-    def _job(self, item: OutboxItem, now: float) -> _Job | SendResult:
+    def _job(self, item: OutboxItem, now: float) -> Job | SendResult:
         try:
             draft = self.drafts.load(item.draft_id)
         except DraftNotFound:
@@ -235,14 +213,17 @@ class _Sender:
         article = self.store.get_article(item.article_id) if item.article_id else None
         who = self.identity_for(draft)
         identity = who if who.complete or not draft.identity.complete else draft.identity
-        return _Job(item, draft, article, identity, now)
+        return Job(item, draft, article, identity, now)
 
     def _gone(self, item: OutboxItem) -> SendResult:
         """The draft file is not in drafts/: already archived (a crash after), or deleted."""
         try:
             sent = self.drafts.load(item.draft_id, sent=True)
         except DraftError:
-            return self._set(item, ReplyState.FAILED, "the draft file is gone; nothing was sent")
+            told = f"published on your site ({item.remote_url}) but the blog was not told"
+            unnotified = item.state is ReplyState.UNNOTIFIED
+            return self._set(item, ReplyState.FAILED, f"the draft file is gone; "
+                             f"{told if unnotified else 'nothing was sent'}")  # fmt: skip
         if sent.remote_id:
             self.store.update_reply(item.draft_id, state=ReplyState.POSTED,
                                     remote_id=sent.remote_id, remote_url=sent.remote_url,
@@ -250,7 +231,7 @@ class _Sender:
             return SendResult(item.draft_id, ReplyState.POSTED, "", sent.remote_id, sent.remote_url)
         return self._set(item, ReplyState.FAILED, "the draft was archived without a comment id")
 
-    async def _look(self, job: _Job, state: ReplyState) -> SendResult | None:
+    async def _look(self, job: Job, state: ReplyState) -> SendResult | None:
         """Look for the reply; a result when the item is settled, None to post it (again):
         only when its absence is verified."""
         lookup = await self._lookup(job)
@@ -260,7 +241,7 @@ class _Sender:
                 return self._retry(job, keep, f"cannot check whether it was posted: {lookup}")
             return self._unconfirmed(job, state, f"its comments cannot be read ({lookup})")
         if lookup.found is not None:
-            return self._stored(job, _outcome(lookup.found), lookup.found)
+            return self._stored(job, outcome_of(lookup.found), lookup.found)
         if state is ReplyState.DUPLICATE:
             return self._retry(job, state, "the blog says it has this reply already;"
                                " it is not resent and will be looked up again")  # fmt: skip
@@ -268,14 +249,14 @@ class _Sender:
             return self._unconfirmed(job, state, _unverified(lookup))
         return None
 
-    async def _lookup(self, job: _Job) -> Lookup | str:
+    async def _lookup(self, job: Job) -> Lookup | str:
         """The reply looked for on the blog, or why its thread could not be read."""
         try:
             return await find_reply(self.client, self.store, job.where, job.sought)
         except LookupFailed as error:
             return str(error)
 
-    def _unconfirmed(self, job: _Job, state: ReplyState, why: str) -> SendResult:
+    def _unconfirmed(self, job: Job, state: ReplyState, why: str) -> SendResult:
         """Ask the user: say when it was sent and that it may be on the blog already."""
         item = job.item  # as read at the start of the pass: `updated` is when it was sent
         before = "blogtui stopped while sending it" if state is ReplyState.SENDING else ""
@@ -284,24 +265,31 @@ class _Sender:
         message = f"sent {sent}" + (f" ({cause})" if cause else "") + f"; {why}"
         return self._set(item, ReplyState.UNCONFIRMED, message)
 
-    async def _post(self, job: _Job) -> SendResult:
+    async def _post(self, job: Job) -> SendResult:
         item, draft = job.item, job.draft
         try:
             poster = self.poster_for(draft, job.article)
         except BlogtuiError as error:
             return self._set(item, ReplyState.FAILED, error.message)
-        request = ReplyRequest(draft.article_url, item.parent_key, draft.text, job.identity,
-                               article_title=draft.article_title)  # fmt: skip
         sending = ReplyState.SENDING
         self.store.update_reply(item.draft_id, state=sending, attempts=item.attempts + 1)
         job.item = replace(item, attempts=item.attempts + 1, state=sending)
         try:
-            outcome = await poster.post(self.client, request)
+            outcome = await poster.post(self.client, reply_request(job))
         except BlogtuiError as error:
             outcome = PostOutcome(Outcome.FAILED, message=error.message, ambiguous=True)
         return await self._apply(job, outcome, requests=1)
 
-    async def _apply(self, job: _Job, outcome: PostOutcome, requests: int) -> SendResult:
+    async def _notify(self, job: Job) -> SendResult:
+        """Only tell the blog about the reply published at `remote_url` (no SENDING: sending
+        a notice twice publishes nothing twice)."""
+        item = job.item = replace(job.item, attempts=job.item.attempts + 1)
+        self.store.update_reply(item.draft_id, attempts=item.attempts)
+        choose = lambda: self.poster_for(job.draft, job.article)  # noqa: E731
+        outcome = await notify_again(choose, self.client, reply_request(job), item.remote_url)
+        return self._stored(job, outcome, None)
+
+    async def _apply(self, job: Job, outcome: PostOutcome, requests: int) -> SendResult:
         state, message = outcome.state, outcome.message
         if outcome.stored and outcome.remote_id:
             result = self._stored(job, outcome, None)
@@ -314,9 +302,8 @@ class _Sender:
         elif state is Outcome.UNAVAILABLE and outcome.ambiguous:  # a redirect: look first
             lookup = await self._lookup(job)
             found = None if isinstance(lookup, str) else lookup.found
-            result = (
-                self._stored(job, _outcome(found), found) if found else self._refused(job, outcome)
-            )
+            stored = self._stored(job, outcome_of(found), found) if found else None
+            result = stored or self._refused(job, outcome)
         elif state is Outcome.FAILED:
             keep = ReplyState.UNSURE if outcome.ambiguous else ReplyState.QUEUED
             delay = backoff(job.item.attempts, outcome.retry_after)
@@ -325,7 +312,7 @@ class _Sender:
             result = self._refused(job, outcome)
         return replace(result, requests=requests)
 
-    def _refused(self, job: _Job, outcome: PostOutcome) -> SendResult:
+    def _refused(self, job: Job, outcome: PostOutcome) -> SendResult:
         """closed / rejected / unavailable: the draft is kept (editable again)."""
         unavailable = outcome.state is Outcome.UNAVAILABLE
         state = ReplyState.FAILED if unavailable else ReplyState(outcome.state)
@@ -335,14 +322,18 @@ class _Sender:
         self._mark_draft(job.draft, DraftState.FAILED if failed else DraftState.REJECTED)
         return self._set(job.item, state, outcome.message or state)
 
-    def _stored(self, job: _Job, outcome: PostOutcome, found: CommentData | None) -> SendResult:
+    def _stored(self, job: Job, outcome: PostOutcome, found: CommentData | None) -> SendResult:
         """The server has it: record it, put it into the thread as mine, archive the draft."""
         item, state = job.item, ReplyState(outcome.state)
+        if owes_notice(outcome):  # on the user's site; only the notice is retried
+            return self._retry(job, ReplyState.UNNOTIFIED, outcome.message,
+                               remote_id=outcome.remote_id,
+                               remote_url=outcome.remote_url)  # fmt: skip
         url = outcome.remote_url or (found.link if found else "")
         self.store.update_reply(item.draft_id, state=state, remote_id=outcome.remote_id,
                                 remote_url=url, last_error="", next_attempt=None)  # fmt: skip
         if job.article is not None:
-            comment = found or _mine(job, outcome.remote_id, url, held=state is ReplyState.HELD)
+            comment = found or mine(job, outcome.remote_id, url, held=state is ReplyState.HELD)
             self.store.add_comment(job.article.id, comment, source=job.draft.source)
             self.store.mark_mine(job.article.id, comment.key, source=job.draft.source)
         message = outcome.message
@@ -352,14 +343,14 @@ class _Sender:
             message = f"posted; the draft could not be archived: {error.message}"
         return SendResult(item.draft_id, state, message, outcome.remote_id, url)
 
-    def _retry(
-        self, job: _Job, state: ReplyState, message: str, delay: float | None = None
-    ) -> SendResult:
+    def _retry(self, job: Job, state: ReplyState, message: str, delay: float | None = None,
+               remote_id: str = "", remote_url: str = "") -> SendResult:  # fmt: skip
+        """Try again later; `remote_*`: where the reply is published already (unnotified)."""
         wait = backoff(job.item.attempts) if delay is None else delay
-        when = job.now + wait
+        when, found = job.now + wait, {"remote_id": remote_id, "remote_url": remote_url}
         self.store.update_reply(job.item.draft_id, state=state, last_error=message,
-                                next_attempt=when)  # fmt: skip
-        return SendResult(job.item.draft_id, state, message, next_attempt=when)
+                                next_attempt=when, **(found if remote_url else {}))  # fmt: skip
+        return SendResult(job.item.draft_id, state, message, remote_id, remote_url, when)
 
     def _set(self, item: OutboxItem, state: ReplyState, message: str) -> SendResult:
         self.store.update_reply(item.draft_id, state=state, last_error=message, next_attempt=None)
@@ -377,18 +368,3 @@ def _unverified(lookup: Lookup) -> str:
     if lookup.provider in VERIFYING:
         return "its thread is too long to read whole, so blogtui cannot tell"
     return "its comment feed lists only the latest comments, so blogtui cannot tell"
-
-
-def _outcome(found: CommentData) -> PostOutcome:
-    """The outcome a reply found on the blog stands for."""
-    held = found.status not in ("approved", "")
-    return PostOutcome(Outcome.HELD if held else Outcome.POSTED, found.key, found.link)
-
-
-def _mine(job: _Job, key: str, url: str, *, held: bool) -> CommentData:
-    """The sent reply as a comment of the stored thread."""
-    paragraphs = [p.strip() for p in job.draft.text.split("\n\n") if p.strip()]
-    content = "".join(f"<p>{html.escape(p).replace(chr(10), '<br />')}</p>" for p in paragraphs)
-    return CommentData(key=key, parent_key=job.item.parent_key, author=job.identity.name,
-                       content=content, published=time.time(), author_url=job.identity.website,
-                       link=url, status="hold" if held else "approved")  # fmt: skip

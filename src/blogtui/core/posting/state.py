@@ -24,6 +24,9 @@ class ReplyState(StrEnum):
     UNCONFIRMED = "unconfirmed"
     """It may be on the blog (no answer came, and the blog cannot show whether it arrived): it
     is never sent again unless the user asks (`outbox.confirm_resend`)."""
+    UNNOTIFIED = "unnotified"
+    """Published on the user's own site (its address is `remote_url`), but telling the blog
+    failed (a Webmention): only that notice is retried, the reply is never published again."""
     POSTED = "posted"
     """On the blog."""
     HELD = "held"
@@ -73,13 +76,15 @@ class ReplyState(StrEnum):
         return _LABELS[self]
 
 
-_DUE = frozenset({ReplyState.QUEUED, ReplyState.SENDING, ReplyState.UNSURE, ReplyState.DUPLICATE})
+_DUE = frozenset({ReplyState.QUEUED, ReplyState.SENDING, ReplyState.UNSURE, ReplyState.DUPLICATE,
+                  ReplyState.UNNOTIFIED})  # fmt: skip
 _LABELS = {
     ReplyState.QUEUED: "queued",
     ReplyState.SENDING: "sending",
     ReplyState.UNSURE: "may have been sent; checking before retrying",
     ReplyState.DUPLICATE: "the blog already has it; looking up its address",
     ReplyState.UNCONFIRMED: "may already be on the blog; not sent again unless you ask",
+    ReplyState.UNNOTIFIED: "published on your site; notifying the blog failed, will retry",
     ReplyState.POSTED: "posted",
     ReplyState.HELD: "posted, awaiting moderation",
     ReplyState.CLOSED: "comments are closed",

@@ -102,6 +102,10 @@ def toast(report: SentReply) -> tuple[str, SeverityLevel]:
         if said and DUPLICATE not in said and not said.startswith("the blog says"):
             text += f" The blog said: {end_sentence(said)}"
         return text + when, "warning"
+    if result.state is ReplyState.UNNOTIFIED:  # on the user's site; the blog not told yet
+        reason = end_sentence(result.message or "no reason given")
+        text = f"Reply to {title} published on your site; notifying the blog failed: {reason}"
+        return text + when, "warning"
     if result.state.pending:
         reason = end_sentence(result.message or "not sent yet")
         return f"Reply to {title} not sent yet: {reason}{when}", "warning"
