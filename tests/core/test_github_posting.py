@@ -18,7 +18,7 @@ from test_github_comments import PATH, TOKEN, discussion_on, issue_on
 
 from blogtui.core.comments import load_thread
 from blogtui.core.comments.giscus import GiscusProvider
-from blogtui.core.comments.github import TOKEN_ENTRY, gh_token
+from blogtui.core.comments.github import TOKEN_ENTRY, gh_logged_in, gh_token
 from blogtui.core.comments.registry import PROVIDERS
 from blogtui.core.comments.utterances import UtterancesProvider
 from blogtui.core.posting import send_pending
@@ -202,9 +202,12 @@ def test_gh_auth_token_is_used_when_gh_is_installed(tmp_path, monkeypatch) -> No
     gh.write_text('#!/bin/sh\n[ "$1 $2" = "auth token" ] && echo ghp_ausGh && exit 0\nexit 1\n')
     gh.chmod(0o755)
     monkeypatch.setenv("PATH", str(tools))
+    monkeypatch.setattr("blogtui.core.comments.github._GhLogin.seen", None)  # restored after
     assert gh_token() == "ghp_ausGh"
+    assert gh_logged_in()  # what headings go by (they never run gh)
     gh.write_text("#!/bin/sh\necho 'not logged in' >&2\nexit 1\n")
     assert gh_token() == ""
+    assert not gh_logged_in()
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     assert gh_token() == ""
 

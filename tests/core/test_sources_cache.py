@@ -178,6 +178,7 @@ async def test_a_system_that_does_not_answer_in_time_leaves_the_lookup_incomplet
     fedi.threads[article.link] = thread("fedi", 1)
     embed.release = asyncio.Event()  # never set: Stub Embed never answers
     hints = Hints(article)
+    assert await hints.page(client) is not None  # read before the short wait below
     late = await look_for_others(client, article, hints, shown="blogstub", seconds=0.3)
     assert [s.name for s in late.found] == ["fedistub"] and not late.complete
     embed.release = None
