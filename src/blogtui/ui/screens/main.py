@@ -192,7 +192,7 @@ class MainScreen(Screen[None]):
 
     def action_mark_feed_read(self) -> None:
         """Mark every article of the selected feed (or folder, or all) read."""
-        self.feed_list.mark_read(self.scope.feed_ids)
+        self.articles.mark_all_read(self.scope.feed_ids, self.feed_list)
 
     def action_refresh_all(self) -> None:
         """Fetch every feed in the background."""
@@ -282,7 +282,7 @@ class MainScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         """Mark the article under the cursor read, or unread again."""
-        self.articles.toggle_read()
+        self.article_list.toggle_read()
 
     def action_toggle_star(self) -> None:
         """Star the article under the cursor (the open one), or unstar it: mutt's `F` flag."""

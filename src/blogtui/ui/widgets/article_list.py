@@ -7,17 +7,22 @@ come the date, the comments ("12+3": three new since the last visit), the feed a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
-from textual import work
+from textual import on
+from textual.message import Message
 
 from blogtui.core.models import ArticleSummary
+from blogtui.ui import messages
 from blogtui.ui.display import display, format_date, glyph
+from blogtui.ui.widgets.read_marks import PendingMarks, SerialWriter
 from blogtui.ui.widgets.row_list import RowList
 
 if TYPE_CHECKING:
     from blogtui.core.models import Feed
+    from blogtui.core.store import Store
 
 AUTHOR_WIDTH = 16
 """Cells given to the author column."""
@@ -104,22 +109,45 @@ def render_article_row(
 
 
 class ArticleList(RowList[ArticleSummary]):
-    """Articles, newest first; only the visible rows are loaded and drawn. `F` stars the
-    article under the cursor, or unstars it (through `star`, e.g. Store.set_starred)."""
+    """Articles, newest first; only the visible rows are loaded and drawn.
+
+    It also marks them (through `store`; None: marking is off): `m` read or unread, `F` starred
+    or not, every article of some feeds read (`A`) and that undone (`U`). A mark shows at once:
+    rows are drawn through the pending changes (read_marks.PendingMarks); one writer thread
+    writes them in the order the keys came, starting after the frame that shows them. So a key
+    acts on the row under the cursor as the screen shows it, however fast keys come.
+    `messages.ReadStateChanged` follows each read change written (with the feeds' counts)."""
+
+    @dataclass
+    class _Written(Message):
+        """A mark is in the store (or failed): forget it, repaint, tell the screen."""
+
+        number: int | None
+        article_ids: list[int] | None
+        """The rows to read again (None: all)."""
+        read: bool | None = None
+        """For a read change: the value written (None: not a read change)."""
+        feeds: list[Feed] | None = None
+        note: str = ""
+        after: Callable[[], None] | None = None
 
     def __init__(
         self,
         row_loader: Callable[[list[int]], list[ArticleSummary]],
         ids: Sequence[int] = (),
         *,
-        star: Callable[[list[int], bool], None] | None = None,
+        store: Store | None = None,
         id: str | None = None,  # noqa: A002 - Textual's name
     ) -> None:
-        super().__init__(row_loader, self._render_row, ids, empty_text="No articles.", id=id)
-        self.star = star
-        """Writes the starred state of articles (None: starring is off)."""
+        super().__init__(self._load_rows, self._render_row, ids, empty_text="No articles.", id=id)
+        self.store = store
+        """Where marks are written (None: marking is off)."""
         self.draft_ids: set[int] = set()
         """Articles with a reply draft (marked ✎)."""
+        self.marks = PendingMarks()
+        """Marks shown but not yet written."""
+        self._store_rows = row_loader
+        self._writer = SerialWriter(self._start_writer)
         self._feeds: list[Feed] | None = None
         self._feed_titles: dict[int, str] = {}
 
@@ -132,6 +160,9 @@ class ArticleList(RowList[ArticleSummary]):
                 self._feed_titles = titles
                 self.refresh_rows()
 
+    def _load_rows(self, ids: list[int]) -> list[ArticleSummary]:
+        return self.marks.apply_all(self._store_rows(ids))
+
     def _render_row(self, row: ArticleSummary, width: int, selected: bool) -> Text:
         return render_article_row(
             row,
@@ -141,15 +172,129 @@ class ArticleList(RowList[ArticleSummary]):
             feed_title=self._feed_titles.get(row.feed_id, ""),
         )
 
+    # -- marking -----------------------------------------------------------------------------
+
+    def toggle_read(self) -> None:
+        """Mark the article under the cursor read, or unread again."""
+        row = self.cursor_row
+        if row is not None:
+            self._mark(row.id, "read", not row.read)
+
     def action_toggle_star(self) -> None:
         """Star the article under the cursor, or unstar it."""
         row = self.cursor_row
-        if row is not None and self.star is not None:
-            self._write_star(self.star, row.id, not row.starred)
+        if row is not None:
+            self._mark(row.id, "starred", not row.starred)
 
-    @work(thread=True, exit_on_error=False, group="star-state")
-    def _write_star(
-        self, star: Callable[[list[int], bool], None], article_id: int, on: bool
+    def _mark(self, article_id: int, field: str, value: bool) -> None:
+        store = self.store
+        if store is None:
+            return
+        number = self.marks.mark(field, [article_id], value)
+        self.refresh_rows([article_id])
+        ids = [article_id]
+        if field == "starred":
+            self._writer.submit(
+                lambda: self._written(number, ids, lambda: store.set_starred(ids, value))
+            )
+        else:
+            self._writer.submit(
+                lambda: self._written(number, ids, lambda: store.set_read(ids, value), read=value)
+            )
+
+    def mark_all_read(
+        self, feed_ids: Sequence[int] | None, after: Callable[[], None] | None = None
     ) -> None:
-        star([article_id], on)
-        self.app.call_from_thread(self.refresh_rows, [article_id])
+        """Mark every article of `feed_ids` (None: all feeds) read: the rows at once, the store
+        after; then `after` runs. `undo_mark_all_read` undoes it."""
+        store = self.store
+        if store is None:
+            return
+        scope = None if feed_ids is None else list(feed_ids)
+        number = self.marks.mark_feeds_read(scope)
+        self.refresh_rows()
+        marked: list[int] = []
+
+        def note() -> str:
+            count = len(marked)
+            if not count:
+                return ""
+            return f"Marked {count} article{'s' if count != 1 else ''} read; U undoes it."
+
+        self._writer.submit(
+            lambda: self._written(
+                number,
+                marked,
+                lambda: marked.extend(store.mark_all_read(scope)),
+                read=True,
+                note=note,
+                after=after,
+            )
+        )
+
+    def undo_mark_all_read(self, after: Callable[[], None] | None = None) -> None:
+        """Mark the articles the last mark-all-read marked unread again (after every mark
+        made before is written); then `after` runs."""
+        store = self.store
+        if store is None:
+            return
+        restored: list[int] = []
+
+        def note() -> str:
+            count = len(restored)
+            if not count:
+                return "Nothing to undo."
+            return f"{count} article{'s' if count != 1 else ''} unread again."
+
+        self._writer.submit(
+            lambda: self._written(
+                None,
+                restored,
+                lambda: restored.extend(store.undo_mark_all_read()),
+                read=False,
+                note=note,
+                after=after,
+            )
+        )
+
+    def _written(
+        self,
+        number: int | None,
+        article_ids: list[int],
+        change: Callable[[], object],
+        *,
+        read: bool | None = None,
+        note: Callable[[], str] | None = None,
+        after: Callable[[], None] | None = None,
+    ) -> None:
+        """(On the writer's thread.) Make one change (filling `article_ids` if it finds them),
+        then have the list forget it: repaint, tell the screen."""
+        assert self.store is not None
+        try:
+            change()
+            feeds = self.store.list_feeds() if read is not None else None
+        except BaseException:
+            self.post_message(self._Written(number, None))  # the rows as the store has them
+            raise
+        text = note() if note is not None else ""
+        self.post_message(self._Written(number, article_ids, read, feeds, text, after))
+
+    def _start_writer(self, drain: Callable[[], None]) -> None:
+        """Start writing once the marks are painted (the frame does not wait on the write)."""
+        self.call_after_refresh(
+            self.run_worker, drain, thread=True, group="marks", exit_on_error=False
+        )
+
+    @on(_Written)
+    def _forget_written(self, message: _Written) -> None:
+        message.stop()
+        if message.number is not None:
+            self.marks.written(message.number)
+        self.refresh_rows(message.article_ids)
+        if message.feeds is not None and message.read is not None:
+            ids = list(message.article_ids or ())
+            self.post_message(messages.ReadStateChanged(ids, message.read, message.feeds))
+        if message.note:
+            self.notify(message.note, markup=False)
+        if message.after is not None:
+            message.after()

@@ -27,10 +27,12 @@ from blogtui.ui.display import display
 from blogtui.ui.keys import ARTICLES_BINDINGS
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.feed_list import FeedEntry
+from blogtui.ui.widgets.read_marks import counts_read
 
 if TYPE_CHECKING:
     from blogtui.core.store import Store
     from blogtui.ui.context import AppContext
+    from blogtui.ui.widgets.feed_tree import FeedTree
 
 FIRST_PAGE = 200
 """Rows of a big article list shown before the whole list is read (the list opens at once)."""
@@ -95,7 +97,7 @@ class ArticlesPane(Vertical):
         yield Static("", id="list-status")
         yield Input(placeholder="Filter titles…", id="filter")
         store = self.context.store
-        yield ArticleList(store.article_summaries, star=store.set_starred, id="articles")
+        yield ArticleList(store.article_summaries, store=store, id="articles")
 
     # -- listing -----------------------------------------------------------------------------
 
@@ -227,19 +229,30 @@ class ArticlesPane(Vertical):
 
     def action_undo_mark_read(self) -> None:
         """Mark the articles the last mark-all-read marked unread again."""
-        self._undo_mark_read()
+        self.article_list.undo_mark_all_read(self._relist_if_by_read)
 
-    @work(thread=True, exit_on_error=False, group="read-state")
-    def _undo_mark_read(self) -> None:
-        store = self.context.store
-        restored = store.undo_mark_all_read()
-        if not restored:
-            self.app.call_from_thread(self.notify, "Nothing to undo.", markup=False)
-            return
-        self.post_message(messages.ReadStateChanged(restored, False, store.list_feeds()))
-        count = len(restored)
-        note = f"{count} article{'s' if count != 1 else ''} unread again."
-        self.app.call_from_thread(self.notify, note, markup=False)
+    def mark_all_read(self, feed_ids: tuple[int, ...] | None, feed_list: FeedTree) -> None:
+        """Mark the articles of `feed_ids` (None: all) read (a folder or all: if asked), at once."""
+
+        def mark() -> None:
+            self.article_list.mark_all_read(feed_ids, self._relist_if_by_read)
+            feed_list.show_feeds(counts_read(feed_list.feeds, feed_ids))
+
+        if feed_ids is not None and len(feed_ids) == 1:
+            return mark()
+        from blogtui.ui.screens.dialogs import ConfirmScreen
+
+        covered = [f for f in feed_list.feeds if feed_ids is None or f.id in feed_ids]
+        unread = sum(feed.unread for feed in covered)
+        where = "all articles" if feed_ids is None else f"the {len(covered)} feeds of this folder"
+        question = f"Mark {unread} unread articles of {where} read?\n(U undoes it.)"
+        confirm = ConfirmScreen("Mark all read", question, yes="Mark read")
+        self.app.push_screen(confirm, lambda yes: mark() if yes else None)
+
+    def _relist_if_by_read(self) -> None:
+        """List again if what shows depends on the read state (the rows repaint anyway)."""
+        if self.unread_only or self.sort == "unread":
+            self.relist()
 
     def toggle_unread_only(self) -> None:
         """Show unread articles only, or all again."""
@@ -295,18 +308,6 @@ class ArticlesPane(Vertical):
         if not self.title_filter:
             self.clear_filter()
         self.article_list.focus()
-
-    def toggle_read(self) -> None:
-        """Mark the article under the cursor read, or unread again."""
-        row = self.article_list.cursor_row
-        if row is not None:
-            self._set_read(row.id, not row.read)
-
-    @work(thread=True, exit_on_error=False, group="read-state")
-    def _set_read(self, article_id: int, read: bool) -> None:
-        store = self.context.store
-        store.set_read([article_id], read)
-        self.post_message(messages.ReadStateChanged([article_id], read, store.list_feeds()))
 
     # -- next / previous unread --------------------------------------------------------------
 

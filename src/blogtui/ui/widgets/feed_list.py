@@ -1,8 +1,9 @@
 """The feeds pane's behaviour: the feed list owns the feeds.
 
 It loads them (offering the welcome screen when there are none, and again when another program
-changed the store), and adds, removes, renames and marks them read in its own workers. The
-screen hears `Subscribed` (refresh the new feed) and `Rewritten` (list the articles again).
+changed the store), and adds, removes and renames them in its own workers (marking read is the
+article list's: ui/widgets/article_list.py). The screen hears `Subscribed` (refresh the new
+feed) and `Rewritten` (list the articles again).
 What a line shows is feed_tree.FeedTree's (and feed_labels').
 """
 
@@ -175,52 +176,10 @@ class FeedList(FeedTree):
             login = feed.id in self.context.store.login_feed_ids()
             self.app.push_screen(FeedDetailsScreen(feed, login=login))
 
-    def mark_read(self, feed_ids: tuple[int, ...] | None) -> None:
-        """Mark every article of `feed_ids` (None: all feeds) read; for all articles or a
-        folder, after asking. `U` undoes it."""
-        from blogtui.ui.screens.dialogs import ConfirmScreen
-
-        if feed_ids is not None and len(feed_ids) == 1:
-            self._mark_read(list(feed_ids))
-            return
-        covered = self.feeds if feed_ids is None else [f for f in self.feeds if f.id in feed_ids]
-        unread = sum(feed.unread for feed in covered)
-        where = "all articles" if feed_ids is None else f"the {len(covered)} feeds of this folder"
-        question = f"Mark {unread} unread articles of {where} read?\n(U undoes it.)"
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._mark_read(None if feed_ids is None else list(feed_ids))
-
-        self.app.push_screen(ConfirmScreen("Mark all read", question, yes="Mark read"), answered)
-
-    @work(thread=True, exit_on_error=False, group="feeds-write")
-    def _mark_read(self, feed_ids: list[int] | None) -> None:
-        marked = self.context.store.mark_all_read(feed_ids)
-        self.post_message(messages.FeedsLoaded(self.context.store.list_feeds(), relist=True))
-        if marked:
-            count = len(marked)
-            note = f"Marked {count} article{'s' if count != 1 else ''} read; U undoes it."
-            self.app.call_from_thread(self.notify, note, markup=False)
-
-    def undo_mark_read(self) -> None:
-        """Mark the articles the last mark-all-read marked unread again."""
-        self._undo_mark_read()
-
-    @work(thread=True, exit_on_error=False, group="feeds-write")
-    def _undo_mark_read(self) -> None:
-        restored = self.context.store.undo_mark_all_read()
-        if not restored:
-            self.app.call_from_thread(self.notify, "Nothing to undo.", markup=False)
-            return
-        self.post_message(messages.FeedsLoaded(self.context.store.list_feeds(), relist=True))
-        count = len(restored)
-        note = f"{count} article{'s' if count != 1 else ''} unread again."
-        self.app.call_from_thread(self.notify, note, markup=False)
-
-    def action_undo_mark_read(self) -> None:
-        """Undo the last mark-all-read."""
-        self.undo_mark_read()
+    async def action_undo_mark_read(self) -> None:
+        """Undo the last mark-all-read: the screen's `U` (the article list writes marks in the
+        order they were made)."""
+        await self.run_action("screen.undo_mark_read")
 
     def action_accounts(self) -> None:
         """Show the sync accounts (add, remove); the feed list is read again after a change."""

@@ -1,0 +1,129 @@
+"""Read and star changes the article list shows before the store has them (issue 17: marking
+never waits).
+
+A key changes the row at once: the change is noted in `PendingMarks`, which every row the list
+loads passes through, and handed to a `SerialWriter`, which writes the changes one after another
+in the order the keys came, on one thread at a time. So a key typed before the last write is
+done still sees the row as the screen shows it (`m m` leaves a row as it was), and the store
+ends as the screen says. Once a change is written, it is forgotten here (the store has it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from blogtui.core.models import ArticleSummary, Feed
+
+FIELDS = ("read", "starred")
+"""The row fields a mark changes."""
+
+
+class PendingMarks:
+    """Changes not yet written: each has a number, a later change wins over an earlier one."""
+
+    def __init__(self) -> None:
+        self._number = 0
+        self._articles: dict[tuple[int, str], tuple[int, bool]] = {}
+        """(article id, field) -> (change number, value)."""
+        self._feeds: dict[int, frozenset[int] | None] = {}
+        """Change number -> the feeds whose every article was marked read (None: all feeds)."""
+
+    def __bool__(self) -> bool:
+        return bool(self._articles or self._feeds)
+
+    def mark(self, field: str, article_ids: Iterable[int], value: bool) -> int:
+        """Note `field` = `value` for `article_ids`; the change's number."""
+        if field not in FIELDS:
+            raise ValueError(f"unknown field {field!r}")
+        self._number += 1
+        for article_id in article_ids:
+            self._articles[(article_id, field)] = (self._number, value)
+        return self._number
+
+    def mark_feeds_read(self, feed_ids: Iterable[int] | None) -> int:
+        """Note every article of `feed_ids` (None: all feeds) read; the change's number."""
+        self._number += 1
+        self._feeds[self._number] = None if feed_ids is None else frozenset(feed_ids)
+        return self._number
+
+    def written(self, number: int) -> None:
+        """Changes up to `number` are in the store (they are written in order): forget them."""
+        self._articles = {key: v for key, v in self._articles.items() if v[0] > number}
+        self._feeds = {n: feeds for n, feeds in self._feeds.items() if n > number}
+
+    def apply(self, row: ArticleSummary) -> ArticleSummary:
+        """`row` as the pending changes make it."""
+        read = self._articles.get((row.id, "read"))
+        for number, feeds in self._feeds.items():
+            if (read is None or number > read[0]) and (feeds is None or row.feed_id in feeds):
+                read = (number, True)
+        starred = self._articles.get((row.id, "starred"))
+        new_read = row.read if read is None else read[1]
+        new_starred = row.starred if starred is None else starred[1]
+        if (new_read, new_starred) == (row.read, row.starred):
+            return row
+        return replace(row, read=new_read, starred=new_starred)
+
+    def apply_all(self, rows: list[ArticleSummary]) -> list[ArticleSummary]:
+        """`rows` as the pending changes make them."""
+        return [self.apply(row) for row in rows] if self else rows
+
+
+def counts_read(feeds: list[Feed], feed_ids: Iterable[int] | None) -> list[Feed]:
+    """`feeds` with no unread article in `feed_ids` (None: in any)."""
+    covered = None if feed_ids is None else set(feed_ids)
+    return [
+        replace(feed, unread=0) if covered is None or feed.id in covered else feed for feed in feeds
+    ]
+
+
+class SerialWriter:
+    """Runs jobs one after another, in the order submitted, each on a thread `start` gives.
+
+    `start(drain)` must run `drain` on a thread (e.g. a Textual thread worker); it is called
+    only when no drain is running. A job that raises does not stop the ones after it; the
+    first error is raised again once the queue is empty (so the worker reports it)."""
+
+    def __init__(self, start: Callable[[Callable[[], None]], object]) -> None:
+        self._start = start
+        self._jobs: deque[Callable[[], None]] = deque()
+        self._lock = threading.Lock()
+        self._running = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether jobs are queued or running."""
+        with self._lock:
+            return self._running
+
+    def submit(self, job: Callable[[], None]) -> None:
+        """Queue `job` after every job submitted before it."""
+        with self._lock:
+            self._jobs.append(job)
+            if self._running:
+                return
+            self._running = True
+        try:
+            self._start(self._drain)
+        except BaseException:
+            with self._lock:
+                self._running = False
+            raise
+
+    def _drain(self) -> None:
+        error: BaseException | None = None
+        while True:
+            with self._lock:
+                if not self._jobs:
+                    self._running = False
+                    break
+                job = self._jobs.popleft()
+            try:
+                job()
+            except Exception as failed:  # noqa: BLE001 - the next jobs still run; raised below
+                error = error or failed
+        if error is not None:
+            raise error
