@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from blogtui.core.store.sync import SyncMixin
 from blogtui.core.sync.base import Field, RemoteArticle
 from blogtui.core.text.sanitize import clean
+from blogtui.core.text.storable import storable
 
 CONTENT_LIMIT = 2 * 2**20
 """Longest article body kept from a server."""
@@ -50,13 +51,13 @@ class SyncArticlesMixin(SyncMixin):
         """Store articles of the mapped `feeds` (others are skipped) with their read and starred
         state, unless a local change of it waits for the server; remember `cursor` in the same
         transaction. Returns how many articles are new here."""
-        new = 0
-        now = time.time()
+        chosen: dict[str, tuple[int, RemoteArticle]] = {}
+        for article in articles:  # a server naming one article twice: its last word counts
+            feed_id = feeds.get(article.feed_id)
+            if feed_id is not None:
+                chosen[article.id] = (feed_id, article)
         with self.applying() as db:
-            for article in articles:
-                feed_id = feeds.get(article.feed_id)
-                if feed_id is not None:
-                    new += _save(db, name, feed_id, article, now)
+            new = _save_page(db, name, list(chosen.values()), time.time())
             if cursor is not None:
                 db.execute("UPDATE sync_accounts SET cursor = ? WHERE name = ?", (cursor, name))
         return new
@@ -168,6 +169,128 @@ def _window(field: Field) -> str:
     if field == "starred":
         return "1"
     return "coalesce(a.published, a.fetched) >= :since"
+
+
+CHUNK = 500
+"""Ids bound in one SQL statement at most (SQLite's limit is far above)."""
+
+
+def _save_page(
+    db: sqlite3.Connection, name: str, items: Sequence[tuple[int, RemoteArticle]], now: float
+) -> int:
+    """Store a page of remote articles (each with its local feed); how many are new here.
+
+    Articles already mapped follow the server's state; new ones in feeds holding no unmapped
+    local article are inserted in bulk; in a feed that does (subscribed directly before), each
+    new article first looks for its local twin by guid or link, one at a time (`_save`)."""
+    known = _mapped(db, name, [article.id for _, article in items])
+    fresh = [(feed_id, article) for feed_id, article in items if article.id not in known]
+    loose = {f for f in {feed_id for feed_id, _ in fresh} if _has_unmapped(db, f)}
+    new = sum(_save(db, name, f, article, now) for f, article in fresh if f in loose)
+    new += _insert_new(db, name, [(f, article) for f, article in fresh if f not in loose], now)
+    _follow_many(db, [(known[article.id], article) for _, article in items if article.id in known])
+    return new
+
+
+def _mapped(db: sqlite3.Connection, name: str, remote_ids: Sequence[str]) -> dict[str, int]:
+    """The local article of each of these remote ids that has one."""
+    found: dict[str, int] = {}
+    for start in range(0, len(remote_ids), CHUNK):
+        chunk = remote_ids[start : start + CHUNK]
+        rows = db.execute(
+            "SELECT remote_id, article_id FROM sync_articles WHERE account = ?"
+            f" AND remote_id IN ({','.join('?' * len(chunk))})",
+            (name, *chunk),
+        )
+        found.update(rows.fetchall())
+    return found
+
+
+def _has_unmapped(db: sqlite3.Connection, feed_id: int) -> bool:
+    """Whether the local feed holds an article no server maps to (fetched directly)."""
+    return (
+        db.execute(
+            "SELECT 1 FROM articles WHERE feed_id = ?"
+            " AND id NOT IN (SELECT article_id FROM sync_articles) LIMIT 1",
+            (feed_id,),
+        ).fetchone()
+        is not None
+    )
+
+
+def _insert_new(
+    db: sqlite3.Connection, name: str, items: Sequence[tuple[int, RemoteArticle]], now: float
+) -> int:
+    """Insert articles no local one can be a twin of, with their state, in two statements."""
+    if not items:
+        return 0
+    keys = [(feed_id, storable(article.guid or _web(article.link))) for feed_id, article in items]
+    taken = _taken_keys(db, keys)
+    (next_id,) = db.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()
+    rows: list[tuple[object, ...]] = []
+    for (feed_id, key), (_, article) in zip(keys, items, strict=True):
+        if not key or (feed_id, key) in taken:  # one link twice in a feed
+            key = f"sync:{name}:{article.id}"
+        taken.add((feed_id, key))
+        rows.append(
+            (next_id + len(rows), feed_id, key, article.guid, clean(article.title, limit=1000),
+             clean(article.author, limit=300), _web(article.link), article.published or None,
+             article.html[:CONTENT_LIMIT], now, _web(article.comments_url),
+             int(not article.unread), int(article.starred))
+        )  # fmt: skip
+    db.executemany(
+        "INSERT INTO articles (id, feed_id, key, guid, title, author, link, published, content,"
+        " fetched, comments_url, read, starred, indexed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
+        rows,
+    )
+    db.executemany(
+        "INSERT INTO sync_articles (account, remote_id, article_id) VALUES (?, ?, ?)",
+        [(name, article.id, row[0]) for (_, article), row in zip(items, rows, strict=True)],
+    )
+    return len(rows)
+
+
+def _taken_keys(db: sqlite3.Connection, keys: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of these (feed, key) pairs an article holds already."""
+    by_feed: dict[int, list[str]] = {}
+    for feed_id, key in keys:
+        if key:
+            by_feed.setdefault(feed_id, []).append(key)
+    taken: set[tuple[int, str]] = set()
+    for feed_id, wanted in by_feed.items():
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = db.execute(
+                f"SELECT key FROM articles WHERE feed_id = ? AND key IN ({marks})",
+                (feed_id, *chunk),
+            )
+            taken.update((feed_id, row[0]) for row in rows)
+    return taken
+
+
+def _follow_many(db: sqlite3.Connection, items: Sequence[tuple[int, RemoteArticle]]) -> None:
+    """Take the server's read and starred state on these local articles, except where a local
+    change waits (`_follow` for many)."""
+    pending: set[tuple[int, str]] = set()
+    ids = [article_id for article_id, _ in items]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = db.execute(
+            "SELECT article_id, field FROM sync_queue"
+            f" WHERE article_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        pending.update(rows.fetchall())
+    for field in ("read", "starred"):
+        column = _state(field).removeprefix("a.")
+        values = [
+            (value, article_id, value)
+            for article_id, article in items
+            if (article_id, field) not in pending
+            for value in (int(not article.unread if field == "read" else article.starred),)
+        ]
+        db.executemany(f"UPDATE articles SET {column} = ? WHERE id = ? AND {column} != ?", values)
 
 
 def _save(
