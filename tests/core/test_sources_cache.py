@@ -169,6 +169,38 @@ async def test_a_system_that_fails_has_the_lookup_repeated(tmp_path, feed_server
     assert embed.detects == 2
 
 
+async def test_a_system_that_failed_while_the_blogs_thread_was_looked_for_counts_too(
+    tmp_path, feed_server, client
+):
+    first, blog = PageStub("firststub"), StubProvider("blogstub")  # asked in this order
+    fedi = PageStub("fedistub", kind="elsewhere")
+    feed_server.route(PAGE, body=HTML, headers={"Content-Type": "text/html"})
+    with stub_registry(first, blog, fedi):
+        store, article = page_article(tmp_path, feed_server, blog)
+        first.error = "First Stub: the forum answered 502"
+        result = await load_thread(client, store, article)
+        assert result.ok and result.provider == "blogstub" and first.detects == 1
+        assert fedi.detects == 1 and store.others_looked_up(article.id) is None
+        first.error = ""
+        await load_thread(client, store, article)  # blogstub is remembered: asked first
+        assert first.detects == 2 and store.others_looked_up(article.id) is not None
+        await load_thread(client, store, article)
+        assert first.detects == 2 and fedi.detects == 2
+
+
+async def test_a_blog_thread_search_that_ran_out_of_time_is_not_a_lookup(
+    tmp_path, feed_server, client
+):
+    stuck, fedi = PageStub("stuckstub"), PageStub("fedistub", kind="elsewhere")
+    stuck.release = asyncio.Event()  # never set: the blog's own system never answers
+    feed_server.route(PAGE, body=HTML, headers={"Content-Type": "text/html"})
+    with stub_registry(stuck, fedi):
+        store, article = page_article(tmp_path, feed_server, StubProvider("unused"))
+        result = await load_thread(client, store, article, deadline=0.3)
+        assert "gave up" in result.error and fedi.detects == 1
+        assert store.others_looked_up(article.id) is None
+
+
 async def test_a_system_that_does_not_answer_in_time_leaves_the_lookup_incomplete(
     tmp_path, feed_server, systems, client
 ):

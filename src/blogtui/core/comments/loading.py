@@ -65,19 +65,23 @@ class ThreadResult:
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """A thread one provider read."""
+    """A thread one provider read; `unsure` names the providers asked before it that could not
+    say whether they see the article (their detection failed)."""
 
     provider: str
     target: Target
     thread: FetchedThread
+    unsure: frozenset[str] = frozenset()
 
 
 class NoThread(CommentsUnavailable):
-    """No provider could read the thread; `provider` is the first that tried."""
+    """No provider could read the thread; `provider` is the first that tried, `unsure` those
+    that could not say whether they see the article (all of them when time ran out)."""
 
-    def __init__(self, message: str, provider: str = "") -> None:
+    def __init__(self, message: str, provider: str = "", unsure: frozenset[str] = frozenset()):
         super().__init__(message)
         self.provider = provider
+        self.unsure = unsure
 
 
 def site_of(url: str) -> str:
@@ -103,7 +107,7 @@ async def find_thread(
             known = hints or Hints(article, api_root)
             return await _try_providers(client, article, known, preferred)
     except TimeoutError as error:
-        raise NoThread(f"gave up after {deadline:g} s") from error
+        raise NoThread(f"gave up after {deadline:g} s", unsure=frozenset(PROVIDERS)) from error
     finally:
         reset_deadline(token)
 
@@ -112,24 +116,30 @@ async def _try_providers(
     client: httpx.AsyncClient, article: Article, hints: Hints, preferred: str
 ) -> Found:
     errors: list[tuple[str, str]] = []
+    unsure: set[str] = set()
     for name in provider_order(preferred):
         provider = PROVIDERS[name]
         if provider.kind != "blog":  # replies elsewhere and discussion sites are read on demand
             continue
         try:
             target = await provider.detect(client, article, hints)
-            if target is None:
-                continue
-            return Found(name, target, await provider.fetch(client, target))
         except CommentsUnavailable as error:
             errors.append((name, error.message))
-    raise _failure(errors, hints)
+            unsure.add(name)
+            continue
+        if target is None:
+            continue
+        try:
+            return Found(name, target, await provider.fetch(client, target), frozenset(unsure))
+        except CommentsUnavailable as error:
+            errors.append((name, error.message))
+    raise _failure(errors, hints, frozenset(unsure))
 
 
-def _failure(errors: list[tuple[str, str]], hints: Hints) -> NoThread:
+def _failure(errors: list[tuple[str, str]], hints: Hints, unsure: frozenset[str]) -> NoThread:
     if errors:
         message = "; ".join(dict.fromkeys(text for _, text in errors))
-        return NoThread(message, errors[0][0])
+        return NoThread(message, errors[0][0], unsure)
     why = f" ({hints.page_error})" if hints.page_error else ""
     return NoThread(
         "no comments found: the article names no comment feed and its page shows no known"
@@ -165,13 +175,14 @@ async def load_thread(
     except NoThread as error:
         store.record_thread_error(article.id, error.provider, error.message)
         if find_others:
-            await _record_others(client, store, article, hints, "", remembered)
+            await _record_others(client, store, article, hints, ("", error.unsure), remembered)
         return ThreadResult(
             article.id, error.provider, store.comments_for(article.id), error=error.message
         )
     result = _keep(store, article, site, found)  # stored before the others are asked
     if find_others:
-        await _record_others(client, store, article, hints, found.provider, remembered)
+        shown = (found.provider, found.unsure)
+        await _record_others(client, store, article, hints, shown, remembered)
     return result
 
 
@@ -180,20 +191,23 @@ async def _record_others(
     store: Store,
     article: Article,
     hints: Hints,
-    shown: str,
+    shown: tuple[str, frozenset[str]],
     preferred: str,
 ) -> None:
     """Record the article's other comment systems (`core.comments.others`), and when they were
-    asked if all of them answered; not again while an earlier answer stands."""
+    asked if all of them answered; not again while an earlier answer stands. `shown`: the
+    provider of the thread shown ("" none) and those that could not say while it was looked for
+    (they are not asked again now, but the lookup is then not complete)."""
     looked = store.others_looked_up(article.id)
     now = time.time()
     if looked is not None and 0 <= now - looked < LOOK_AGAIN_SECONDS:
         return
-    skip = tried_before(shown, preferred)
-    lookup = await look_for_others(client, article, hints, shown=shown, skip=skip)
+    provider, unsure = shown
+    skip = tried_before(provider, preferred)
+    lookup = await look_for_others(client, article, hints, shown=provider, skip=skip)
     if lookup.found:
         store.add_sources(article.id, lookup.found)
-    if lookup.complete:
+    if lookup.complete and not unsure:
         store.note_others_looked_up(article.id, now)
 
 
