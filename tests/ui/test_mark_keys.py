@@ -90,3 +90,21 @@ async def test_a_burst_over_many_rows_changes_each_once(pilot: Pilot[None], stor
     # Rows 0-9 read, then row 8 unread again, row 6 unread again.
     assert read_ids(store) == set(ids[:10]) - {ids[8], ids[6]}
     assert screen.article_list.cursor == 6
+
+
+async def test_keys_typed_while_the_list_is_read_again_keep_the_cursor_where_they_put_it(
+    pilot: Pilot[None], store: Store
+) -> None:
+    """`u` reads the list again keeping the cursor on its article; `down`s typed before the new
+    list arrives move the cursor, and the list arriving must not put it back (the next `m`
+    would mark the row the cursor left)."""
+    screen = main_screen(pilot.app)
+    screen.focus_pane("articles")
+    await settle(pilot)
+    ids = list(screen.article_list.ids)
+    await burst(pilot, "u", "down", "down", "m")
+    assert screen.articles.unread_only
+    assert screen.article_list.cursor_id == ids[2]
+    assert read_ids(store) == {ids[2]}
+    await burst(pilot, "down", "m")
+    assert read_ids(store) == {ids[2], ids[3]}

@@ -7,8 +7,13 @@ import threading
 
 import pytest
 
-from blogtui.core.models import ArticleSummary
-from blogtui.ui.widgets.read_marks import PendingMarks, SerialWriter
+from blogtui.core.models import ArticleSummary, Feed
+from blogtui.ui.widgets.read_marks import (
+    PendingMarks,
+    SerialWriter,
+    counts_read,
+    mark_all_question,
+)
 
 
 def row(article_id: int, feed_id: int = 1, *, read: bool = False) -> ArticleSummary:
@@ -89,3 +94,15 @@ def test_a_failing_job_does_not_stop_the_next_and_its_error_is_raised() -> None:
     with pytest.raises(OSError, match="disk full"):
         drains[0]()  # type: ignore[operator]
     assert done == ["after"] and not writer.busy
+
+
+def test_counts_read_and_the_question_use_the_feeds_shown() -> None:
+    feeds = [
+        Feed(1, "https://a.example/", "Äpfel", unread=3),
+        Feed(2, "https://b.example/", "B", unread=4),
+    ]
+    assert [f.unread for f in counts_read(feeds, [2])] == [3, 0]
+    assert [f.unread for f in counts_read(feeds, None)] == [0, 0]
+    assert [f.unread for f in counts_read(feeds, [])] == [3, 4]
+    assert mark_all_question(feeds, None).startswith("Mark 7 unread articles of all articles read?")
+    assert mark_all_question(feeds, (1, 2)).startswith("Mark 7 unread articles of the 2 feeds")

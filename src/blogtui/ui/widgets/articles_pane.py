@@ -27,7 +27,7 @@ from blogtui.ui.display import display
 from blogtui.ui.keys import ARTICLES_BINDINGS
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.feed_list import FeedEntry
-from blogtui.ui.widgets.read_marks import counts_read
+from blogtui.ui.widgets.read_marks import counts_read, mark_all_question
 
 if TYPE_CHECKING:
     from blogtui.core.store import Store
@@ -76,6 +76,8 @@ class ArticlesPane(Vertical):
         """When set, the list shows full-text search results over all feeds."""
         self.partial = False
         """The list shows only its first page; the full list is on its way."""
+        self._asked_on: int | None = None
+        """The article under the cursor when the list was last asked for."""
         self.started = False
         """Whether the first full article list has been shown (start-up is over)."""
         sort = context.config.sort
@@ -104,6 +106,7 @@ class ArticlesPane(Vertical):
     def list_articles(self, keep_cursor_on: int | None = None) -> None:
         """Reload the list for the current scope, filter and search."""
         self._update_status(None)
+        self._asked_on = self.article_list.cursor_id
         self._list(
             self.scope.feed_ids, self.unread_only, self.title_filter, self.search_text,
             keep_cursor_on, self.sort,
@@ -164,6 +167,9 @@ class ArticlesPane(Vertical):
         message.stop()
         article_list = self.article_list
         keep_cursor_on = message.keep_cursor_on
+        if keep_cursor_on is not None and keep_cursor_on == self._asked_on:
+            # "Keep the cursor on its article": on the one under it now (keys came meanwhile).
+            keep_cursor_on = article_list.cursor_id
         shown = article_list.ids
         if self.partial and not message.partial and list(message.ids[: len(shown)]) == list(shown):
             # The rest of the list the first page came from: the cursor stays where it is now
@@ -242,10 +248,7 @@ class ArticlesPane(Vertical):
             return mark()
         from blogtui.ui.screens.dialogs import ConfirmScreen
 
-        covered = [f for f in feed_list.feeds if feed_ids is None or f.id in feed_ids]
-        unread = sum(feed.unread for feed in covered)
-        where = "all articles" if feed_ids is None else f"the {len(covered)} feeds of this folder"
-        question = f"Mark {unread} unread articles of {where} read?\n(U undoes it.)"
+        question = mark_all_question(feed_list.feeds, feed_ids)
         confirm = ConfirmScreen("Mark all read", question, yes="Mark read")
         self.app.push_screen(confirm, lambda yes: mark() if yes else None)
 

@@ -80,6 +80,16 @@ def counts_read(feeds: list[Feed], feed_ids: Iterable[int] | None) -> list[Feed]
     ]
 
 
+def mark_all_question(feeds: list[Feed], feed_ids: Iterable[int] | None) -> str:
+    """What `A` asks before marking a folder (`feed_ids`) or all feeds (None) read: the count
+    is the feeds' own, known already."""
+    wanted = None if feed_ids is None else set(feed_ids)
+    covered = [feed for feed in feeds if wanted is None or feed.id in wanted]
+    unread = sum(feed.unread for feed in covered)
+    where = "all articles" if wanted is None else f"the {len(covered)} feeds of this folder"
+    return f"Mark {unread} unread articles of {where} read?\n(U undoes it.)"
+
+
 class SerialWriter:
     """Runs jobs one after another, in the order submitted, each on a thread `start` gives.
 
