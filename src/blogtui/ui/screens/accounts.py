@@ -3,12 +3,14 @@
 Adding logs in once (in a worker: the screen never waits on the network) before anything is
 stored; the password field is masked, goes to core's CredentialStore and is never shown back.
 Only https servers (or a loopback address literal) are accepted. Removing asks whether the
-account's feeds stay (no longer synced) or go. `R` syncs (core/sync/run.py).
+account's feeds stay (no longer synced) or go, then removes it in a worker. `R` syncs
+(core/sync/run.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from urllib.parse import urlsplit
 
@@ -144,18 +146,33 @@ class AccountsScreen(NoAnswerDialog[bool]):
         choices = [("keep", "Keep feeds"), ("drop", "Remove feeds")]
 
         def answered(answer: str | None) -> None:
-            if answer is None:
-                return
-            state = self.context.store.get_account(name)
-            self.context.store.remove_account(name, drop_feeds=answer == "drop")
-            if state is not None:
-                CredentialStore(self.context.places.secrets_dir).delete_entry(
-                    state.account.credential_key
-                )
-            self.changed = True
-            self.show_accounts()
+            if answer is not None:
+                self._remove_account(name, answer == "drop")
 
         self.app.push_screen(ChoiceScreen(f"Remove {name}", message, choices), answered)
+
+    @work(thread=True, exit_on_error=False, group="accounts-remove")
+    def _remove_account(self, name: str, drop_feeds: bool) -> None:
+        """Forget the account (its feeds too when `drop_feeds`) and its password."""
+        store = self.context.store
+        try:
+            state = store.get_account(name)
+            store.remove_account(name, drop_feeds=drop_feeds)
+        except sqlite3.Error as error:
+            self.app.call_from_thread(self._error, f"{name} was not removed: {error}")
+            return
+        try:
+            if state is not None:
+                credentials = CredentialStore(self.context.places.secrets_dir)
+                credentials.delete_entry(state.account.credential_key)
+        except BlogtuiError as error:
+            text = f"{name} was removed, its password not: {error.message}"
+            self.app.call_from_thread(self._error, text)
+        self.app.call_from_thread(self._removed)
+
+    def _removed(self) -> None:
+        self.changed = True
+        self.show_accounts()
 
     @on(Button.Pressed, "#accounts-close")
     def _close(self) -> None:
