@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from blogtui.core.comments.base import CommentProvider, Target  # noqa: E402
 from blogtui.core.comments.wordpress import WordPressProvider  # noqa: E402
-from blogtui.core.feeds.fetch import make_client  # noqa: E402
+from blogtui.core.feeds.client import make_client  # noqa: E402
 
 SLUG = "blogtui-bench-comments"
 SEED = r"""

@@ -13,7 +13,7 @@ from feedserver import FeedServer
 from hypothesis import HealthCheck, settings
 from support.tmux import TmuxServer, require_terminal
 
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 
 # --- feed_server: a real HTTP server on 127.0.0.1 (fetch/parse/refresh tests) -----------------
 # Owned by the fetch/parse/refresh work; other fixtures go below this block.
@@ -37,7 +37,7 @@ def feed_server() -> Iterator[FeedServer]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    """The app's own HTTP client (core.feeds.fetch.make_client), closed after the test."""
+    """The app's own HTTP client (core.feeds.client.make_client), closed after the test."""
     async with make_client(8) as http:
         yield http
 

@@ -28,7 +28,7 @@ from blogtui.core.comments.identity import (
 from blogtui.core.comments.isso import flatten_replies
 from blogtui.core.comments.marks import ThreadMarks
 from blogtui.core.comments.wordpress import comment_of
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.models import CommentData, EntryData
 from blogtui.core.store import Store

@@ -18,7 +18,7 @@ import pytest
 
 from blogtui.core.comments import find_thread
 from blogtui.core.comments.tree import build_tree, flatten
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.models import Article
 
 LAUNCH = "import sys; from isso import main; sys.argv[0] = 'isso'; sys.exit(main())"

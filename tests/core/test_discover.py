@@ -14,6 +14,7 @@ import pytest
 import pytest_asyncio
 
 from blogtui.core.errors import DiscoveryError
+from blogtui.core.feeds.client import make_client
 from blogtui.core.feeds.discover import (
     Discovered,
     fallback_urls,
@@ -22,7 +23,6 @@ from blogtui.core.feeds.discover import (
     normalize_url,
 )
 from blogtui.core.feeds.discover import discover_feed as discover
-from blogtui.core.feeds.fetch import make_client
 
 on_module_loop = pytest.mark.asyncio(loop_scope="module")
 """Network tests share the module's event loop, so they can share one client."""

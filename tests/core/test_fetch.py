@@ -13,12 +13,11 @@ import pytest
 from feedserver import FeedServer, Response, gzipped
 
 from blogtui.core.errors import FeedError
+from blogtui.core.feeds.client import USER_AGENT, make_client
 from blogtui.core.feeds.fetch import (
-    USER_AGENT,
     FetchResult,
     HTTPStatusError,
     fetch,
-    make_client,
     parse_retry_after,
 )
 

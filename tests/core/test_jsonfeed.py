@@ -10,8 +10,8 @@ from feedserver import Response
 
 from blogtui.core.config import Config
 from blogtui.core.errors import FeedError
+from blogtui.core.feeds.client import make_client
 from blogtui.core.feeds.discover import discover_feed
-from blogtui.core.feeds.fetch import make_client
 from blogtui.core.feeds.opml import OpmlFeed, parse_opml, write_opml
 from blogtui.core.feeds.parse import MAX_ENTRIES, parse_feed
 from blogtui.core.feeds.refresh import refresh_feeds

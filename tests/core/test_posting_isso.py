@@ -7,7 +7,7 @@ from posting_support import ME, add_article, make_store, queue
 from test_comments_isso import isso, page_server  # noqa: F401 - fixtures
 
 from blogtui.core.comments import load_thread
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.posting import send_pending
 
 

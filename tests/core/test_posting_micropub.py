@@ -58,7 +58,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 
 def make_client_small() -> httpx.AsyncClient:
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
 
     return make_client(4)
 

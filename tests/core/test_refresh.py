@@ -12,7 +12,7 @@ from feedserver import Request, Response
 from blogtui.core.config import Config
 from blogtui.core.feeds import parsepool
 from blogtui.core.feeds import refresh as refresh_module
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.feeds.outcome import Outcome
 from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.feeds.refresh import FeedOutcome, backoff, refresh_feeds, refresh_sync

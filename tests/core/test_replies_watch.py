@@ -12,7 +12,7 @@ from posting_support import OPEN, add_article, make_store
 from blogtui.core.comments.loading import load_thread_sync
 from blogtui.core.comments.replies import recent_articles, refresh_watched, watched_articles
 from blogtui.core.errors import StoreError
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.models import CommentData
 from blogtui.core.posting.form import parse_comment_form
 from blogtui.demo import DemoBlog

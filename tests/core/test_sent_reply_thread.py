@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from posting_support import OPEN, add_article, make_store, queue
 
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.models import CommentData
 from blogtui.core.posting import send_pending
 from blogtui.core.store import Store

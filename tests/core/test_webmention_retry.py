@@ -79,7 +79,7 @@ def blog() -> Iterator[FailingReceiver]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
 
     async with make_client(4) as http:
         yield http

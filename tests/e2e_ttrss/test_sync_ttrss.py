@@ -155,7 +155,7 @@ def test_subscription_changes_through_the_api(home, ttrss, seeded):
 
 
 def test_subscribing_to_a_loopback_feed_is_refused_with_tt_rss_reason(home, ttrss, seeded):
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
     from blogtui.core.sync.base import SyncError
     from blogtui.core.sync.engine import subscribe
     from blogtui.core.sync.ttrss import TtrssBackend
@@ -172,7 +172,7 @@ def test_subscribing_to_a_loopback_feed_is_refused_with_tt_rss_reason(home, ttrs
 
 
 def test_an_expired_session_logs_in_again(home, ttrss, seeded):
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
     from blogtui.core.sync.engine import Sync
     from blogtui.core.sync.ttrss import TtrssBackend
 

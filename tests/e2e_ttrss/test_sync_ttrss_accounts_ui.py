@@ -10,7 +10,7 @@ from support.ttrss import TtrssSite
 from textual.widgets import Button, Input
 
 from blogtui.core.config import Config
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.paths import places
 from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.store import Store

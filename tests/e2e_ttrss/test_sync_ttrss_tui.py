@@ -9,7 +9,7 @@ from support.app import press, record_toasts, running, wait_for
 from support.ttrss import TtrssSite
 
 from blogtui.core.config import Config
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.paths import places
 from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.store import Store

@@ -12,7 +12,7 @@ from support.app import main_screen, press, running, wait_for
 
 from blogtui.core.config import Config, Identity
 from blogtui.core.drafts.store import DraftStore
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.models import EntryData
 from blogtui.core.paths import places
 from blogtui.core.posting import credentials as credentials_module

@@ -14,7 +14,7 @@ from support.wordpress import wp_php
 from blogtui.core.comments import PROVIDERS, Hints, load_thread
 from blogtui.core.comments.marks import LIKE_POST_AUTHOR, ThreadMarks
 from blogtui.core.comments.tree import build_tree, flatten
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.models import Article, EntryData
 from blogtui.core.store import Store

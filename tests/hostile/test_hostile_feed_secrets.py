@@ -23,8 +23,9 @@ from feedserver import FeedServer
 
 from blogtui.core.config import Config
 from blogtui.core.errors import BlogtuiError, FeedError
+from blogtui.core.feeds.client import make_client
 from blogtui.core.feeds.discover import discover_feed
-from blogtui.core.feeds.fetch import fetch, make_client
+from blogtui.core.feeds.fetch import fetch
 from blogtui.core.feeds.opml import LOGIN_ATTRIBUTE
 from blogtui.core.feeds.refresh import refresh_feeds
 from blogtui.core.paths import places

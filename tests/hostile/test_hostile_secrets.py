@@ -26,7 +26,7 @@ import pytest
 
 from blogtui.core.config import Identity
 from blogtui.core.drafts.store import Draft, DraftStore
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.paths import Places, places
 from blogtui.core.posting import poster_chooser, queue_reply, send_pending
 from blogtui.core.posting.base import ReplyRequest

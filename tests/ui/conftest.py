@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from ui_helpers import HOSTILE_TITLE
 
 from blogtui.core.config import Config
-from blogtui.core.feeds.fetch import ACCEPT, USER_AGENT
+from blogtui.core.feeds.client import ACCEPT, USER_AGENT
 from blogtui.core.models import EntryData
 from blogtui.core.paths import Places, places
 from blogtui.core.store import Store

@@ -65,7 +65,7 @@ def cmd_comments(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui comments URL`."""
     from blogtui.core.comments.loading import find_thread, load_thread, tried_before
     from blogtui.core.comments.registry import use_secrets
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
 
     url = args.url.strip()
     if not url.lower().startswith(("http://", "https://")):
@@ -121,7 +121,7 @@ def show_source(
     """`--source NAME`: read and print one further source of the article (stored with the
     article when it is stored; a failure keeps and prints the stored copy)."""
     from blogtui.core.comments.sources import load_source, read_source
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
 
     async def load(article: Article) -> ThreadResult:
         async with make_client(4) as client:

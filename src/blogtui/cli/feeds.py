@@ -51,8 +51,8 @@ def register(subparsers: Any) -> None:
 
 def cmd_add(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui add URL`."""
+    from blogtui.core.feeds.client import make_client
     from blogtui.core.feeds.discover import discover_feed
-    from blogtui.core.feeds.fetch import make_client
 
     config = config_of(where)
 

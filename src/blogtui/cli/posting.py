@@ -148,7 +148,7 @@ def check_replies(store: Store, config: Config, out: Output) -> tuple[list[Comme
     progress bar on a terminal: (the unseen replies that were not there before, threads
     read, threads that could not be read)."""
     from blogtui.core.comments.replies import recent_articles, refresh_watched
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
 
     articles = recent_articles(store)
     if not articles:

@@ -106,7 +106,7 @@ def cmd_add(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 
 async def _check(account: Account, password: str) -> None:
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
     from blogtui.core.sync.registry import backend_for
 
     backend = backend_for(account, password)
@@ -158,7 +158,7 @@ def cmd_remove(args: argparse.Namespace, where: Places, out: Output) -> int:
 
 def cmd_subscribe(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui account subscribe`."""
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
     from blogtui.core.sync.engine import subscribe
     from blogtui.core.sync.registry import backend_for
     from blogtui.core.sync.run import password_of

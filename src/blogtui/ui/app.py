@@ -127,7 +127,7 @@ class BlogtuiApp(App[None]):
         """A new HTTP client for one job, from the injected factory or core.fetch."""
         if self.client_factory is not None:
             return self.client_factory()
-        from blogtui.core.feeds.fetch import make_client
+        from blogtui.core.feeds.client import make_client
 
         return make_client(self.config.concurrency)
 

@@ -127,7 +127,7 @@ def find_discussions_sync(
 ) -> list[Discussion]:
     """`find_discussions` with a short-lived client of its own (core.feeds.fetch's by default),
     from a thread worker or a script: it runs an event loop of its own."""
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
 
     factory = client_factory or (lambda: make_client(4))
     return asyncio.run(_find_with(factory, article, deadline))

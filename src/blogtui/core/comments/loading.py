@@ -27,7 +27,7 @@ from blogtui.core.comments.others import LOOK_AGAIN_SECONDS, look_for_others
 from blogtui.core.comments.registry import PROVIDERS, provider_order
 from blogtui.core.comments.wordpress import WordPressProvider
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.models import Article, Comment
 
 if TYPE_CHECKING:

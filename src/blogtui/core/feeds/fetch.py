@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
-import ssl
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -25,7 +23,6 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from blogtui import __version__
 from blogtui.core.errors import FeedError
 from blogtui.core.feeds.logins import (
     FeedLogin,
@@ -39,12 +36,6 @@ from blogtui.core.feeds.logins import (
     with_userinfo,
 )
 
-USER_AGENT = f"blogtui/{__version__} (+terminal feed reader)"
-ACCEPT = (
-    "application/atom+xml, application/rss+xml, application/feed+json,"
-    " application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9,"
-    " application/json;q=0.9, */*;q=0.8"
-)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 RETRY_STATUSES = frozenset({429, 503})
@@ -90,36 +81,6 @@ def status_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
-
-
-@functools.cache
-def _tls_context(trust_env: bool) -> ssl.SSLContext:
-    """One TLS context for every client: loading the CA bundle takes a good tenth of a second."""
-    return httpx.create_ssl_context(trust_env=trust_env)
-
-
-def make_client(concurrency: int = 16, *, trust_env: bool = True) -> httpx.AsyncClient:
-    """An AsyncClient for feeds: keep-alive pool sized to `concurrency`, no automatic redirects.
-
-    Proxies from the environment (HTTP(S)_PROXY, NO_PROXY) are honoured as users expect, but
-    loopback addresses always go direct, so local servers (and the tests) never meet a proxy.
-    """
-    size = max(1, concurrency)
-    limits = httpx.Limits(
-        max_connections=size, max_keepalive_connections=size, keepalive_expiry=30.0
-    )
-    direct: dict[str, httpx.AsyncBaseTransport | None] = {
-        f"all://{host}": None for host in ("127.0.0.1", "localhost", "[::1]")
-    }
-    return httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
-        limits=limits,
-        timeout=httpx.Timeout(30.0, connect=15.0),
-        follow_redirects=False,
-        verify=_tls_context(trust_env),
-        trust_env=trust_env,
-        mounts=direct if trust_env else None,
-    )
 
 
 def clean_validator(value: str | None) -> str:

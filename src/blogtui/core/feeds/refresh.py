@@ -26,12 +26,12 @@ import httpx
 
 from blogtui.core.config import Config
 from blogtui.core.errors import BlogtuiError, FeedError, StoreError
+from blogtui.core.feeds.client import make_client
 from blogtui.core.feeds.fetch import (
     RETRY_STATUSES,
     FetchResult,
     HTTPStatusError,
     fetch,
-    make_client,
     status_phrase,
 )
 from blogtui.core.feeds.jsonfeed import next_page

@@ -147,7 +147,7 @@ def send_sync(
     include_waiting: bool = False,
 ) -> list[SendResult]:
     """`send_pending` for callers without an event loop, with a client of its own."""
-    from blogtui.core.feeds.fetch import make_client
+    from blogtui.core.feeds.client import make_client
 
     async def run() -> list[SendResult]:
         async with make_client(4) as client:

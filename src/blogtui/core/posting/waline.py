@@ -30,7 +30,7 @@ from blogtui.core.comments.waline import (
     read_thread,
 )
 from blogtui.core.errors import CommentsUnavailable
-from blogtui.core.feeds.fetch import USER_AGENT
+from blogtui.core.feeds.client import USER_AGENT
 from blogtui.core.posting.base import (
     DEADLINE,
     Outcome,

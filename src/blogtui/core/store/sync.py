@@ -157,33 +157,17 @@ class SyncMixin(StoreBase):
         (never doubled), else new. Its folder follows the server's. None when that feed is
         synced through another account already (a feed follows one server)."""
         with self.applying() as db:
-            row = db.execute(
-                "SELECT feed_id FROM sync_feeds WHERE account = ? AND remote_id = ?",
-                (name, feed.id),
-            ).fetchone()
-            if row is None:
-                db.execute(
-                    "INSERT INTO feeds (url, title, site_url, folder, added) VALUES (?,?,?,?,?)"
-                    " ON CONFLICT (url) DO NOTHING",
-                    (feed.url, clean(feed.title, limit=300), feed.site_url, "", time.time()),
-                )
-                row = db.execute("SELECT id FROM feeds WHERE url = ?", (feed.url,)).fetchone()
-                other = db.execute(
-                    "SELECT 1 FROM sync_feeds WHERE feed_id = ? AND account != ?", (row[0], name)
-                ).fetchone()
-                if other is not None:
-                    return None
-                db.execute(
-                    "INSERT OR REPLACE INTO sync_feeds (account, remote_id, feed_id)"
-                    " VALUES (?, ?, ?)",
-                    (name, feed.id, row[0]),
-                )
-            db.execute(
-                "UPDATE feeds SET folder = ?, title = CASE WHEN ? != '' THEN ? ELSE title END"
-                " WHERE id = ?",
-                (clean(feed.folder, limit=200), *[clean(feed.title, limit=300)] * 2, row[0]),
-            )
-        return int(row[0])
+            return _map_feed(db, name, feed)
+
+    def map_feeds(self, name: str, feeds: Iterable[RemoteFeed]) -> dict[str, int]:
+        """`map_feed` for each of `feeds` in one transaction: remote id -> local feed id (feeds
+        synced through another account are left out)."""
+        mapped: dict[str, int] = {}
+        with self.applying() as db:
+            for feed in feeds:
+                if (local := _map_feed(db, name, feed)) is not None:
+                    mapped[feed.id] = local
+        return mapped
 
     def drop_remote_feed(self, name: str, remote_id: str) -> None:
         """A feed the server no longer has: removed here too (as another device asked)."""
@@ -283,3 +267,31 @@ def queue_catch_up(db: sqlite3.Connection, feed_ids: Sequence[int] | None, befor
         f"{where}",
         (before, *(feed_ids or ())),
     )
+
+
+def _map_feed(db: sqlite3.Connection, name: str, feed: RemoteFeed) -> int | None:
+    """`SyncMixin.map_feed` inside a transaction."""
+    row = db.execute(
+        "SELECT feed_id FROM sync_feeds WHERE account = ? AND remote_id = ?", (name, feed.id)
+    ).fetchone()
+    if row is None:
+        db.execute(
+            "INSERT INTO feeds (url, title, site_url, folder, added) VALUES (?,?,?,?,?)"
+            " ON CONFLICT (url) DO NOTHING",
+            (feed.url, clean(feed.title, limit=300), feed.site_url, "", time.time()),
+        )
+        row = db.execute("SELECT id FROM feeds WHERE url = ?", (feed.url,)).fetchone()
+        other = db.execute(
+            "SELECT 1 FROM sync_feeds WHERE feed_id = ? AND account != ?", (row[0], name)
+        ).fetchone()
+        if other is not None:
+            return None
+        db.execute(
+            "INSERT OR REPLACE INTO sync_feeds (account, remote_id, feed_id) VALUES (?, ?, ?)",
+            (name, feed.id, row[0]),
+        )
+    db.execute(
+        "UPDATE feeds SET folder = ?, title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?",
+        (clean(feed.folder, limit=200), *[clean(feed.title, limit=300)] * 2, row[0]),
+    )
+    return int(row[0])

@@ -188,6 +188,11 @@ class SyncBackend(ABC):
         """Remove the subscription `feed_id`."""
         raise SyncError(f"{self.kind} cannot unsubscribe from feeds through its API")
 
+    def abandon(self) -> None:
+        """Drop work started ahead of the pages asked for (the pull stopped early); by default
+        there is none."""
+        return None
+
     async def retention_days(self, client: httpx.AsyncClient) -> float:
         """How many days back the server keeps articles (the engine reconciles only inside)."""
         return DEFAULT_RETENTION_DAYS

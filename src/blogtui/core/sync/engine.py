@@ -36,7 +36,7 @@ import asyncio
 import fcntl
 import os
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -200,12 +200,9 @@ class Sync:
             )
         for remote_id in gone:
             await self._store(self.store.drop_remote_feed, self.name, remote_id)
-        mapped: dict[str, int] = {}
-        for feed in remote:
-            web = feed.url.lower().startswith(("http://", "https://"))
-            local = await self._store(self.store.map_feed, self.name, feed) if web else None
-            if local is not None:  # else synced through another account: left to that one
-                mapped[feed.id] = local
+        web = [f for f in remote if f.url.lower().startswith(("http://", "https://"))]
+        # a feed synced through another account is left out: left to that one
+        mapped = await self._store(self.store.map_feeds, self.name, web)
         self.report.feeds_added = len(set(mapped) - set(known))
         self.report.feeds_removed = len(gone)
         return mapped
@@ -220,6 +217,18 @@ class Sync:
         async def next_page(after: str) -> ArticlePage:
             return await self.backend.articles_since(self.client, after)
 
+        try:
+            return await self._pull_pages(next_page, cursor, feeds, first)
+        finally:
+            self.backend.abandon()
+
+    async def _pull_pages(
+        self,
+        next_page: Callable[[str], Awaitable[ArticlePage]],
+        cursor: str,
+        feeds: dict[str, int],
+        first: bool,
+    ) -> bool:
         page = await next_page(cursor)
         for _ in range(MAX_PAGES):
             last = not page.more or page.cursor == cursor

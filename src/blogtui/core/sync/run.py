@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from blogtui.core.feeds.fetch import make_client
+from blogtui.core.feeds.client import make_client
 from blogtui.core.posting.credentials import CredentialError, CredentialStore
 from blogtui.core.sync.base import Account, SyncError
 from blogtui.core.sync.engine import Sync, SyncReport, sync_lock
@@ -79,7 +79,9 @@ async def sync_accounts(
             raise SyncError(f"no account called {', '.join(sorted(unknown))}")
         accounts = [a for a in accounts if a.name in names]
     with sync_lock(store.path):
-        http = client or make_client(4)
+        # plain http goes only to loopback (credentials' rule): no CA bundle needed for it
+        tls = any(not a.url.lower().startswith("http://") for a in accounts)
+        http = client or make_client(4, tls=tls)
         try:
             return [
                 await sync_one(store, credentials, a, http, allow_mass_read=allow_mass_read)

@@ -52,6 +52,9 @@ LIMIT = 200
 """Most headlines tt-rss gives per getHeadlines call."""
 PARALLEL = 4
 """getHeadlines pages asked for at once."""
+AHEAD = 3 * PARALLEL
+"""Feeds a first pull asks for ahead of the page it returns (PARALLEL calls at a time): the
+server's workers never wait for the slowest feed of a page, nor for the store."""
 MARK_BATCH = 500
 """Article ids per updateArticle call."""
 NEVER_PURGED_DAYS = 3650.0
@@ -71,6 +74,10 @@ class TtrssBackend(SyncBackend):
         self.sid = ""
         self._feed_ids: list[int] | None = None
         """The feeds a first pull goes through (read once per backend)."""
+        self._ahead: dict[int, asyncio.Task[list[RemoteArticle]]] = {}
+        """A first pull's feeds being read ahead, by feed id."""
+        self._gate = asyncio.Semaphore(PARALLEL)
+        """Held by each first-pull getHeadlines call."""
 
     async def login(self, client: httpx.AsyncClient) -> None:
         """Open a session (`sid`)."""
@@ -113,13 +120,18 @@ class TtrssBackend(SyncBackend):
 
     async def feeds(self, client: httpx.AsyncClient) -> list[RemoteFeed]:
         """Every real feed with its category's title as the folder."""
-        categories = await self.api(client, "getCategories", include_empty=True)
+        if not self.sid:
+            await self.login(client)
+        categories, feeds = await asyncio.gather(
+            self.api(client, "getCategories", include_empty=True),
+            self.api(client, "getFeeds", cat_id=-3),
+        )
+        self._feed_ids = _real_feeds(feeds)
         titles = {
             str(c.get("id")): str(c.get("title") or "")
             for c in listed(categories, "getCategories")
             if isinstance(c, dict) and isinstance(c.get("id"), int) and c["id"] > 0
         }
-        feeds = await self.api(client, "getFeeds", cat_id=-3)
         return [
             RemoteFeed(
                 id=str(f["id"]),
@@ -237,15 +249,13 @@ class TtrssBackend(SyncBackend):
             parts = ["f", "0", "0"]  # not one of ours: start the first pull again
         _, last, highest = parts
         if self._feed_ids is None:
-            feeds = await self.api(client, "getFeeds", cat_id=-3)
-            self._feed_ids = sorted(
-                f["id"] for f in listed(feeds, "getFeeds")
-                if isinstance(f, dict) and isinstance(f.get("id"), int) and f["id"] > 0
-            )  # fmt: skip
+            self._feed_ids = _real_feeds(await self.api(client, "getFeeds", cat_id=-3))
         ids = [feed for feed in self._feed_ids if feed > int(last)]
+        for feed in ids[:AHEAD]:
+            if feed not in self._ahead:
+                self._ahead[feed] = asyncio.ensure_future(self._feed_articles(client, feed))
         batch = ids[:PARALLEL]
-        found = await asyncio.gather(*(self._feed_articles(client, feed) for feed in batch))
-        page = [article for articles in found for article in articles]
+        page = [article for feed in batch for article in await self._ahead.pop(feed)]
         top = max([int(highest), *(int(a.id) for a in page if a.id.isdigit())])
         if len(ids) <= PARALLEL:
             return ArticlePage(page, str(top), more=False)
@@ -254,18 +264,27 @@ class TtrssBackend(SyncBackend):
     async def _feed_articles(self, client: httpx.AsyncClient, feed_id: int) -> list[RemoteArticle]:
         articles: list[RemoteArticle] = []
         while True:
-            rows = await self._headlines(
-                client,
-                feed_id=feed_id,
-                view_mode="all_articles",
-                skip=len(articles),
-                show_content=True,
-                include_attachments=False,
-                sanitize=False,
-            )
+            async with self._gate:
+                rows = await self._headlines(
+                    client,
+                    feed_id=feed_id,
+                    view_mode="all_articles",
+                    skip=len(articles),
+                    show_content=True,
+                    include_attachments=False,
+                    sanitize=False,
+                )
             articles.extend(article_of(row) for row in rows)
             if len(rows) < LIMIT:
                 return articles
+
+    def abandon(self) -> None:
+        """Cancel the feeds read ahead (a failed or stopped first pull)."""
+        for task in self._ahead.values():
+            if task.done() and not task.cancelled():
+                task.exception()  # retrieved: its failure was reported by the one awaited
+            task.cancel()
+        self._ahead.clear()
 
     async def mark(
         self, client: httpx.AsyncClient, ids: Sequence[str], field: Field, value: bool
@@ -339,6 +358,14 @@ class TtrssBackend(SyncBackend):
         except (TypeError, ValueError):
             raise SyncError("tt-rss getPref: PURGE_OLD_DAYS is not a number") from None
         return days if days > 0 else NEVER_PURGED_DAYS
+
+
+def _real_feeds(feeds: Any) -> list[int]:
+    """The ids of getFeeds' real feeds, in order."""
+    return sorted(
+        f["id"] for f in listed(feeds, "getFeeds")
+        if isinstance(f, dict) and isinstance(f.get("id"), int) and f["id"] > 0
+    )  # fmt: skip
 
 
 BACKEND = TtrssBackend
