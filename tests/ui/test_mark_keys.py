@@ -4,11 +4,15 @@ under the cursor when the key is processed, and on that row's state as the scree
 
 from __future__ import annotations
 
-from support.app import main_screen, settle, wait_for
+import asyncio
+from collections.abc import Callable
+
+from support.app import main_screen, running, settle, wait_for
 from textual import events
 from textual.pilot import Pilot
 
 from blogtui.core.store import Store
+from blogtui.ui.app import BlogtuiApp
 
 
 async def burst(pilot: Pilot[None], *keys: str) -> None:
@@ -108,3 +112,25 @@ async def test_keys_typed_while_the_list_is_read_again_keep_the_cursor_where_the
     assert read_ids(store) == {ids[2]}
     await burst(pilot, "down", "m")
     assert read_ids(store) == {ids[2], ids[3]}
+
+
+async def test_marks_typed_right_before_quitting_are_written(
+    make_app: Callable[..., BlogtuiApp], store: Store
+) -> None:
+    app = make_app()
+    async with running(app) as pilot:
+        screen = main_screen(app)
+        screen.focus_pane("articles")
+        await settle(pilot)
+        ids = list(screen.article_list.ids)
+        for key in ("m", "j", "F", "m", "q"):  # all queued before the first is handled
+            event = events.Key(key, key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await pilot.pause()
+    for _ in range(500):  # a writer thread already running finishes on its own
+        if read_ids(store) == {ids[0], ids[1]}:
+            break
+        await asyncio.sleep(0.02)
+    assert read_ids(store) == {ids[0], ids[1]}
+    assert starred_ids(store) == {ids[1]}

@@ -279,6 +279,10 @@ class ArticleList(RowList[ArticleSummary]):
         text = note() if note is not None else ""
         self.post_message(self._Written(number, article_ids, read, feeds, text, after))
 
+    def on_unmount(self) -> None:
+        """Leaving (the app quits): write the marks whose writer has not started yet."""
+        self._writer.flush()
+
     def _start_writer(self, drain: Callable[[], None]) -> None:
         """Start writing once the marks are painted (the frame does not wait on the write)."""
         self.call_after_refresh(

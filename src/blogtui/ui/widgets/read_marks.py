@@ -93,42 +93,55 @@ def mark_all_question(feeds: list[Feed], feed_ids: Iterable[int] | None) -> str:
 class SerialWriter:
     """Runs jobs one after another, in the order submitted, each on a thread `start` gives.
 
-    `start(drain)` must run `drain` on a thread (e.g. a Textual thread worker); it is called
-    only when no drain is running. A job that raises does not stop the ones after it; the
-    first error is raised again once the queue is empty (so the worker reports it)."""
+    `start(drain)` must run `drain` on a thread (e.g. a Textual thread worker), at once or a
+    little later; it is called only when no drain is due. `flush` runs what is queued on the
+    caller's thread unless a drain is running (at exit: nothing is lost). A job that raises does
+    not stop the ones after it; the first error is raised again once the queue is empty (so the
+    worker reports it)."""
 
     def __init__(self, start: Callable[[Callable[[], None]], object]) -> None:
         self._start = start
         self._jobs: deque[Callable[[], None]] = deque()
         self._lock = threading.Lock()
-        self._running = False
+        self._due = False
+        """A drain was started (or asked for) and has not emptied the queue yet."""
+        self._draining = False
+        """A drain is running jobs now."""
 
     @property
     def busy(self) -> bool:
         """Whether jobs are queued or running."""
         with self._lock:
-            return self._running
+            return self._due
 
     def submit(self, job: Callable[[], None]) -> None:
         """Queue `job` after every job submitted before it."""
         with self._lock:
             self._jobs.append(job)
-            if self._running:
+            if self._due:
                 return
-            self._running = True
+            self._due = True
         try:
             self._start(self._drain)
         except BaseException:
             with self._lock:
-                self._running = False
+                self._due = False
             raise
 
+    def flush(self) -> None:
+        """Run the queued jobs now, on this thread, unless a drain is running (it takes them)."""
+        self._drain()
+
     def _drain(self) -> None:
+        with self._lock:
+            if self._draining:
+                return
+            self._draining = True
         error: BaseException | None = None
         while True:
             with self._lock:
                 if not self._jobs:
-                    self._running = False
+                    self._draining = self._due = False
                     break
                 job = self._jobs.popleft()
             try:
