@@ -106,3 +106,36 @@ def test_counts_read_and_the_question_use_the_feeds_shown() -> None:
     assert [f.unread for f in counts_read(feeds, [])] == [3, 4]
     assert mark_all_question(feeds, None).startswith("Mark 7 unread articles of all articles read?")
     assert mark_all_question(feeds, (1, 2)).startswith("Mark 7 unread articles of the 2 feeds")
+
+
+def test_flush_runs_what_no_drain_has_taken_yet_and_a_late_drain_finds_nothing() -> None:
+    drains: list[object] = []
+    writer = SerialWriter(drains.append)  # the drain is "started" later (after a frame)
+    done: list[int] = []
+    writer.submit(lambda: done.append(1))
+    writer.submit(lambda: done.append(2))
+    writer.flush()  # the app quits before the drain starts
+    assert done == [1, 2] and not writer.busy
+    drains[0]()  # type: ignore[operator]
+    assert done == [1, 2]
+
+
+def test_flush_leaves_the_jobs_to_a_running_drain() -> None:
+    started: list[threading.Thread] = []
+    writer = SerialWriter(lambda drain: started.append(threading.Thread(target=drain)))
+    entered, gate = threading.Event(), threading.Event()
+    done: list[str] = []
+
+    def first() -> None:
+        entered.set()
+        gate.wait(10)
+
+    writer.submit(first)
+    started[0].start()
+    assert entered.wait(10)
+    writer.submit(lambda: done.append("later"))
+    writer.flush()  # returns at once: the running drain takes the job
+    assert done == []
+    gate.set()
+    started[0].join(10)
+    assert done == ["later"] and not writer.busy
