@@ -61,14 +61,14 @@ def test_the_writer_runs_jobs_in_order_on_one_thread_at_a_time() -> None:
     threads: list[threading.Thread] = []
 
     def start(drain: object) -> None:
-        thread = threading.Thread(target=drain)  # type: ignore[arg-type]
+        thread = threading.Thread(target=drain, daemon=True)  # type: ignore[arg-type]
         threads.append(thread)
         thread.start()
 
     writer = SerialWriter(start)
     gate = threading.Event()
     done: list[int] = []
-    writer.submit(gate.wait)
+    writer.submit(lambda: gate.wait(10) and None)
     for number in range(50):
         writer.submit(lambda number=number: done.append(number))  # type: ignore[misc]
     assert writer.busy and len(threads) == 1  # one drain for all while the first job waits
@@ -122,7 +122,7 @@ def test_flush_runs_what_no_drain_has_taken_yet_and_a_late_drain_finds_nothing()
 
 def test_flush_leaves_the_jobs_to_a_running_drain() -> None:
     started: list[threading.Thread] = []
-    writer = SerialWriter(lambda drain: started.append(threading.Thread(target=drain)))
+    writer = SerialWriter(lambda d: started.append(threading.Thread(target=d, daemon=True)))
     entered, gate = threading.Event(), threading.Event()
     done: list[str] = []
 
