@@ -36,7 +36,7 @@ def test_wheel_contains_styles_and_console_script(tmp_path):
     styles = {Path(n).name for n in names if n.startswith("blogtui/styles/")}
     assert {"base.tcss", "main.tcss", "dialogs.tcss"} <= styles
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "blogtui = blogtui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "blogtui = blogtui.cli:entry" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_styles_dir_is_found_from_the_checkout():

@@ -1,5 +1,5 @@
 """`python -m blogtui`."""
 
-from blogtui.cli import main
+from blogtui.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

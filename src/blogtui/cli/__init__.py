@@ -68,6 +68,14 @@ def _local_path(argument: str) -> Path:
     return local_path(argument)
 
 
+def entry() -> int:
+    """The `blogtui` command (console script and `python -m blogtui`)."""
+    from blogtui.cli.lean import skip_unused
+
+    skip_unused()
+    return main()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run blogtui; returns the exit status."""
     arguments = sys.argv[1:] if argv is None else list(argv)

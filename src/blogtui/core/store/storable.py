@@ -11,13 +11,15 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from blogtui.core.text.storable import storable
+from blogtui.core.text.storable import is_text, storable
 
 
 def storable_parameters(parameters: Any) -> Any:
     """`parameters` (a sequence or a mapping) with every string made storable."""
     if isinstance(parameters, Mapping):
         return {k: storable(v) if isinstance(v, str) else v for k, v in parameters.items()}
+    if is_text("".join([v for v in parameters if isinstance(v, str)])):
+        return parameters  # the usual row: one scan of all its text at once
     return tuple(storable(v) if isinstance(v, str) else v for v in parameters)
 
 

@@ -39,6 +39,12 @@ def _keep_text(match: re.Match[str]) -> str:
     return "".join(char for char in match.group() if not _is_not_text(char))
 
 
+def is_text(text: str) -> bool:
+    """True when `text` is surely stored as it is (`storable` would return it unchanged); a
+    False may still be text (characters from plane 2 on are checked by `storable`)."""
+    return _CANDIDATE.search(text) is None
+
+
 def storable(text: str) -> str:
     """`text` without the characters that are not text (see the module docstring); idempotent."""
     first = _CANDIDATE.search(text)
