@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from blogtui.core.models import Article, ArticleSummary, EntryData
 from blogtui.core.store.base import StoreBase
-from blogtui.core.store.sync import queue_catch_up
+from blogtui.core.store.sync import ADOPT, queue_catch_up
 from blogtui.core.text.markup import strip_tags
 from blogtui.core.text.storable import storable
 
@@ -93,7 +94,14 @@ class ArticlesMixin(StoreBase):
             known = dict(
                 db.execute("SELECT key, digest FROM articles WHERE feed_id = ?", (feed_id,))
             )
+            adoptable = _adoptable(db, feed_id) if any(k.startswith(ADOPT) for k in known) else {}
             for entry in batch:
+                if entry.key not in known and entry.link and entry.link in adoptable:
+                    db.execute(
+                        "UPDATE articles SET key = ? WHERE feed_id = ? AND key = ?",
+                        (entry.key, feed_id, adoptable.pop(entry.link)),
+                    )
+                    known[entry.key] = ""  # now updated from the feed
                 digest = entry_digest(entry)
                 if known.get(entry.key) == digest:
                     continue
@@ -304,3 +312,12 @@ class ArticlesMixin(StoreBase):
         """Record how many comments an article has, as last seen anywhere."""
         with self.write() as db:
             db.execute("UPDATE articles SET comment_count = ? WHERE id = ?", (count, article_id))
+
+
+def _adoptable(db: sqlite3.Connection, feed_id: int) -> dict[str, str]:
+    """link -> key of the feed's articles waiting for the feed's own key (store/sync.ADOPT)."""
+    rows = db.execute(
+        "SELECT link, key FROM articles WHERE feed_id = ? AND key >= ? AND key < ? AND link != ''",
+        (feed_id, ADOPT, ADOPT[:-1] + chr(ord(ADOPT[-1]) + 1)),
+    )
+    return dict(rows.fetchall())

@@ -18,6 +18,11 @@ from blogtui.core.store.base import StoreBase
 from blogtui.core.sync.base import Account, Field, Kind, RemoteFeed
 from blogtui.core.text.sanitize import clean
 
+ADOPT = "adopt:"
+"""Key prefix of articles a removed account left in a kept feed without the feed's own key
+(servers hide guids): the feed's next refresh gives such an article, found by its link, the
+key the feed gives it, instead of storing it a second time (ArticlesMixin.upsert_articles)."""
+
 _CHUNK = 500
 
 
@@ -102,7 +107,8 @@ class SyncMixin(StoreBase):
 
     def remove_account(self, name: str, *, drop_feeds: bool) -> int:
         """Forget an account and its maps and queue; its feeds are removed when `drop_feeds`,
-        else they stay as ordinary feeds. Returns how many feeds it had."""
+        else they stay as ordinary feeds, their articles waiting for their feed's keys (ADOPT).
+        Returns how many feeds it had."""
         with self.applying() as db:
             feed_ids = [
                 row[0]
@@ -114,6 +120,12 @@ class SyncMixin(StoreBase):
                 (name,),
             )
             db.executemany("DELETE FROM sync_catchups WHERE feed_id = ?", [(i,) for i in feed_ids])
+            if not drop_feeds:  # a direct refresh finds them by link (servers hide guids)
+                db.execute(
+                    f"UPDATE articles SET key = '{ADOPT}' || id WHERE key != guid AND id IN"
+                    " (SELECT article_id FROM sync_articles WHERE account = ?)",
+                    (name,),
+                )
             db.execute("DELETE FROM sync_accounts WHERE name = ?", (name,))
             if drop_feeds:
                 db.executemany("DELETE FROM feeds WHERE id = ?", [(i,) for i in feed_ids])
