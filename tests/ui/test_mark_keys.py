@@ -134,3 +134,39 @@ async def test_marks_typed_right_before_quitting_are_written(
         await asyncio.sleep(0.02)
     assert read_ids(store) == {ids[0], ids[1]}
     assert starred_ids(store) == {ids[1]}
+
+
+async def test_A_then_m_in_a_burst_marks_the_feed_read_but_that_row_unread(
+    pilot: Pilot[None], store: Store, feed_ids: dict[str, int]
+) -> None:
+    screen = main_screen(pilot.app)
+    plain = feed_ids["plain"]
+    assert screen.feed_list.select_key(f"feed:{plain}")
+    await settle(pilot)
+    screen.focus_pane("articles")
+    await settle(pilot)
+    ids = list(screen.article_list.ids)
+    assert len(ids) == 40
+    await burst(pilot, "A", "m", "j", "j", "m", "m")
+    assert read_ids(store) == set(ids) - {ids[0]}
+    assert not store.get_article(ids[0]).read  # type: ignore[union-attr]
+    plain_feed = next(f for f in screen.feed_list.feeds if f.id == plain)
+    assert plain_feed.unread == 1
+    assert [row.read for row in map(screen.article_list.get_row, ids[:3]) if row] == [
+        False,
+        True,
+        True,
+    ]
+
+
+async def test_A_y_then_U_in_a_burst_leaves_everything_unread(
+    pilot: Pilot[None], store: Store
+) -> None:
+    screen = main_screen(pilot.app)
+    screen.focus_pane("articles")
+    await settle(pilot)
+    unread = len(store.article_ids(unread_only=True))
+    await burst(pilot, "A")
+    await burst(pilot, "y", "U")
+    assert len(store.article_ids(unread_only=True)) == unread
+    assert screen.feed_list.labels()["all"] == f"All articles {unread}"

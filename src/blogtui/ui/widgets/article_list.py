@@ -204,12 +204,12 @@ class ArticleList(RowList[ArticleSummary]):
 
     def mark_all_read(
         self, feed_ids: Sequence[int] | None, after: Callable[[], None] | None = None
-    ) -> None:
+    ) -> bool:
         """Mark every article of `feed_ids` (None: all feeds) read: the rows at once, the store
-        after; then `after` runs. `undo_mark_all_read` undoes it."""
+        after; then `after` runs. `undo_mark_all_read` undoes it. False: marking is off."""
         store = self.store
         if store is None:
-            return
+            return False
         scope = None if feed_ids is None else list(feed_ids)
         number = self.marks.mark_feeds_read(scope)
         self.refresh_rows()
@@ -231,6 +231,7 @@ class ArticleList(RowList[ArticleSummary]):
                 after=after,
             )
         )
+        return True
 
     def undo_mark_all_read(self, after: Callable[[], None] | None = None) -> None:
         """Mark the articles the last mark-all-read marked unread again (after every mark

@@ -241,8 +241,8 @@ class ArticlesPane(Vertical):
         """Mark the articles of `feed_ids` (None: all) read (a folder or all: if asked), at once."""
 
         def mark() -> None:
-            self.article_list.mark_all_read(feed_ids, self._relist_if_by_read)
-            feed_list.show_feeds(counts_read(feed_list.feeds, feed_ids))
+            if self.article_list.mark_all_read(feed_ids, self._relist_if_by_read):
+                feed_list.show_feeds(counts_read(feed_list.feeds, feed_ids))
 
         if feed_ids is not None and len(feed_ids) == 1:
             return mark()
