@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from typing import ClassVar, Generic, TypeVar
 
 from rich.segment import Segment
@@ -186,6 +186,8 @@ class RowList(ScrollView, Generic[Row], can_focus=True):
 
     def refresh_rows(self, ids: Iterable[int] | None = None) -> None:
         """Forget cached rows (`ids`, or all) and repaint; they reload when drawn."""
+        if isinstance(ids, Sized) and len(ids) > len(self._rows):
+            ids = None  # more ids than rows cached (a whole feed marked read): forget them all
         if ids is None:
             self._rows.clear()
             self._strips.clear()
