@@ -188,6 +188,11 @@ class SyncBackend(ABC):
         """Remove the subscription `feed_id`."""
         raise SyncError(f"{self.kind} cannot unsubscribe from feeds through its API")
 
+    def first_pull_complete(self) -> bool:
+        """Whether the first pull just read held every article with its state
+        (`complete_first_pull`, unless the backend had to leave some out)."""
+        return self.complete_first_pull
+
     def abandon(self) -> None:
         """Drop work started ahead of the pages asked for (the pull stopped early); by default
         there is none."""

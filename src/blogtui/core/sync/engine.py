@@ -157,7 +157,7 @@ class Sync:
         """Push, then pull; raises SyncError (the account's sync stops there)."""
         await self.push()
         feeds = await self.pull_feeds()
-        if await self.pull_new(feeds) and self.backend.complete_first_pull:
+        if await self.pull_new(feeds) and self.backend.first_pull_complete():
             await self._store(self.store.record_full_pull, self.name, self.now)
             return self.report  # a first sync: every article came with its state
         days = await self.backend.retention_days(self.client)

@@ -52,11 +52,18 @@ LIMIT = 200
 """Most headlines tt-rss gives per getHeadlines call."""
 PARALLEL = 4
 """getHeadlines pages asked for at once."""
-AHEAD = 3 * PARALLEL
+AHEAD = 2 * PARALLEL
 """Feeds a first pull asks for ahead of the page it returns (PARALLEL calls at a time): the
 server's workers never wait for the slowest feed of a page, nor for the store."""
+FEED_CAP = 5 * LIMIT
+"""Newest articles of one feed a first pull holds at most (memory stays bounded by AHEAD
+feeds of FEED_CAP, and a server repeating a page forever is left): the feed's older unread and
+starred articles come through the id sets, which that sync then pulls too."""
 MARK_BATCH = 500
 """Article ids per updateArticle call."""
+MAX_IDS = 1_000_000
+"""Headlines an id listing goes through at most: past that, the server is taken to repeat
+itself (a sync that would never end), and the account's sync stops with that message."""
 NEVER_PURGED_DAYS = 3650.0
 """The window used when the user's tt-rss never purges (PURGE_OLD_DAYS 0)."""
 
@@ -78,6 +85,8 @@ class TtrssBackend(SyncBackend):
         """A first pull's feeds being read ahead, by feed id."""
         self._gate = asyncio.Semaphore(PARALLEL)
         """Held by each first-pull getHeadlines call."""
+        self._capped = False
+        """Whether a feed of the first pull had more than FEED_CAP articles."""
 
     async def login(self, client: httpx.AsyncClient) -> None:
         """Open a session (`sid`)."""
@@ -154,7 +163,7 @@ class TtrssBackend(SyncBackend):
                 ids.update(str(row["id"]) for row in rows if isinstance(row, dict) and "id" in row)
             if any(len(rows) < LIMIT for rows in found):
                 return ids
-            skip += pages * LIMIT
+            skip = _next_skip(skip, pages * LIMIT)
 
     async def _pages(
         self, client: httpx.AsyncClient, skip: int, pages: int = PARALLEL, **params: Any
@@ -183,7 +192,7 @@ class TtrssBackend(SyncBackend):
                    if isinstance(row, dict) and "id" in row]  # fmt: skip
             if any(len(rows) < LIMIT for rows in found):
                 return
-            skip += PARALLEL * LIMIT
+            skip = _next_skip(skip, PARALLEL * LIMIT)
 
     async def unread_counts(self, client: httpx.AsyncClient) -> dict[str, int] | None:
         """getFeeds' unread count of every real feed."""
@@ -277,6 +286,13 @@ class TtrssBackend(SyncBackend):
             articles.extend(article_of(row) for row in rows)
             if len(rows) < LIMIT:
                 return articles
+            if len(articles) >= FEED_CAP:
+                self._capped = True
+                return articles
+
+    def first_pull_complete(self) -> bool:
+        """True unless a feed had more articles than a first pull holds (FEED_CAP)."""
+        return not self._capped
 
     def abandon(self) -> None:
         """Cancel the feeds read ahead (a failed or stopped first pull)."""
@@ -312,7 +328,7 @@ class TtrssBackend(SyncBackend):
                     older.append(article.id)
             if len(rows) < LIMIT:
                 break
-            skip += len(rows)
+            skip = _next_skip(skip, len(rows))
         if not newer:
             await self.api(client, "catchupFeed", feed_id=int(feed_id), is_cat=False, mode="all")
         elif older:
@@ -358,6 +374,16 @@ class TtrssBackend(SyncBackend):
         except (TypeError, ValueError):
             raise SyncError("tt-rss getPref: PURGE_OLD_DAYS is not a number") from None
         return days if days > 0 else NEVER_PURGED_DAYS
+
+
+def _next_skip(skip: int, step: int) -> int:
+    """The next page's `skip`; SyncError once a listing passes MAX_IDS headlines."""
+    if skip + step >= MAX_IDS:
+        raise SyncError(
+            f"tt-rss getHeadlines: more than {MAX_IDS:,} headlines in one listing;"
+            " the server seems to repeat itself"
+        )
+    return skip + step
 
 
 def _real_feeds(feeds: Any) -> list[int]:
