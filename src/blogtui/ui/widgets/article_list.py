@@ -6,6 +6,7 @@ come the date, the comments ("12+3": three new since the last visit), the feed a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -281,8 +282,10 @@ class ArticleList(RowList[ArticleSummary]):
         self.post_message(self._Written(number, article_ids, read, feeds, text, after))
 
     def on_unmount(self) -> None:
-        """Leaving (the app quits): write the marks whose writer has not started yet."""
-        self._writer.flush()
+        """Leaving (the app quits): write the marks whose writer has not started yet (a write
+        that fails now has no screen left to tell: the store keeps its state, no traceback)."""
+        with contextlib.suppress(Exception):
+            self._writer.flush()
 
     def _start_writer(self, drain: Callable[[], None]) -> None:
         """Start writing once the marks are painted (the frame does not wait on the write)."""
