@@ -145,11 +145,13 @@ def main() -> None:
     for attempt in range(args.repeat):
         feeds = seed(site, args.feeds, args.articles)
         order = list(peers.items())[:: 1 if attempt % 2 == 0 else -1]  # each goes first in turn
-        for name, peer in order:
+        for position, (name, peer) in enumerate(order):
             peer.reset()
             first = peer.sync()
             figures[name]["first"] = min(figures[name].get("first", first), first)
             counts[name]["first"] = peer.counts()
+            print(f"  first sync, {name} ({'first' if position == 0 else 'second'}"
+                  f" after seeding): {first:.2f} s")  # fmt: skip
         incremental_changes(site, feeds, 100, min(500, total // 10))
         for name, peer in order:
             took = peer.sync()
