@@ -6,7 +6,7 @@ receiving endpoint (tests/standins/webmention_io.py), here made to fail its firs
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -75,14 +75,6 @@ def blog() -> Iterator[FailingReceiver]:
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    from blogtui.core.feeds.client import make_client
-
-    async with make_client(4) as http:
-        yield http
 
 
 class Setup:
