@@ -183,17 +183,13 @@ class ArticlesMixin(StoreBase):
         unread_only: bool = False,
         limit: int | None = None,
         order: str = "date",
+        starred_only: bool = False,
     ) -> list[int]:
         """Article ids of some feeds (None: all) in `order` (one of SORT_ORDERS; "date" is
-        newest first); the first `limit` only when given (cheap on big feeds by date: the date
-        indexes give them without sorting everything)."""
-        where: list[str] = []
-        params: list[int] = []
-        if feed_ids is not None:
-            where.append(f"feed_id IN ({','.join('?' * len(feed_ids))})")
-            params.extend(feed_ids)
-        if unread_only:
-            where.append("read = 0")
+        newest first), starred ones only when asked; the first `limit` only when given (cheap on
+        big feeds by date: the date indexes give them without sorting everything, and the
+        starred index gives the starred ones without reading the others)."""
+        where, params = _article_filter(feed_ids, unread_only, starred_only)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         clause += f" ORDER BY {SORT_ORDERS.get(order, SORT_ORDERS['date'])}"
         if limit is not None:
@@ -203,10 +199,19 @@ class ArticlesMixin(StoreBase):
         return [row[0] for row in rows]
 
     def article_count(
-        self, feed_ids: Sequence[int] | None = None, *, unread_only: bool = False
+        self,
+        feed_ids: Sequence[int] | None = None,
+        *,
+        unread_only: bool = False,
+        starred_only: bool = False,
     ) -> int:
         """How many articles (unread ones only, when asked) some feeds (None: all) have: from
-        the per-feed counts the store keeps, so it costs the same at any size."""
+        the per-feed counts the store keeps, so it costs the same at any size. Starred ones
+        only, when asked: counted through the starred index (as many steps as starred rows)."""
+        if starred_only:
+            where, params = _article_filter(feed_ids, unread_only, starred_only)
+            sql = f"SELECT count(*) FROM articles a WHERE {' AND '.join(where)}"
+            return int(self.db.execute(sql, params).fetchone()[0])
         column = "unread" if unread_only else "total"
         if feed_ids is None:
             row = self.db.execute(f"SELECT coalesce(sum({column}), 0) FROM feeds").fetchone()
@@ -312,6 +317,24 @@ class ArticlesMixin(StoreBase):
         """Record how many comments an article has, as last seen anywhere."""
         with self.write() as db:
             db.execute("UPDATE articles SET comment_count = ? WHERE id = ?", (count, article_id))
+
+
+def _article_filter(
+    feed_ids: Sequence[int] | None, unread_only: bool, starred_only: bool
+) -> tuple[list[str], list[int]]:
+    """The WHERE terms (joined by AND) and their parameters of a listing over `articles a`.
+
+    `a.starred = 1` is written as the starred index's own condition, so SQLite can use it."""
+    where: list[str] = []
+    params: list[int] = []
+    if feed_ids is not None:
+        where.append(f"a.feed_id IN ({','.join('?' * len(feed_ids))})")
+        params.extend(feed_ids)
+    if unread_only:
+        where.append("a.read = 0")
+    if starred_only:
+        where.append("a.starred = 1")
+    return where, params
 
 
 def _adoptable(db: sqlite3.Connection, feed_id: int) -> dict[str, str]:
