@@ -122,8 +122,7 @@ class MainScreen(Screen[None]):
 
     def action_focus_pane(self, step: int) -> None:
         """Move to the next (1) or previous (-1) pane, wrapping around."""
-        # The reader's comment thread is a stop of its own.
-        if self.reader.step_into_thread(step, self.focused):
+        if self.reader.step_into_thread(step, self.focused):  # the thread is a stop of its own
             return
         index = PANE_IDS.index(self.active_pane)
         self.focus_pane(PANE_IDS[(index + step) % len(PANE_IDS)])
@@ -260,11 +259,14 @@ class MainScreen(Screen[None]):
 
     @on(RowList.Selected, "#articles")
     def _article_selected(self, event: RowList.Selected) -> None:
-        self.open_article(event.row_id)
+        self.open_article(event.row_id, marked=True)  # by the list, when the key came
 
-    def open_article(self, article_id: int, *, select: str | None = None) -> None:
-        """Open the article in the reader (`select`: a comment to put the cursor on)."""
-        row = self.article_list.get_row(article_id)
+    def open_article(
+        self, article_id: int, *, select: str | None = None, marked: bool = False
+    ) -> None:
+        """Open the article (`select`: a comment for the cursor), marked read unless `marked`."""
+        articles = self.article_list  # marks in the order of the keys (ArticleList.mark_opened)
+        row = articles.get_row(article_id) if marked else articles.mark_opened(article_id)
         self.reader.open(article_id, row.title if row is not None else "", select=select)
         if self.narrow:
             self.focus_pane("reader")
@@ -349,8 +351,7 @@ class MainScreen(Screen[None]):
         self.articles.mark_drafts()
 
     def _outbox_changed(self, change: OutboxChange) -> None:
-        """A posted reply shows in its open thread; where blogtui cannot post, the browser is
-        offered (once a pass)."""
+        """A posted reply shows in its thread; one blogtui cannot post offers the browser once."""
         if change.kind == "sending":
             return
         self.articles.mark_drafts()

@@ -113,7 +113,8 @@ class ArticleList(RowList[ArticleSummary]):
     """Articles, newest first; only the visible rows are loaded and drawn.
 
     It also marks them (through `store`; None: marking is off): `m` read or unread, `F` starred
-    or not, every article of some feeds read (`A`) and that undone (`U`). A mark shows at once:
+    or not, an article opened read (`mark_opened`), every article of some feeds read (`A`) and
+    that undone (`U`). A mark shows at once:
     rows are drawn through the pending changes (read_marks.PendingMarks); one writer thread
     writes them in the order the keys came, starting after the frame that shows them. So a key
     acts on the row under the cursor as the screen shows it, however fast keys come.
@@ -180,6 +181,23 @@ class ArticleList(RowList[ArticleSummary]):
         row = self.cursor_row
         if row is not None:
             self._mark(row.id, "read", not row.read)
+
+    def action_select(self) -> None:
+        """Open the row under the cursor (the screen hears `Selected`), marked read now, when
+        the key comes: a key typed next acts on the row as opened."""
+        if (row_id := self.cursor_id) is not None:
+            self.mark_opened(row_id)
+        super().action_select()
+
+    def mark_opened(self, article_id: int) -> ArticleSummary | None:
+        """Opening an article marks it read: like `m`, through the pending marks and the one
+        writer, so a key typed right after the opening acts on the row as opened (and is
+        written after it). A row shown read already (or gone) is left as it is. Returns the
+        row as it was before (None: gone)."""
+        row = self.get_row(article_id)
+        if row is not None and not row.read:
+            self._mark(article_id, "read", True)
+        return row
 
     def action_toggle_star(self) -> None:
         """Star the article under the cursor, or unstar it."""

@@ -1,11 +1,11 @@
 """The reader pane: an article's header, its body as text with numbered links, then comments.
 
-The reader owns reading: `open` renders an article in a worker (opening marks it read), then
-shows its stored comment thread at once while a worker refreshes it from the blog; the result
+The reader owns reading: `open` renders an article in a worker (the article list marks it read,
+in order with the marking keys: ArticleList.mark_opened), then shows its stored comment thread
+at once while a worker refreshes it from the blog; the result
 replaces it in place (cursor and scroll kept). A failed refresh keeps the stored thread; the
 thread shows why as a notice. `source` is the comment source shown ("" the blog's own thread;
-`S` switches, see SourceDesk; an article opens on its own). The screen hears
-`messages.ReadStateChanged` and `RowChanged`.
+`S` switches, see SourceDesk; an article opens on its own). The screen hears `RowChanged`.
 
 The body is a `TextView`: drawn line by line and wrapped off the event loop, so a huge article
 never stalls the UI. The pane itself scrolls (header, body and the thread slot below them).
@@ -250,10 +250,11 @@ class ArticleView(VerticalScroll):
     # -- opening an article ------------------------------------------------------------------
 
     def open(self, article_id: int, title: str = "", *, select: str | None = None) -> None:
-        """Show "Loading…" (with `title`) and render the article in a worker; opening marks it
-        read. `select`: the comment key to put the thread cursor on once the thread shows (in
-        the source that holds it). Opening the article already shown keeps it on screen (and
-        its scroll position, and its comment source) until the fresh rendering replaces it.
+        """Show "Loading…" (with `title`) and render the article in a worker (marking it read is
+        the article list's: ArticleList.mark_opened). `select`: the comment key to put the
+        thread cursor on once the thread shows (in the source that holds it). Opening the
+        article already shown keeps it on screen (and its scroll position, and its comment
+        source) until the fresh rendering replaces it.
         """
         if self.article is None or self.article.id != article_id:
             self.show_loading(title)
@@ -270,9 +271,6 @@ class ArticleView(VerticalScroll):
         if article is None:
             self.post_message(messages.WorkFailed("Article gone", "That article no longer exists."))
             return
-        if not article.read:
-            store.set_read([article_id], True)
-            self.post_message(messages.ReadStateChanged([article_id], True, store.list_feeds()))
         rendered = html_to_text(article.content, article.link)
         shown = RenderedText(display(rendered.text, multiline=True), rendered.links)
         self.post_message(messages.ArticleLoaded(article, shown))
