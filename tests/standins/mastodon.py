@@ -15,7 +15,15 @@ entities/Status, api/rate-limits, api/guidelines).
   Bearer`, `Idempotency-Key`): the new Status; a key seen before (same token) answers the status
   it made, nothing new is posted. 401 `{"error": "The access token is invalid"}`, 422
   `{"error": "Validation failed: Text can't be blank"}`, 404 for a parent that does not exist.
-  A reply to a peer's status is delivered to that peer (federation, instantly).
+  A reply to a peer's status is delivered to that peer (federation, instantly). The text is
+  stored as Mastodon renders it: escaped, paragraphs as `<p>`, line breaks `<br />`, a
+  mention `@user@host` as `<span class="h-card"><a class="u-url mention">@<span>user</span>`.
+  `lose` makes the next POSTs lose their answer, one mode each: "502-after" (the status is
+  made, a proxy answers 502), "dropped-after" (made, the connection closes without an
+  answer), "dropped-before" (the connection closes, nothing is made).
+  `go_down()` takes the instance off the net: new connections are refused, open ones closed.
+- `GET /api/v1/accounts/verify_credentials`: the token's own account (`id`, `username`,
+  `acct`, `display_name`, `url`); 401 `{"error": "The access token is invalid"}` without one.
 - Every answer carries `X-RateLimit-Limit`, `-Remaining` and `-Reset` (ISO 8601); `too_many`
   answers 429 `{"error": "Too many requests"}`. `closed` (an instance that refuses visitors)
   answers unauthenticated reads with 401 `{"error": "This API requires an authenticated user"}`;
@@ -24,8 +32,11 @@ entities/Status, api/rate-limits, api/guidelines).
 
 from __future__ import annotations
 
+import html
 import re
+import sys
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -42,6 +53,18 @@ SHOWN = ("public", "unlisted")
 
 def stamp(seconds: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(seconds))
+
+
+def account_id(user: str) -> str:
+    """An account's id on this instance (stable for its acct)."""
+    return str(zlib.crc32(user.encode()) % 10**6)
+
+
+MENTION = re.compile(r"(?<![\w/])@([\w.-]+)(?:@([\w.-]+(?::\d+)?))?")
+
+
+class Dropped(Exception):
+    """The stand-in closes the connection without answering."""
 
 
 @dataclass
@@ -79,6 +102,15 @@ class MastodonStandIn(StandIn):
         self.obey_limits = True
         self.me = ("joerg", "Jörg auf Mastodon")
         self.next_id = BASE + 900_000
+        self.lose: list[str] = []
+        self.down = False
+        plain = self.server.handle_error
+
+        def handle_error(request: Any, address: Any) -> None:
+            if not isinstance(sys.exc_info()[1], Dropped):
+                plain(request, address)
+
+        self.server.handle_error = handle_error  # type: ignore[method-assign]
 
     # building threads -------------------------------------------------------------------------
 
@@ -109,7 +141,7 @@ class MastodonStandIn(StandIn):
             "url": self.web_url(toot), "replies_count": replies, "reblogs_count": toot.boosts,
             "favourites_count": toot.favourites, "content": toot.content, "reblog": None,
             "account": {
-                "id": str(abs(hash(toot.user)) % 10**6), "username": username, "acct": toot.user,
+                "id": account_id(toot.user), "username": username, "acct": toot.user,
                 "display_name": toot.name, "url": f"{self.origin}/@{toot.user}",
             },
             "media_attachments": toot.media, "mentions": [], "tags": [], "emojis": [],
@@ -124,7 +156,14 @@ class MastodonStandIn(StandIn):
     def signed_in(self, seen: Seen) -> bool:
         return seen.headers.get("authorization", "") == f"Bearer {self.token}"
 
+    def go_down(self) -> None:
+        """Unreachable: the port refuses connections, kept-alive ones close unanswered."""
+        self.down = True
+        self.close()
+
     def answer(self, seen: Seen) -> Reply:
+        if self.down:
+            raise Dropped("down")
         reply = self.route(seen)
         remaining = 0 if reply.status == 429 else LIMIT - len(self.seen)
         reply.headers.update({"X-RateLimit-Limit": str(LIMIT),
@@ -142,7 +181,9 @@ class MastodonStandIn(StandIn):
         if "authorization" in seen.headers and not self.signed_in(seen):
             return self.error(401, "The access token is invalid")
         if seen.method == "POST" and seen.path == "/api/v1/statuses":
-            return self.create(seen)
+            return self.create_or_lose(seen)
+        if seen.path == "/api/v1/accounts/verify_credentials":
+            return self.credentials(seen)
         if self.closed and not self.signed_in(seen):
             return self.error(401, "This API requires an authenticated user")
         if seen.path == "/api/v2/search":
@@ -211,6 +252,41 @@ class MastodonStandIn(StandIn):
         self.toots[copy.id] = copy
         return copy
 
+    def credentials(self, seen: Seen) -> Reply:
+        if not self.signed_in(seen):
+            return self.error(401, "The access token is invalid")
+        user, name = self.me
+        return Reply.json(200, {"id": account_id(user), "username": user, "acct": user,
+                                "display_name": name, "url": f"{self.origin}/@{user}",
+                                "source": {"privacy": "public", "note": ""}})  # fmt: skip
+
+    def create_or_lose(self, seen: Seen) -> Reply:
+        mode = self.lose.pop(0) if self.lose else ""
+        if mode == "dropped-before":
+            raise Dropped(mode)
+        reply = self.create(seen)
+        if mode == "dropped-after":
+            raise Dropped(mode)
+        if mode == "502-after":
+            page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            return Reply(502, page, {"Content-Type": "text/html"})
+        return reply
+
+    def rendered(self, text: str) -> str:
+        """The status text as Mastodon stores it (HTML)."""
+
+        def mention(match: re.Match[str]) -> str:
+            user, host = match.group(1), match.group(2)
+            href = f"https://{host}/@{user}" if host else f"{self.origin}/@{user}"
+            return (f'<span class="h-card" translate="no"><a href="{href}" class="u-url'
+                    f' mention">@<span>{user}</span></a></span>')  # fmt: skip
+
+        def paragraph(part: str) -> str:
+            escaped = html.escape(part).replace("&#x27;", "&#39;")
+            return MENTION.sub(mention, escaped).replace("\n", "<br />")
+
+        return "".join(f"<p>{paragraph(part)}</p>" for part in text.split("\n\n"))
+
     def create(self, seen: Seen) -> Reply:
         if not self.signed_in(seen):
             return self.error(401, "The access token is invalid")
@@ -226,8 +302,7 @@ class MastodonStandIn(StandIn):
         if parent is not None and parent not in self.toots:
             return self.error(404, "The post you are trying to reply to does not appear to exist.")
         self.next_id += 1
-        html = "".join(f"<p>{part}</p>" for part in text.split("\n\n"))
-        toot = Toot(str(self.next_id), self.me[0], self.me[1], html, parent,
+        toot = Toot(str(self.next_id), self.me[0], self.me[1], self.rendered(text), parent,
                     form.get("visibility") or "public", created=time.time())  # fmt: skip
         self.toots[toot.id] = toot
         if key:

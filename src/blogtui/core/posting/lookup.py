@@ -7,19 +7,23 @@ only when the thread was read whole from a source that lists every published com
 WordPress REST API, Isso and Waline (`VERIFYING`; Waline also refuses the same reply
 twice, held or not). Comment feeds (RSS, Atom threading) show the latest
 few comments, so their silence proves nothing; the outbox then asks the user before resending.
+
+A poster that can find its own replies (`FindsSent`: Mastodon, where the reply is a status on
+the user's own instance) is asked instead of the blog's thread; what it cannot read stays
+unsure and is looked up again, as with a `VERIFYING` provider.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import httpx
 
 from blogtui.core.comments.loading import NoThread, find_thread, site_of
 from blogtui.core.comments.wordpress import WordPressProvider
 from blogtui.core.models import Article, CommentData
-from blogtui.core.posting.base import DEADLINE, normalise
+from blogtui.core.posting.base import DEADLINE, Poster, normalise
 
 if TYPE_CHECKING:
     from blogtui.core.store import Store
@@ -47,6 +51,8 @@ class Lookup:
     """The provider that read the thread."""
     complete: bool
     """The thread was read whole from a `VERIFYING` provider: `found` None means absent."""
+    why: str = ""
+    """Why a reply not found may be there all the same ("" for the comment feed's words)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,23 @@ class Sought:
     parent_key: str
     author: str
     text: str
+
+
+@runtime_checkable
+class FindsSent(Protocol):
+    """A poster that looks for the replies it sent itself (where they live: the user's own
+    account), instead of the blog's thread."""
+
+    async def find_sent(
+        self, client: httpx.AsyncClient, article: Article, sought: Sought
+    ) -> Lookup:
+        """The reply when found; `complete` when its absence is known. Raises LookupFailed
+        when the place it would be cannot be read."""
+
+
+def finder_of(poster: Poster | None) -> FindsSent | None:
+    """`poster` when it finds its own replies, else None (the blog's thread is read)."""
+    return poster if isinstance(poster, FindsSent) else None
 
 
 def matches(comment: CommentData, sought: Sought, *, any_author: bool = False) -> bool:
@@ -85,16 +108,19 @@ def hints_of(store: Store, article: Article) -> tuple[str, str]:
     return root, provider
 
 
-def can_verify(store: Store, article: Article) -> bool:
-    """True when the blog's remembered comment source is one that can show a reply is absent."""
-    return hints_of(store, article)[1] in VERIFYING
+def can_verify(store: Store, article: Article, poster: Poster | None = None) -> bool:
+    """True when the blog's remembered comment source is one that can show a reply is absent
+    (or the reply's poster finds its own replies)."""
+    return finder_of(poster) is not None or hints_of(store, article)[1] in VERIFYING
 
 
-async def find_reply(
-    client: httpx.AsyncClient, store: Store, article: Article, sought: Sought
-) -> Lookup:
+async def find_reply(client: httpx.AsyncClient, store: Store, article: Article, sought: Sought,
+                     poster: Poster | None = None) -> Lookup:  # fmt: skip
     """The published reply (newest match) and how far its absence is known; raises
-    LookupFailed when no provider could read the thread."""
+    LookupFailed when no provider could read the thread. A `poster` that finds its own
+    replies (`FindsSent`) is asked instead of the blog's thread."""
+    if (finder := finder_of(poster)) is not None:
+        return await finder.find_sent(client, article, sought)
     root, provider = hints_of(store, article)
     try:
         found = await find_thread(

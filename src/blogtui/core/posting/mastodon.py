@@ -8,6 +8,15 @@ tells its `uri`; when the user's instance is another one, `GET /api/v2/search?q=
 of the draft's id: a resend of the same draft answers the status made the first time and posts
 nothing new (Mastodon keeps keys for an hour; the outbox looks before a later resend).
 
+After an answer that was lost (a timeout, a dropped connection, a 5xx once the request went
+out) the outbox asks the poster (`find_sent`, `core.posting.lookup.FindsSent`): the status
+answered is resolved on the user's instance as for posting, and its context
+(`GET /api/v1/statuses/:id/context`, with the user's token, to that instance only) is searched
+for a status by the user's account (`GET /api/v1/accounts/verify_credentials`) in reply to it
+with the draft's text (HTML reduced as the reader does, @handles allowed for). Found, the reply
+is posted with that status's URL; not found in a context read whole, it is sent again (the same
+Idempotency-Key); an instance that cannot be read leaves it unsure.
+
 The reply starts with the answered account's `@handle`, as Mastodon's own apps do, unless the
 text names it already: without it the author is not notified. Visibility is chosen when the
 token is stored (`blogtui comment-key mastodon INSTANCE_URL --visibility unlisted`), "public"
@@ -17,8 +26,11 @@ literal, never after a redirect; the toot's instance gets it only when it is tha
 
 from __future__ import annotations
 
+import asyncio
+import html
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
@@ -26,9 +38,12 @@ import httpx
 
 from blogtui.core.comments.base import Hints
 from blogtui.core.comments.fediverse import Toot
+from blogtui.core.comments.fetching import reset_deadline, set_deadline
 from blogtui.core.comments.mastodon import (
     ACCOUNT_ENTRY,
+    TOKEN_CONTEXT_LIMIT,
     MastodonProvider,
+    comment_of,
     error_of,
     instance_words,
     reset_words,
@@ -44,12 +59,14 @@ from blogtui.core.posting.base import (
     PostOutcome,
     ReplyRequest,
     network_outcome,
+    normalise,
     same_site,
     sanitise,
     server_error,
 )
 from blogtui.core.posting.credentials import CredentialError, CredentialStore, check_destination
 from blogtui.core.posting.credentials import site_key as origin_of
+from blogtui.core.posting.lookup import Lookup, LookupFailed, Sought
 
 if TYPE_CHECKING:
     from blogtui.core.drafts.file import Draft
@@ -58,6 +75,8 @@ if TYPE_CHECKING:
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 DEFAULT_VISIBILITY = "public"
 SETTING = "`blogtui comment-key mastodon INSTANCE_URL` (your instance's access token)"
+Answered = tuple[str, dict[str, object], str]
+"""The status answered: its id on the user's instance, itself, its own instance's origin."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +133,28 @@ def mentioned(text: str, account: dict[str, object], origin: str) -> str:
     return text if any(name in text.casefold() for name in names) else f"@{handle} {text}"
 
 
+_HANDLE = re.compile(r"@([\w.-]+)@[\w.-]+(?::\d+)?")
+_MENTIONS = re.compile(r"^(?:@[\w.-]+\s*)+")
+
+
+def comparable(content: str) -> str:
+    """A status's HTML (or a draft's text, escaped) reduced for comparing: normalised as the
+    outbox's lookup does, `@user@host` as `@user` (how Mastodon shows a mention), the leading
+    @handles dropped (the poster adds one)."""
+    plain = _HANDLE.sub(r"@\1", normalise(content))
+    return _MENTIONS.sub("", plain).strip()
+
+
+def sent_by(status: dict[str, object], account_id: str, parent: str, text: str) -> bool:
+    """True when `status` is by the account `account_id`, answers `parent` and says `text`."""
+    if not account_id or str(mapping(status.get("account")).get("id") or "") != account_id:
+        return False
+    if str(status.get("in_reply_to_id") or "") != parent:
+        return False
+    said = comparable(str(status.get("content") or ""))
+    return bool(said) and said == comparable(html.escape(text))
+
+
 def outcome_of(response: httpx.Response) -> PostOutcome:
     """What an answer to `POST /api/v1/statuses` means."""
     status = response.status_code
@@ -163,32 +204,110 @@ class MastodonPoster(Poster):
 
     async def post(self, client: httpx.AsyncClient, reply: ReplyRequest) -> PostOutcome:
         """Find the status answered on the user's instance, then post the reply once."""
-        account = self.account()
-        if account is None or not account.token:
-            return PostOutcome(Outcome.UNAVAILABLE, message=f"replying on Mastodon needs"
-                               f" {SETTING}; reply in the browser")  # fmt: skip
-        try:
-            check_destination(account.instance)
-        except CredentialError as error:
-            return PostOutcome(Outcome.UNAVAILABLE, message=error.message)
-        reader = MastodonProvider(lambda o: account.token if same_site(o, account.instance) else "")
+        account = self._usable()
+        if isinstance(account, str):
+            return PostOutcome(Outcome.UNAVAILABLE, message=account)
         article = Article(0, 0, reply.article_url, reply.article_title, self.content,
                           reply.article_url, None, None, "", False)  # fmt: skip
         try:
-            toot = await reader.find(client, article, Hints(article))
-            if toot is None:
-                return PostOutcome(Outcome.UNAVAILABLE, message="the article points at no toot")
-            answered = reply.parent_key or toot.status_id
-            status, _ = await reader.get_json(client, toot.origin, f"/api/v1/statuses/{answered}")
-            target = await self._local_id(client, account, toot, answered, status)
+            target = await self._answered(client, account, article, reply.parent_key)
         except RateLimited as error:
             return PostOutcome(Outcome.FLOOD, message=error.message, retry_after=error.wait)
         except CommentsUnavailable as error:
             return PostOutcome(Outcome.UNAVAILABLE, message=error.message)
         if isinstance(target, PostOutcome):
             return target
-        text = mentioned(reply.text, mapping(status.get("account")), toot.origin)
-        return await self._send(client, account, target, text)
+        local, status, origin = target
+        text = mentioned(reply.text, mapping(status.get("account")), origin)
+        return await self._send(client, account, local, text)
+
+    def _usable(self) -> Account | str:
+        """The stored account when replies can go from it, else why not."""
+        account = self.account()
+        if account is None or not account.token:
+            return f"replying on Mastodon needs {SETTING}; reply in the browser"
+        try:
+            check_destination(account.instance)
+        except CredentialError as error:
+            return error.message
+        return account
+
+    async def _answered(self, client: httpx.AsyncClient, account: Account, article: Article,
+                        parent_key: str) -> Answered | PostOutcome:  # fmt: skip
+        """The status answered (the parent, else the toot): its id on the user's instance, the
+        status as its own instance shows it, and that instance's origin. Raises
+        CommentsUnavailable (RateLimited) when an instance cannot be read."""
+        reader = MastodonProvider(lambda o: account.token if same_site(o, account.instance) else "")
+        toot = await reader.find(client, article, Hints(article))
+        if toot is None:
+            return PostOutcome(Outcome.UNAVAILABLE, message="the article points at no toot")
+        answered = parent_key or toot.status_id
+        status, _ = await reader.get_json(client, toot.origin, f"/api/v1/statuses/{answered}")
+        target = await self._local_id(client, account, toot, answered, status)
+        return target if isinstance(target, PostOutcome) else (target, status, toot.origin)
+
+    async def find_sent(
+        self, client: httpx.AsyncClient, article: Article, sought: Sought
+    ) -> Lookup:
+        """The reply as a status on the user's instance (`core.posting.lookup.FindsSent`):
+        found, or known absent when the answered status's context was read whole. Raises
+        LookupFailed when an instance cannot be read (the reply stays unsure)."""
+        account = self._usable()
+        if isinstance(account, str):
+            return Lookup(None, self.name, False, why=f"blogtui cannot look: {account}")
+        with_content = replace(article, content=article.content or self.content)
+        clock = set_deadline(DEADLINE)
+        try:
+            async with asyncio.timeout(DEADLINE + 1.0):
+                return await self._find(client, account, with_content, sought)
+        except TimeoutError:
+            raise LookupFailed(f"{instance_words(account.instance)}: no answer in time") from None
+        except CommentsUnavailable as error:
+            raise LookupFailed(error.message) from None
+        finally:
+            reset_deadline(clock)
+
+    async def _find(
+        self, client: httpx.AsyncClient, account: Account, article: Article, sought: Sought
+    ) -> Lookup:
+        """The lookup itself; an answer that settles nothing (the token refused, the status
+        answered not found) is an incomplete look: the user is asked."""
+        target = await self._answered(client, account, article, sought.parent_key)
+        if isinstance(target, PostOutcome):
+            return Lookup(None, self.name, False, why=f"blogtui cannot look: {target.message}")
+        local = target[0]
+        me = await self._own(client, account, "/api/v1/accounts/verify_credentials")
+        context = await self._own(client, account, f"/api/v1/statuses/{local}/context")
+        if isinstance(me, str) or isinstance(context, str):
+            why = me if isinstance(me, str) else str(context)
+            return Lookup(None, self.name, False, why=f"blogtui cannot look: {why}")
+        replies = context.get("descendants")
+        replies = replies if isinstance(replies, list) else []
+        mine = str(me.get("id") or "")
+        hits = [s for s in map(mapping, replies) if sent_by(s, mine, local, sought.text)]
+        hits.sort(key=lambda s: (len(str(s.get("id"))), str(s.get("id"))))  # the first sent
+        found = comment_of(hits[0], "") if hits else None
+        if found is not None:
+            found = replace(found, parent_key=sought.parent_key)
+        complete = len(replies) < TOKEN_CONTEXT_LIMIT
+        why = "" if complete else "your instance lists too many replies to tell whether it is there"
+        return Lookup(found, self.name, complete, why=why)
+
+    async def _own(self, client: httpx.AsyncClient, account: Account,
+                   path: str) -> dict[str, object] | str:  # fmt: skip
+        """JSON from the user's instance (with the token); why not when it refused (token
+        refused, status gone). Raises CommentsUnavailable when it cannot be read."""
+        what = instance_words(account.instance)
+        answer = await api_get(client, account.instance + path, what,
+                               headers={"Authorization": f"Bearer {account.token}"},
+                               secret=True)  # fmt: skip
+        if answer.status in (401, 403, 404, 410):
+            return error_of(answer, what, True).message
+        if answer.status != 200:
+            raise error_of(answer, what, True)
+        if not isinstance(answer.data, dict):
+            raise CommentsUnavailable(f"{what} did not answer with JSON")
+        return answer.data
 
     async def _local_id(self, client: httpx.AsyncClient, account: Account, toot: Toot,
                         answered: str, status: dict[str, object]) -> str | PostOutcome:  # fmt: skip

@@ -19,7 +19,9 @@ An item found "sending" (a crash mid-send) or "unsure" is first looked for on th
 thread is read, the reply matched by parent, author and text). Found, it is posted. It is resent
 only when its absence is verified (`lookup.VERIFYING`: WordPress REST, Isso); where the thread
 cannot be read, or only from a comment feed that shows the latest few comments, it becomes
-"unconfirmed". A reply POST is never followed through a redirect: a redirect other than
+"unconfirmed". A poster that finds its own replies (`lookup.FindsSent`: Mastodon, on the user's
+instance) is asked instead: what it cannot read stays "unsure" and is looked up again.
+A reply POST is never followed through a redirect: a redirect other than
 WordPress's to the new comment means "not sent" ("failed", the browser is offered) unless the
 reply is found in the thread.
 A draft moves to `sent/` only with the server's comment id and URL.
@@ -41,7 +43,7 @@ from blogtui.core.drafts.file import Draft, DraftError, DraftNotFound, DraftStat
 from blogtui.core.drafts.store import DraftStore
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.models import CommentData, OutboxItem
-from blogtui.core.posting.base import Outcome, PostOutcome
+from blogtui.core.posting.base import Outcome, Poster, PostOutcome
 from blogtui.core.posting.job import Job, mine, outcome_of, reply_request
 from blogtui.core.posting.lookup import VERIFYING, Lookup, LookupFailed, can_verify, find_reply
 from blogtui.core.posting.notice import notify_again, owes_notice
@@ -236,7 +238,8 @@ class _Sender:
         only when its absence is verified."""
         lookup = await self._lookup(job)
         if isinstance(lookup, str):
-            if state is ReplyState.DUPLICATE or can_verify(self.store, job.where):
+            verified = can_verify(self.store, job.where, self._poster(job))
+            if state is ReplyState.DUPLICATE or verified:
                 keep = ReplyState.UNSURE if state is ReplyState.SENDING else state
                 return self._retry(job, keep, f"cannot check whether it was posted: {lookup}")
             return self._unconfirmed(job, state, f"its comments cannot be read ({lookup})")
@@ -252,9 +255,17 @@ class _Sender:
     async def _lookup(self, job: Job) -> Lookup | str:
         """The reply looked for on the blog, or why its thread could not be read."""
         try:
-            return await find_reply(self.client, self.store, job.where, job.sought)
+            return await find_reply(self.client, self.store, job.where, job.sought,
+                                    self._poster(job))  # fmt: skip
         except LookupFailed as error:
             return str(error)
+
+    def _poster(self, job: Job) -> Poster | None:
+        """The draft's poster, for a lookup (it may find its own replies), None when unknown."""
+        try:
+            return self.poster_for(job.draft, job.article)
+        except BlogtuiError:
+            return None
 
     def _unconfirmed(self, job: Job, state: ReplyState, why: str) -> SendResult:
         """Ask the user: say when it was sent and that it may be on the blog already."""
@@ -365,6 +376,8 @@ class _Sender:
 
 def _unverified(lookup: Lookup) -> str:
     """Why a reply not found may be on the blog all the same."""
+    if lookup.why:
+        return lookup.why
     if lookup.provider in VERIFYING:
         return "its thread is too long to read whole, so blogtui cannot tell"
     return "its comment feed lists only the latest comments, so blogtui cannot tell"
