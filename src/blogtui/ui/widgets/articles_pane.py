@@ -25,12 +25,14 @@ from blogtui.ui import messages
 from blogtui.ui.collector import keep_out_of_collector
 from blogtui.ui.display import display
 from blogtui.ui.keys import ARTICLES_BINDINGS
+from blogtui.ui.next_unread import UnreadSearch, find_unread
 from blogtui.ui.widgets.article_list import ArticleList
+from blogtui.ui.widgets.feed_labels import STARRED_TITLE
 from blogtui.ui.widgets.feed_list import FeedEntry
 from blogtui.ui.widgets.read_marks import counts_read, mark_all_question
+from blogtui.ui.widgets.starred_read import ask_mark_starred_read
 
 if TYPE_CHECKING:
-    from blogtui.core.store import Store
     from blogtui.ui.context import AppContext
     from blogtui.ui.widgets.feed_tree import FeedTree
 
@@ -109,7 +111,7 @@ class ArticlesPane(Vertical):
         self._asked_on = self.article_list.cursor_id
         self._list(
             self.scope.feed_ids, self.unread_only, self.title_filter, self.search_text,
-            keep_cursor_on, self.sort,
+            keep_cursor_on, self.sort, self.scope.starred,
         )  # fmt: skip
 
     def relist(self) -> None:
@@ -125,6 +127,7 @@ class ArticlesPane(Vertical):
         search_text: str,
         keep_cursor_on: int | None,
         order: str = "date",
+        starred: bool = False,
     ) -> None:
         store = self.context.store
         worker = get_current_worker()
@@ -138,24 +141,31 @@ class ArticlesPane(Vertical):
             if scope == []:
                 ids = []
             elif title_filter:
-                ids = store.article_ids(scope, unread_only=unread_only, order=order)
+                ids = store.article_ids(
+                    scope, unread_only=unread_only, order=order, starred_only=starred
+                )
             else:
                 # The first page shows at once; reading (and sorting) every id takes longer.
                 first = store.article_ids(
-                    scope, unread_only=unread_only, limit=FIRST_PAGE, order=order
-                )
+                    scope, unread_only=unread_only, limit=FIRST_PAGE, order=order,
+                    starred_only=starred,
+                )  # fmt: skip
                 if len(first) < FIRST_PAGE:
                     ids = first
                 else:
                     if not worker.is_cancelled and keep_cursor_on in (None, *first):
-                        total = store.article_count(scope, unread_only=unread_only)
+                        total = store.article_count(
+                            scope, unread_only=unread_only, starred_only=starred
+                        )
                         painted = threading.Event()
                         self.post_message(
                             messages.ArticlesListed(first, keep_cursor_on, True, total, painted)
                         )
                         # Sorting every id competes with painting the first page: wait for it.
                         painted.wait(PAINT_WAIT)
-                    ids = store.article_ids(scope, unread_only=unread_only, order=order)
+                    ids = store.article_ids(
+                        scope, unread_only=unread_only, order=order, starred_only=starred
+                    )
         if title_filter:
             needle = title_filter.casefold()
             ids = [row.id for row in store.article_summaries(ids) if needle in row.title.casefold()]
@@ -194,6 +204,8 @@ class ArticlesPane(Vertical):
             where = f"Search: {display(self.search_text, limit=60)}"
         elif self.scope.feed is not None:
             where = display(self.scope.feed.display_title, limit=60)
+        elif self.scope.starred:
+            where = STARRED_TITLE
         elif self.scope.key.startswith("folder:"):
             where = display(self.scope.key.removeprefix("folder:"), limit=60)
         else:
@@ -238,7 +250,10 @@ class ArticlesPane(Vertical):
         self.article_list.undo_mark_all_read(self._relist_if_by_read)
 
     def mark_all_read(self, feed_ids: tuple[int, ...] | None, feed_list: FeedTree) -> None:
-        """Mark the articles of `feed_ids` (None: all) read (a folder or all: if asked), at once."""
+        """Mark the articles of `feed_ids` (None: all) read (a folder or all: if asked), at once.
+        In "Starred": the starred articles only (asked too)."""
+        if self.scope.starred:
+            return ask_mark_starred_read(self, self.article_list, self.context.store)
 
         def mark() -> None:
             if self.article_list.mark_all_read(feed_ids, self._relist_if_by_read):
@@ -321,55 +336,24 @@ class ArticlesPane(Vertical):
         if not self.narrowed:
             # While only the list's first page shows, the worker reads the whole list.
             ids = None if self.partial else list(self.article_list.ids)
-        cursor = self.article_list.cursor
-        self._find_unread(step, ids, cursor, self.scope.feed_ids, feed_order, self.unread_only)
+        search = UnreadSearch(self.scope.feed_ids, self.scope.starred, self.unread_only, self.sort)
+        self._find_unread(search, step, ids, self.article_list.cursor, feed_order)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="next-unread")
     def _find_unread(
         self,
+        search: UnreadSearch,
         step: int,
         ids: list[int] | None,
         cursor: int,
-        scope: tuple[int, ...] | None,
         feed_order: list[int],
-        unread_only: bool,
     ) -> None:
-        store = self.context.store
-        feeds = None if scope is None else list(scope)
-        if ids is None:
-            ids = store.article_ids(feeds, unread_only=unread_only, order=self.sort)
-        unread = set(store.article_ids(feeds, unread_only=True))
-        ahead = range(cursor + 1, len(ids)) if step > 0 else range(cursor - 1, -1, -1)
-        behind = range(0, cursor + 1) if step > 0 else range(len(ids) - 1, cursor - 1, -1)
-        others: list[int] = []
-        earlier: list[int] = []
-        if scope is not None and len(scope) == 1 and scope[0] in feed_order:
-            start = feed_order.index(scope[0])
-            after, before = feed_order[start + 1 :], feed_order[:start]
-            others, earlier = (after, before) if step > 0 else (before[::-1], after[::-1])
-        for wrapped, positions, feed_ids in ((False, ahead, others), (True, behind, earlier)):
-            if wrapped and feed_ids and self._found_in_feeds(store, step, feed_ids, wrapped):
-                return
-            for index in positions:
-                if ids[index] in unread:
-                    self._found(ids[index], -1, wrapped, step)
-                    return
-            if not wrapped and self._found_in_feeds(store, step, feed_ids, wrapped):
-                return
-        self.post_message(messages.WorkFailed("No unread articles", "No unread articles."))
-
-    def _found_in_feeds(self, store: Store, step: int, feed_ids: list[int], wrapped: bool) -> bool:
-        """Lead to the first (last) unread article of the first of `feed_ids` that has one."""
-        for feed_id in feed_ids:
-            found = store.article_ids([feed_id], unread_only=True, order=self.sort)
-            if found:
-                self._found(found[0 if step > 0 else -1], feed_id, wrapped, step)
-                return True
-        return False
-
-    def _found(self, article_id: int, feed_id: int, wrapped: bool, step: int) -> None:
-        self.post_message(self.UnreadFound(article_id, feed_id))
-        if wrapped:
+        found = find_unread(self.context.store, search, step, ids, cursor, feed_order)
+        if found is None:
+            self.post_message(messages.WorkFailed("No unread articles", "No unread articles."))
+            return
+        self.post_message(self.UnreadFound(found.article_id, found.feed_id))
+        if found.wrapped:
             self.app.call_from_thread(
                 self.notify,
                 f"Wrapped to the {'first' if step > 0 else 'last'} unread.",

@@ -20,15 +20,25 @@ ERROR_MARKER = "!"
 """Shown before a feed whose last refresh failed; `i` tells why."""
 
 
+STARRED_KEY = "starred"
+"""The key of the "Starred" entry: the starred articles of every feed."""
+STARRED_TITLE = "Starred"
+
+
 @dataclass(frozen=True)
 class FeedEntry:
-    """What one tree node stands for: all feeds, a folder, or one feed."""
+    """What one tree node stands for: all feeds, the starred articles, a folder, or one feed."""
 
     key: str
-    """Stable identity across rebuilds: "all", "folder:<path>" or "feed:<id>"."""
+    """Stable identity across rebuilds: "all", "starred", "folder:<path>" or "feed:<id>"."""
     feed_ids: tuple[int, ...] | None
-    """The feeds it covers; None for all."""
+    """The feeds it covers; None for all (and for "starred": the starred ones of all)."""
     feed: Feed | None = None
+
+    @property
+    def starred(self) -> bool:
+        """Whether it stands for the starred articles only."""
+        return self.key == STARRED_KEY
 
 
 def feed_mark(feed: Feed) -> tuple[str, str]:

@@ -1,9 +1,10 @@
 """The feeds pane's behaviour: the feed list owns the feeds.
 
-It loads them (offering the welcome screen when there are none, and again when another program
-changed the store), and adds, removes and renames them in its own workers (marking read is the
-article list's: ui/widgets/article_list.py). The screen hears `Subscribed` (refresh the new
-feed) and `Rewritten` (list the articles again).
+It loads them with their counts and the number of starred articles (offering the welcome screen
+when there are none; again whenever another connection, the CLI, cron or the article list's
+writer, changed the store), and adds, removes and renames them in its own workers (marking
+read is the article list's: ui/widgets/article_list.py). The screen hears `Subscribed` (refresh
+the new feed) and `Rewritten` (list the articles again).
 What a line shows is feed_tree.FeedTree's (and feed_labels').
 """
 
@@ -49,6 +50,12 @@ class FeedList(FeedTree):
     class Rewritten(Message):
         """Feeds were changed or removed: the article list must be read again."""
 
+    @dataclass
+    class StarredCounted(Message):
+        """How many articles are starred now (the "Starred" line's count)."""
+
+        count: int
+
     def __init__(self, context: AppContext, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.context = context
@@ -60,6 +67,7 @@ class FeedList(FeedTree):
     def on_mount(self) -> None:
         self._data_version = self.context.store.data_version()
         self.set_interval(DATA_POLL, self._poll_data_version)
+        self.count_starred()
 
     def _poll_data_version(self) -> None:
         """Another connection committed (a refresh or send by the CLI or cron, or a worker of
@@ -71,9 +79,24 @@ class FeedList(FeedTree):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="feeds")
     def load(self, relist_if_changed: bool = False) -> None:
-        """Read the feed list (with counts) from the store."""
+        """Read the feed list (with counts, the starred one too) from the store."""
         feeds = self.context.store.list_feeds()
         self.post_message(messages.FeedsLoaded(feeds, relist_if_changed=relist_if_changed))
+        self._post_starred_count()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="starred-count")
+    def count_starred(self) -> None:
+        """Count the starred articles again (a star was written); the "Starred" line shows it."""
+        self._post_starred_count()
+
+    def _post_starred_count(self) -> None:
+        """(On a worker's thread.) Count the starred articles (the starred index's size)."""
+        self.post_message(self.StarredCounted(self.context.store.article_count(starred_only=True)))
+
+    @on(StarredCounted)
+    def _starred_counted(self, message: StarredCounted) -> None:
+        message.stop()
+        self.show_starred(message.count)
 
     @on(messages.FeedsLoaded)
     def _feeds_loaded(self, message: messages.FeedsLoaded) -> None:
@@ -196,3 +219,4 @@ class FeedList(FeedTree):
         """Run one store change, then reload the feeds (and with them the article list)."""
         change(*args)
         self.post_message(messages.FeedsLoaded(self.context.store.list_feeds(), relist=True))
+        self._post_starred_count()  # a removed feed's starred articles went with it

@@ -1,4 +1,4 @@
-"""The feeds tree as shown: "All articles", then feeds, with folders ("a/b" nested) as
+"""The feeds tree as shown: "All articles", "Starred", then feeds, with folders ("a/b" nested) as
 collapsible groups, each line fitted to the pane (title ellipsised, unread count right-aligned).
 
 `FeedTree` shows feeds and keeps the cursor and open folders across updates; the feed list
@@ -15,7 +15,14 @@ from textual.widgets.tree import TreeNode
 
 from blogtui.core.models import Feed
 from blogtui.ui.display import display
-from blogtui.ui.widgets.feed_labels import FeedEntry, feed_label, fit_label, group_label
+from blogtui.ui.widgets.feed_labels import (
+    STARRED_KEY,
+    STARRED_TITLE,
+    FeedEntry,
+    feed_label,
+    fit_label,
+    group_label,
+)
 
 if TYPE_CHECKING:
     from rich.style import Style
@@ -33,7 +40,9 @@ class FeedTree(Tree[FeedEntry]):
         self._shape: list[tuple[int, str, str]] = []
         self._by_key: dict[str, TreeNode[FeedEntry]] = {}
         self._group_counts: dict[str, int] = {}
-        """The unread count each folder (and "all") label shows now."""
+        """The unread count each folder (and "all") label shows now ("starred": its total)."""
+        self.starred_count = 0
+        """How many articles are starred (the "Starred" line's count)."""
 
     def process_label(self, label: str | Text) -> Text:
         """Labels are built as Text; a plain string is shown literally, never as markup."""
@@ -114,11 +123,23 @@ class FeedTree(Tree[FeedEntry]):
         self._by_key["all"] = self.root.add_leaf(
             group_label("All articles", 0), FeedEntry("all", None)
         )
+        self._by_key[STARRED_KEY] = self.root.add_leaf(
+            group_label(STARRED_TITLE, self.starred_count), FeedEntry(STARRED_KEY, None)
+        )
+        self._group_counts[STARRED_KEY] = self.starred_count
         for feed in sorted(feeds, key=lambda f: bool(f.folder)):
             parent = self._folder_node(feed.folder, collapsed)
             entry = FeedEntry(f"feed:{feed.id}", (feed.id,), feed)
             self._by_key[entry.key] = parent.add_leaf(feed_label(feed), entry)
         self._relabel_groups(feeds)  # feed labels are new already: only the totals are left
+
+    def show_starred(self, count: int) -> None:
+        """Show `count` starred articles on the "Starred" line."""
+        self.starred_count = count
+        node = self._by_key.get(STARRED_KEY)
+        if node is not None and self._group_counts.get(STARRED_KEY) != count:
+            self._group_counts[STARRED_KEY] = count
+            node.set_label(group_label(STARRED_TITLE, count))
 
     def _folder_node(self, folder: str, collapsed: set[str]) -> TreeNode[FeedEntry]:
         parts = [part.strip() for part in folder.split("/") if part.strip()]
