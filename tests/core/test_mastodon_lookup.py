@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from posting_support import ME, add_article, make_store
-from standins.mastodon import BASE, MastodonStandIn, account_id
+from standins.mastodon import BASE, MastodonStandIn, Toot, account_id
 from test_mastodon_comments import PATH, Blog
 from test_mastodon_posting import HOME_TOKEN, TEXT, servers  # noqa: F401 - the fixture
 
+from blogtui.core.posting import mastodon as mastodon_posting
 from blogtui.core.posting import queue_reply, send_pending
 from blogtui.core.posting.credentials import CredentialStore
 from blogtui.core.posting.mastodon import save_account, sent_by
@@ -164,3 +165,36 @@ def test_a_status_matches_by_account_parent_and_text_as_html() -> None:
     named = {**status, "content": "<p>Danke <span class=\"h-card\"><a class=\"u-url mention\""
              " href=\"https://b.social/@anna\">@<span>anna</span></a></span>!</p>"}  # fmt: skip
     assert sent_by(named, me, "77", "Danke @anna@b.social!")
+
+
+async def test_a_refused_token_asks_the_user_and_sends_nothing(servers, local, client) -> None:  # noqa: F811
+    _, home, _ = servers
+    local.queue()
+    home.lose = ["dropped-before"]
+    assert (await local.send(client)).state == "unsure"
+    home.token = "ein-neues-token"  # the stored one was revoked meanwhile
+    second = await local.send(client, now=LATER)
+    assert (second.state, second.requests) == ("unconfirmed", 0), second
+    assert "refused the access token" in second.message and HOME_TOKEN not in second.message
+    assert len(home.posts) == 1 and not statuses_of_mine(home)
+
+
+async def test_a_context_too_long_to_read_whole_asks_the_user(
+    servers,  # noqa: F811
+    local,
+    client,
+    monkeypatch,
+) -> None:
+    _, home, _ = servers
+    monkeypatch.setattr(mastodon_posting, "TOKEN_CONTEXT_LIMIT", 2)
+    local.queue()
+    home.lose = ["dropped-before"]
+    assert (await local.send(client)).state == "unsure"
+    [copy] = [t for t in home.toots.values() if t.remote.endswith(f"/{PARENT}")]
+    for n in (1, 2):
+        home.toots[f"{BASE + 800_000 + n}"] = Toot(f"{BASE + 800_000 + n}", f"gast{n}", "Gast",
+                                                   f"<p>Antwort {n}</p>", copy.id)  # fmt: skip
+    second = await local.send(client, now=LATER)
+    assert (second.state, second.requests) == ("unconfirmed", 0), second
+    assert "too many replies" in second.message
+    assert len(home.posts) == 1 and not statuses_of_mine(home)
