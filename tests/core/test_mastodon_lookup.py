@@ -161,6 +161,7 @@ def test_a_status_matches_by_account_parent_and_text_as_html() -> None:
     assert sent_by(status, me, "77", f"@anna@b.social {text}")
     assert not sent_by(status, me, "78", text)
     assert not sent_by(status, "999", "77", text)
+    assert sent_by(status, "", "77", text)  # whose account is unknown: any
     assert not sent_by(status, me, "77", "Grüße – „schön“")
     named = {**status, "content": "<p>Danke <span class=\"h-card\"><a class=\"u-url mention\""
              " href=\"https://b.social/@anna\">@<span>anna</span></a></span>!</p>"}  # fmt: skip
@@ -198,3 +199,38 @@ async def test_a_context_too_long_to_read_whole_asks_the_user(
     assert (second.state, second.requests) == ("unconfirmed", 0), second
     assert "too many replies" in second.message
     assert len(home.posts) == 1 and not statuses_of_mine(home)
+
+
+async def test_a_token_without_read_accounts_finds_it_by_place_and_text(
+    servers,  # noqa: F811
+    local,
+    client,
+) -> None:
+    _, home, _ = servers
+    home.scopes = {"read:statuses", "write:statuses"}
+    local.queue()
+    home.lose = ["502-after"]
+    assert (await local.send(client)).state == "unsure"
+    [made] = statuses_of_mine(home)
+    second = await local.send(client, now=LATER)
+    assert (second.state, second.requests, second.remote_id) == ("posted", 0, made), second
+    refused = [s for s in home.seen if s.path.endswith("/verify_credentials")]
+    assert refused and len(home.posts) == 1
+
+
+async def test_someone_elses_status_with_the_same_words_is_not_taken_for_it(
+    servers,  # noqa: F811
+    local,
+    client,
+) -> None:
+    _, home, _ = servers
+    local.queue()
+    home.lose = ["dropped-before"]
+    assert (await local.send(client)).state == "unsure"
+    [copy] = [t for t in home.toots.values() if t.remote.endswith(f"/{PARENT}")]
+    echo = Toot(str(BASE + 800_001), "gast", "Gast", home.rendered(TEXT), copy.id)
+    home.toots[echo.id] = echo
+    second = await local.send(client, now=LATER)
+    assert (second.state, second.requests) == ("posted", 1), second
+    [made] = statuses_of_mine(home)
+    assert second.remote_id == made != echo.id

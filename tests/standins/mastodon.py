@@ -23,7 +23,9 @@ entities/Status, api/rate-limits, api/guidelines).
   answer), "dropped-before" (the connection closes, nothing is made).
   `go_down()` takes the instance off the net: new connections are refused, open ones closed.
 - `GET /api/v1/accounts/verify_credentials`: the token's own account (`id`, `username`,
-  `acct`, `display_name`, `url`); 401 `{"error": "The access token is invalid"}` without one.
+  `acct`, `display_name`, `url`); 401 `{"error": "The access token is invalid"}` without one,
+  403 `{"error": "This action is outside the authorized scopes"}` for a token without
+  `read:accounts` (nor `profile`, nor `read`): `scopes` are the token's.
 - Every answer carries `X-RateLimit-Limit`, `-Remaining` and `-Reset` (ISO 8601); `too_many`
   answers 429 `{"error": "Too many requests"}`. `closed` (an instance that refuses visitors)
   answers unauthenticated reads with 401 `{"error": "This API requires an authenticated user"}`;
@@ -103,6 +105,7 @@ class MastodonStandIn(StandIn):
         self.me = ("joerg", "Jörg auf Mastodon")
         self.next_id = BASE + 900_000
         self.lose: list[str] = []
+        self.scopes = {"read", "write"}
         self.down = False
         plain = self.server.handle_error
 
@@ -255,6 +258,8 @@ class MastodonStandIn(StandIn):
     def credentials(self, seen: Seen) -> Reply:
         if not self.signed_in(seen):
             return self.error(401, "The access token is invalid")
+        if not self.scopes & {"read", "read:accounts", "profile"}:
+            return self.error(403, "This action is outside the authorized scopes")
         user, name = self.me
         return Reply.json(200, {"id": account_id(user), "username": user, "acct": user,
                                 "display_name": name, "url": f"{self.origin}/@{user}",

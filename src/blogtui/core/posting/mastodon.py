@@ -12,8 +12,10 @@ After an answer that was lost (a timeout, a dropped connection, a 5xx once the r
 out) the outbox asks the poster (`find_sent`, `core.posting.lookup.FindsSent`): the status
 answered is resolved on the user's instance as for posting, and its context
 (`GET /api/v1/statuses/:id/context`, with the user's token, to that instance only) is searched
-for a status by the user's account (`GET /api/v1/accounts/verify_credentials`) in reply to it
-with the draft's text (HTML reduced as the reader does, @handles allowed for). Found, the reply
+for a status in reply to it with the draft's text (HTML reduced as the reader does, @handles
+allowed for), by the user's account (`GET /api/v1/accounts/verify_credentials`; a token without
+the `read:accounts` scope is refused that, and any account's status then counts, as for the
+other providers that post as the user's account). Found, the reply
 is posted with that status's URL; not found in a context read whole, it is sent again (the same
 Idempotency-Key); an instance that cannot be read leaves it unsure.
 
@@ -146,8 +148,10 @@ def comparable(content: str) -> str:
 
 
 def sent_by(status: dict[str, object], account_id: str, parent: str, text: str) -> bool:
-    """True when `status` is by the account `account_id`, answers `parent` and says `text`."""
-    if not account_id or str(mapping(status.get("account")).get("id") or "") != account_id:
+    """True when `status` answers `parent` and says `text`, by the account `account_id` (any
+    when "": a token without `read:accounts` cannot tell whose account it is)."""
+    by = str(mapping(status.get("account")).get("id") or "")
+    if account_id and by != account_id:
         return False
     if str(status.get("in_reply_to_id") or "") != parent:
         return False
@@ -276,14 +280,13 @@ class MastodonPoster(Poster):
         if isinstance(target, PostOutcome):
             return Lookup(None, self.name, False, why=f"blogtui cannot look: {target.message}")
         local = target[0]
-        me = await self._own(client, account, "/api/v1/accounts/verify_credentials")
         context = await self._own(client, account, f"/api/v1/statuses/{local}/context")
-        if isinstance(me, str) or isinstance(context, str):
-            why = me if isinstance(me, str) else str(context)
-            return Lookup(None, self.name, False, why=f"blogtui cannot look: {why}")
+        if isinstance(context, str):
+            return Lookup(None, self.name, False, why=f"blogtui cannot look: {context}")
+        me = await self._own(client, account, "/api/v1/accounts/verify_credentials")
+        mine = "" if isinstance(me, str) else str(me.get("id") or "")  # "" without read:accounts
         replies = context.get("descendants")
         replies = replies if isinstance(replies, list) else []
-        mine = str(me.get("id") or "")
         hits = [s for s in map(mapping, replies) if sent_by(s, mine, local, sought.text)]
         hits.sort(key=lambda s: (len(str(s.get("id"))), str(s.get("id"))))  # the first sent
         found = comment_of(hits[0], "") if hits else None
