@@ -234,3 +234,22 @@ async def test_someone_elses_status_with_the_same_words_is_not_taken_for_it(
     assert (second.state, second.requests) == ("posted", 1), second
     [made] = statuses_of_mine(home)
     assert second.remote_id == made != echo.id
+
+
+async def test_an_article_page_that_cannot_be_read_leaves_it_unsure_until_it_can(
+    servers,  # noqa: F811
+    local,
+    client,
+) -> None:
+    _, home, blog = servers
+    local.queue()
+    home.lose = ["502-after"]
+    assert (await local.send(client)).state == "unsure"
+    page = blog.pages.pop(PATH)
+    second = await local.send(client, now=LATER)
+    assert (second.state, second.requests) == ("unsure", 0), second
+    assert "cannot check whether it was posted" in second.message
+    blog.pages[PATH] = page
+    third = await local.send(client, now=LATER + 10 * 24 * 3600)
+    assert (third.state, third.requests) == ("posted", 0), third
+    assert len(home.posts) == 1 and len(statuses_of_mine(home)) == 1

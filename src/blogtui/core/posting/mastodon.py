@@ -237,15 +237,19 @@ class MastodonPoster(Poster):
         return account
 
     async def _answered(self, client: httpx.AsyncClient, account: Account, article: Article,
-                        parent_key: str) -> Answered | PostOutcome:  # fmt: skip
+                        parent: str, looking: bool = False) -> Answered | PostOutcome:  # fmt: skip
         """The status answered (the parent, else the toot): its id on the user's instance, the
         status as its own instance shows it, and that instance's origin. Raises
-        CommentsUnavailable (RateLimited) when an instance cannot be read."""
+        CommentsUnavailable (RateLimited) when an instance (`looking`: or the article's page)
+        cannot be read."""
         reader = MastodonProvider(lambda o: account.token if same_site(o, account.instance) else "")
-        toot = await reader.find(client, article, Hints(article))
+        hints = Hints(article)
+        toot = await reader.find(client, article, hints)
+        if toot is None and looking and hints.page_error:
+            raise CommentsUnavailable(hints.page_error)
         if toot is None:
             return PostOutcome(Outcome.UNAVAILABLE, message="the article points at no toot")
-        answered = parent_key or toot.status_id
+        answered = parent or toot.status_id
         status, _ = await reader.get_json(client, toot.origin, f"/api/v1/statuses/{answered}")
         target = await self._local_id(client, account, toot, answered, status)
         return target if isinstance(target, PostOutcome) else (target, status, toot.origin)
@@ -276,7 +280,7 @@ class MastodonPoster(Poster):
     ) -> Lookup:
         """The lookup itself; an answer that settles nothing (the token refused, the status
         answered not found) is an incomplete look: the user is asked."""
-        target = await self._answered(client, account, article, sought.parent_key)
+        target = await self._answered(client, account, article, sought.parent_key, looking=True)
         if isinstance(target, PostOutcome):
             return Lookup(None, self.name, False, why=f"blogtui cannot look: {target.message}")
         local = target[0]
@@ -290,6 +294,8 @@ class MastodonPoster(Poster):
         hits = [s for s in map(mapping, replies) if sent_by(s, mine, local, sought.text)]
         hits.sort(key=lambda s: (len(str(s.get("id"))), str(s.get("id"))))  # the first sent
         found = comment_of(hits[0], "") if hits else None
+        if hits and found is None:  # there, but not as a status blogtui can record: ask
+            return Lookup(None, self.name, False, why="your instance shows it without an id")
         if found is not None:
             found = replace(found, parent_key=sought.parent_key)
         complete = len(replies) < TOKEN_CONTEXT_LIMIT
