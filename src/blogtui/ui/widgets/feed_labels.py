@@ -7,6 +7,7 @@ has: the title ellipsised, the count always shown, right-aligned.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -14,7 +15,7 @@ from rich.text import Text
 
 from blogtui.core.feeds.outcome import Outcome, feed_state
 from blogtui.core.models import Feed
-from blogtui.ui.display import display_text, glyph
+from blogtui.ui.display import display_text, glyph, terminal_encoding
 
 ERROR_MARKER = "!"
 """Shown before a feed whose last refresh failed; `i` tells why."""
@@ -56,13 +57,21 @@ def feed_mark(feed: Feed) -> tuple[str, str]:
     return "", ""
 
 
+@functools.lru_cache(maxsize=4096)
+def _title(title: str, encoding: str) -> Text:
+    """A feed title as labels show it (sanitised, clipped), for the terminal's `encoding`.
+    Counts change far more often than titles: marking 1,000 feeds read relabels them all with
+    the titles they had. Never changed in place (labels copy it)."""
+    return display_text(title, limit=80)
+
+
 def feed_label(feed: Feed) -> Text:
     """A feed's label: refresh mark, sanitised title, unread count. Never markup."""
     label = Text(end="")
     mark, style = feed_mark(feed)
     if mark:
         label.append(f"{mark} ", style=style)
-    label.append_text(display_text(feed.display_title, limit=80))
+    label.append_text(_title(feed.display_title, terminal_encoding()))
     if feed.unread:
         label.append(f" {feed.unread}", style="bold")
     return label
