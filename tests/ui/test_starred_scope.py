@@ -153,3 +153,21 @@ async def test_A_in_starred_with_nothing_unread_says_so(
     await press(starred, "A")
     assert not isinstance(starred.app.screen, ConfirmScreen)
     assert "No unread starred articles." in toasts
+
+
+def test_next_unread_in_starred_wraps_within_the_starred(
+    store: Store, keys: dict[str, int]
+) -> None:
+    """`find_unread` on its own (no app): after the last unread starred article it goes round to
+    the first, and never leaves the starred for another feed."""
+    from blogtui.ui.next_unread import Found, UnreadSearch, find_unread
+
+    search = UnreadSearch(None, starred=True)
+    listed = [keys["g2"], keys["p1"], keys["p3"]]
+    assert find_unread(store, search, 1, None, 0, []) == Found(keys["p1"], -1, False)
+    assert find_unread(store, search, 1, listed, 1, []) == Found(keys["g2"], -1, True)
+    assert find_unread(store, search, -1, listed, 0, []) == Found(keys["p1"], -1, True)
+    store.set_read([keys["g2"], keys["p1"]])
+    assert find_unread(store, search, 1, listed, 0, []) is None
+    everything = UnreadSearch(None)
+    assert find_unread(store, everything, 1, None, 0, []) is not None  # others are unread
