@@ -72,6 +72,13 @@ def test_the_starred_list_and_count_use_the_starred_index(store: Store) -> None:
     assert "TEMP B-TREE" not in listing  # the index gives the order: no sort
     count = plan(store, "SELECT count(*) FROM articles a WHERE a.starred = 1")
     assert "articles_starred" in count
+    unread = plan(
+        store,
+        "SELECT a.id FROM articles a WHERE a.read = 0 AND a.starred = 1"
+        " ORDER BY a.published DESC, a.id DESC LIMIT ?",
+        (200,),
+    )
+    assert "articles_starred" in unread  # not the unread index, which holds far more
 
 
 def test_the_store_queries_are_the_ones_planned(store: Store) -> None:
