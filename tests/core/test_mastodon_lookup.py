@@ -253,3 +253,21 @@ async def test_an_article_page_that_cannot_be_read_leaves_it_unsure_until_it_can
     third = await local.send(client, now=LATER + 10 * 24 * 3600)
     assert (third.state, third.requests) == ("posted", 0), third
     assert len(home.posts) == 1 and len(statuses_of_mine(home)) == 1
+
+
+async def test_on_the_toots_own_instance_the_toot_itself_is_looked_at(
+    servers,  # noqa: F811
+    local,
+    client,
+) -> None:
+    host, home, _ = servers
+    save_account(local.credentials, host.origin, "token-1", "public")
+    local.queue(parent="")
+    host.lose = ["dropped-after"]
+    assert (await local.send(client)).state == "unsure"
+    again = await local.send(client, now=LATER)
+    assert (again.state, again.requests) == ("posted", 0), again
+    [made] = statuses_of_mine(host)
+    assert again.remote_id == made and host.toots[made].parent == str(BASE)
+    assert len(host.posts) == 1 and not home.seen
+    assert not [s for s in host.seen if s.path == "/api/v2/search"]

@@ -50,7 +50,8 @@ class Lookup:
     provider: str
     """The provider that read the thread."""
     complete: bool
-    """The thread was read whole from a `VERIFYING` provider: `found` None means absent."""
+    """The thread was read whole from a `VERIFYING` provider (or a `FindsSent` poster looked
+    everywhere the reply would be): `found` None means absent."""
     why: str = ""
     """Why a reply not found may be there all the same ("" for the comment feed's words)."""
 
