@@ -180,14 +180,18 @@ def _save_page(
 ) -> int:
     """Store a page of remote articles (each with its local feed); how many are new here.
 
-    Articles already mapped follow the server's state; new ones in feeds holding no unmapped
-    local article are inserted in bulk; in a feed that does (subscribed directly before), each
-    new article first looks for its local twin by guid or link, one at a time (`_save`)."""
+    Articles already mapped follow the server's state. In a feed holding unmapped local
+    articles (subscribed directly before), each new article first takes its local twin by guid
+    or link (`_take_twin`) and follows the server's state too; the rest are inserted in bulk."""
     known = _mapped(db, name, [article.id for _, article in items])
     fresh = [(feed_id, article) for feed_id, article in items if article.id not in known]
     loose = {f for f in {feed_id for feed_id, _ in fresh} if _has_unmapped(db, f)}
-    new = sum(_save(db, name, f, article, now) for f, article in fresh if f in loose)
-    new += _insert_new(db, name, [(f, article) for f, article in fresh if f not in loose], now)
+    for feed_id, article in fresh:
+        if feed_id in loose and (twin := _take_twin(db, name, feed_id, article)) is not None:
+            known[article.id] = twin
+    new = _insert_new(
+        db, name, [(f, article) for f, article in fresh if article.id not in known], now
+    )
     _follow_many(db, [(known[article.id], article) for _, article in items if article.id in known])
     return new
 
@@ -293,73 +297,25 @@ def _follow_many(db: sqlite3.Connection, items: Sequence[tuple[int, RemoteArticl
         db.executemany(f"UPDATE articles SET {column} = ? WHERE id = ? AND {column} != ?", values)
 
 
-def _save(
-    db: sqlite3.Connection, name: str, feed_id: int, article: RemoteArticle, now: float
-) -> int:
-    """Store one remote article; 1 when it is new here."""
+def _take_twin(
+    db: sqlite3.Connection, name: str, feed_id: int, article: RemoteArticle
+) -> int | None:
+    """Map `article` to the feed's unmapped local article with its guid or link, if any."""
     row = db.execute(
-        "SELECT article_id FROM sync_articles WHERE account = ? AND remote_id = ?",
-        (name, article.id),
+        "SELECT id FROM articles WHERE feed_id = ? AND ((? != '' AND (key = ? OR guid = ?))"
+        " OR (? != '' AND link = ?)) AND id NOT IN (SELECT article_id FROM sync_articles)"
+        " ORDER BY id LIMIT 1",
+        (feed_id, article.guid, article.guid, article.guid, article.link, article.link),
     ).fetchone()
     if row is None:
-        row = db.execute(
-            "SELECT id FROM articles WHERE feed_id = ? AND ((? != '' AND (key = ? OR guid = ?))"
-            " OR (? != '' AND link = ?)) AND id NOT IN (SELECT article_id FROM sync_articles)"
-            " ORDER BY id LIMIT 1",
-            (feed_id, article.guid, article.guid, article.guid, article.link, article.link),
-        ).fetchone()
-        if row is not None:
-            db.execute(
-                "INSERT INTO sync_articles (account, remote_id, article_id) VALUES (?, ?, ?)",
-                (name, article.id, row[0]),
-            )
-    new = 0
-    if row is None:
-        link = _web(article.link)
-        key = article.guid or link
-        taken = db.execute(  # by another remote article (one link twice in a feed)
-            "SELECT 1 FROM articles WHERE feed_id = ? AND key = ?", (feed_id, key)
-        ).fetchone()
-        row = db.execute(
-            "INSERT INTO articles (feed_id, key, guid, title, author, link, published, content,"
-            " fetched, comments_url, indexed) VALUES (?,?,?,?,?,?,?,?,?,?,0) RETURNING id",
-            (
-                feed_id,
-                f"sync:{name}:{article.id}" if taken or not key else key,
-                article.guid,
-                clean(article.title, limit=1000),
-                clean(article.author, limit=300),
-                link,
-                article.published or None,
-                article.html[:CONTENT_LIMIT],
-                now,
-                _web(article.comments_url),
-            ),
-        ).fetchone()
-        db.execute(
-            "INSERT INTO sync_articles (account, remote_id, article_id) VALUES (?,?,?)",
-            (name, article.id, row[0]),
-        )
-        new = 1
-    _follow(db, row[0], article)
-    return new
+        return None
+    db.execute(
+        "INSERT INTO sync_articles (account, remote_id, article_id) VALUES (?, ?, ?)",
+        (name, article.id, row[0]),
+    )
+    return int(row[0])
 
 
 def _web(url: str) -> str:
     """`url` when it is an http(s) address a server may name, else "" (never javascript:...)."""
     return url[:4000] if url.lower().startswith(("http://", "https://")) else ""
-
-
-def _follow(db: sqlite3.Connection, article_id: int, article: RemoteArticle) -> None:
-    """Take the server's read and starred state, except where a local change waits."""
-    pending = {
-        r[0] for r in db.execute("SELECT field FROM sync_queue WHERE article_id = ?", (article_id,))
-    }
-    if "read" not in pending:
-        db.execute(
-            "UPDATE articles SET read = ? WHERE id = ?", (int(not article.unread), article_id)
-        )
-    if "starred" not in pending:
-        db.execute(
-            "UPDATE articles SET starred = ? WHERE id = ?", (int(article.starred), article_id)
-        )
