@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
+from blogtui.core.lazy import lazy_names
+
 __all__ = ["build_app"]
 
-
-def __getattr__(name: str) -> object:
-    """Import the app lazily, so `blogtui.ui.display` and friends stay cheap to import."""
-    if name == "build_app":
-        from blogtui.ui.app import build_app
-
-        return build_app
-    raise AttributeError(name)
+__getattr__ = lazy_names(__name__, {"build_app": "app"})
+"""The app is imported on first use, so `blogtui.ui.display` and friends stay cheap to import."""

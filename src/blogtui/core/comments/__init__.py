@@ -7,8 +7,9 @@ The names below are imported on first use, so that importing one submodule stays
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from blogtui.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from blogtui.core.comments.base import CommentProvider, FetchedThread, Hints, Target
@@ -38,13 +39,7 @@ _WHERE = {
     "register": "registry",
 }
 
-
-def __getattr__(name: str) -> object:
-    """Import a public name's module on first use."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_names(__name__, _WHERE)
 
 
 __all__ = [

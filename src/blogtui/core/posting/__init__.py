@@ -12,8 +12,9 @@ screens need to word and confirm a reply) must not pull in httpx and the posters
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from blogtui.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from blogtui.core.posting.base import Poster, PostOutcome, ReplyRequest
@@ -60,13 +61,7 @@ _WHERE = {
     "poster_chooser": "select",
 }
 
-
-def __getattr__(name: str) -> object:
-    """Import a public name's module on first use."""
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_names(__name__, _WHERE)
 
 
 __all__ = [
