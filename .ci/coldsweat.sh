@@ -23,16 +23,12 @@ CS_SPEC='coldsweat>=0.10,<0.11'
 BASE_URL="http://127.0.0.1:${CS_PORT}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 
-log() { printf '[coldsweat.sh] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$HERE/lib.sh"
 
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
-server_pid() { [[ -s "$CS_STATE/server.pid" ]] && cat "$CS_STATE/server.pid" || true; }
-# The pid is ours only while its command line is coldsweat's server (guards against pid reuse).
-pid_ours() {
-    pid_alive "${1:-}" && [[ -r "/proc/$1/cmdline" ]] \
-        && tr '\0' ' ' < "/proc/$1/cmdline" | grep -qF -- "coldsweat run"
-}
+server_pid() { read_pid "$CS_STATE/server.pid"; }
+# The pid is ours only while its command line is coldsweat's server.
+server_ours() { pid_ours "${1:-}" "coldsweat run"; }
 
 installed() { [[ -x "$CS_VENV/bin/coldsweat" ]] && "$CS_VENV/bin/python" -c 'import coldsweat' 2>/dev/null; }
 
@@ -94,7 +90,7 @@ cmd_start() {
     installed || die "coldsweat is not installed — run: bash .ci/coldsweat.sh install"
     mkdir -p "$CS_STATE"
     pid=$(server_pid)
-    if pid_ours "$pid"; then
+    if server_ours "$pid"; then
         log "already running (pid $pid)"
         cat "$CS_STATE/coldsweat.json"
         return 0
@@ -131,15 +127,10 @@ cmd_start() {
 }
 
 cmd_stop() {
-    local pid i
+    local pid
     pid=$(server_pid)
-    if pid_ours "$pid"; then
-        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-        for i in $(seq 1 50); do pid_alive "$pid" || break; sleep 0.1; done
-        if pid_alive "$pid"; then
-            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-        fi
-        log "stopped coldsweat ($pid)"
+    if server_ours "$pid"; then
+        stop_groups "$pid:coldsweat"
     fi
     rm -f "$CS_STATE/server.pid"
 }
@@ -147,10 +138,10 @@ cmd_stop() {
 cmd_status() {
     local pid code
     pid=$(server_pid)
-    if pid_ours "$pid"; then echo "coldsweat: running (pid $pid, $BASE_URL)"; else echo "coldsweat: stopped"; fi
+    if server_ours "$pid"; then echo "coldsweat: running (pid $pid, $BASE_URL)"; else echo "coldsweat: stopped"; fi
     code=$(http_code "$BASE_URL/fever/?api")
     echo "POST $BASE_URL/fever/?api -> $code"
-    pid_ours "$pid" && [[ "$code" == 200 ]]
+    server_ours "$pid" && [[ "$code" == 200 ]]
 }
 
 cmd_reset() {

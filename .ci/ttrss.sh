@@ -27,22 +27,8 @@ TT_USER=blogtui
 TT_PASSWORD='blogtui-Passwort-123'
 PACKAGES=(tt-rss php-cgi php-cli php-mysql php-intl php-mbstring php-xml dbconfig-no-thanks mariadb-server mariadb-client)
 
-log() { printf '[ttrss.sh] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
-read_pid() { [[ -s "$1" ]] && cat "$1" || true; }
-pid_ours() {
-    pid_alive "${1:-}" && [[ -r "/proc/$1/cmdline" ]] \
-        && tr '\0' ' ' < "/proc/$1/cmdline" | grep -qF -- "$2"
-}
-
-missing_packages() {
-    local p st
-    for p in "${PACKAGES[@]}"; do
-        st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-        [[ "$st" == "install ok installed" ]] || printf '%s ' "$p"
-    done
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cmd_install() {
     local missing
@@ -201,18 +187,9 @@ cmd_start() {
     log "tt-rss up at $BASE_URL/ (user $TT_USER); $TT_STATE/ttrss.json"
 }
 
-stop_group() {
-    local pid=$1 name=$2 i
-    [[ -n "$pid" ]] && pid_alive "$pid" || return 0
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do pid_alive "$pid" || break; sleep 0.1; done
-    pid_alive "$pid" && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; }
-    log "stopped $name ($pid)"
-}
-
 cmd_stop() {
-    stop_group "$(php_pid)" "php -S"
-    stop_group "$(db_pid)" "mariadbd"
+    stop_groups "$(php_pid):php -S"   # php -S before the database it uses
+    stop_groups "$(db_pid):mariadbd"
     rm -f "$TT_STATE/php.pid" "$TT_STATE/mysqld.pid"
 }
 

@@ -33,14 +33,12 @@ PID_FILE="$WALINE_STATE/waline.pid"
 LOG_FILE="$WALINE_STATE/waline.log"
 DB_FILE="$WALINE_STATE/waline.sqlite"
 
-log() { printf '[waline.sh] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-pid_ours() {
-    [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null && [[ -r "/proc/$1/cmdline" ]] \
-        && tr '\0' ' ' < "/proc/$1/cmdline" | grep -qF -- "$WALINE_HOME/launcher.js"
-}
-read_pid() { [[ -s "$PID_FILE" ]] && cat "$PID_FILE" || true; }
+server_pid() { read_pid "$PID_FILE"; }
+# The pid is ours only while its command line is the launcher's.
+server_ours() { pid_ours "${1:-}" "$WALINE_HOME/launcher.js"; }
 answers() {
     python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5).read()' \
         "$BASE_URL/api/comment?type=count&url=/" 2>/dev/null
@@ -175,8 +173,8 @@ cmd_start() {
     installed || die "not installed: run 'bash .ci/waline.sh install' first"
     write_launcher
     local pid
-    pid=$(read_pid)
-    if pid_ours "$pid"; then
+    pid=$(server_pid)
+    if server_ours "$pid"; then
         log "already running (pid $pid)"
     else
         mkdir -p "$WALINE_STATE"
@@ -202,11 +200,11 @@ cmd_start() {
     for i in $(seq 1 120); do
         if answers; then
             printf '{"url": "%s", "port": %s, "version": "%s", "pid": %s}\n' \
-                "$BASE_URL" "$WALINE_PORT" "$WALINE_VERSION" "$(read_pid)" > "$WALINE_STATE/waline.json"
+                "$BASE_URL" "$WALINE_PORT" "$WALINE_VERSION" "$(server_pid)" > "$WALINE_STATE/waline.json"
             log "answering on $BASE_URL"
             return 0
         fi
-        pid_ours "$(read_pid)" || { tail -30 "$LOG_FILE" >&2; die "the server exited (log: $LOG_FILE)"; }
+        server_ours "$(server_pid)" || { tail -30 "$LOG_FILE" >&2; die "the server exited (log: $LOG_FILE)"; }
         sleep 0.5
     done
     tail -30 "$LOG_FILE" >&2
@@ -215,13 +213,9 @@ cmd_start() {
 
 cmd_stop() {
     local pid
-    pid=$(read_pid)
-    if pid_ours "$pid"; then
-        kill "$pid"
-        local i
-        for i in $(seq 1 40); do pid_ours "$pid" || break; sleep 0.25; done
-        pid_ours "$pid" && kill -9 "$pid"
-        log "stopped (pid $pid)"
+    pid=$(server_pid)
+    if server_ours "$pid"; then
+        stop_groups "$pid:waline"
     else
         log "not running"
     fi
@@ -230,8 +224,8 @@ cmd_stop() {
 
 cmd_status() {
     local pid
-    pid=$(read_pid)
-    if pid_ours "$pid"; then log "running (pid $pid)"; else log "not running"; fi
+    pid=$(server_pid)
+    if server_ours "$pid"; then log "running (pid $pid)"; else log "not running"; fi
     if answers; then log "answering on $BASE_URL"; else log "no answer on $BASE_URL"; return 1; fi
 }
 

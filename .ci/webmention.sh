@@ -14,7 +14,8 @@ set -euo pipefail
 WM_VENV=${WM_VENV:-/opt/blogtui-webmentions}
 WM_SPECS=('webmentions[db,flask]>=0.2,<0.3' 'django-indieweb>=0.6.2,<0.7')
 
-log() { printf '[webmention.sh] %s\n' "$*" >&2; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 installed() {
     [[ -x "$WM_VENV/bin/python" ]] \
@@ -31,7 +32,7 @@ cmd_install() {
     log "pip install ${WM_SPECS[*]} into $WM_VENV"
     "$WM_VENV/bin/pip" install -q --disable-pip-version-check "${WM_SPECS[@]}" 2>&1 \
         | grep -v "is neither a file nor a directory" >&2 || true
-    installed || { log "ERROR: the IndieWeb servers did not install into $WM_VENV"; exit 1; }
+    installed || die "the IndieWeb servers did not install into $WM_VENV"
 }
 
 case "${1:-}" in

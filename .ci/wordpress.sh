@@ -36,24 +36,8 @@ DB_DIR="$WP_STATE/mysql"
 DB_SOCK="$WP_STATE/mysqld.sock"
 PACKAGES=(wordpress wordpress-theme-twentytwentythree mariadb-server mariadb-client php-cli php-mysql)
 
-log() { printf '[wordpress.sh] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
-read_pid() { [[ -s "$1" ]] && cat "$1" || true; }
-# $1 pid, $2 string that must occur in its command line (guards against pid reuse)
-pid_ours() {
-    pid_alive "${1:-}" && [[ -r "/proc/$1/cmdline" ]] \
-        && tr '\0' ' ' < "/proc/$1/cmdline" | grep -qF -- "$2"
-}
-
-missing_packages() {
-    local p st
-    for p in "${PACKAGES[@]}"; do
-        st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-        [[ "$st" == "install ok installed" ]] || printf '%s ' "$p"
-    done
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cmd_install() {
     local missing
@@ -727,36 +711,6 @@ PY
 }
 
 # --------------------------------------------------------------------------- stop/status
-
-# Stops process groups this script started with setsid: TERM to all, wait, KILL.
-# Arguments: "pid:name" pairs (empty pids are skipped).
-stop_groups() {
-    local item pid i alive
-    local -a pids=()
-    for item in "$@"; do
-        pid=${item%%:*}
-        [[ -n "$pid" ]] && pid_alive "$pid" || continue
-        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-        pids+=("$item")
-    done
-    for i in $(seq 1 200); do
-        alive=0
-        for item in "${pids[@]}"; do
-            pid_alive "${item%%:*}" && alive=1
-        done
-        [[ $alive -eq 0 ]] && break
-        sleep 0.1
-    done
-    for item in "${pids[@]}"; do
-        pid=${item%%:*}
-        if pid_alive "$pid"; then
-            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-            log "killed ${item#*:} ($pid)"
-        else
-            log "stopped ${item#*:} ($pid)"
-        fi
-    done
-}
 
 cmd_stop() {
     stop_groups "$(php_pid):php -S" "$(db_pid):mariadbd"
