@@ -1,6 +1,7 @@
 # What the service scripts of .ci/ share; sourced by each (`source .ci/lib.sh`), never run.
 # Logging with the script's name, pid files checked against the command line (a reused pid is
-# never taken for ours), Debian packages still missing, and stopping what a script started.
+# never taken for ours), Debian packages (which are missing, installing them), and stopping what a
+# script started.
 # shellcheck shell=bash
 
 log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
@@ -22,6 +23,42 @@ missing_packages() {
         st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
         [[ "$st" == "install ok installed" ]] || printf '%s ' "$p"
     done
+}
+
+# Installs the caller's PACKAGES with apt-get (root; nothing when all are installed). Arguments:
+# debconf answers to preseed first ("package question type value"). While apt runs, a
+# policy-rc.d keeps Debian's maintainer scripts from starting services (apache2 on port 80,
+# mariadb ...): the scripts start their own, on 127.0.0.1.
+apt_install() {
+    local missing answer created_policy=0 t0=$SECONDS
+    missing=$(missing_packages)
+    if [[ -z "$missing" ]]; then
+        log "packages already installed"
+        return 0
+    fi
+    [[ $(id -u) -eq 0 ]] || die "install needs root (missing: $missing)"
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        created_policy=1
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    for answer in "$@"; do
+        echo "$answer" | debconf-set-selections
+    done
+    log "apt-get update"
+    apt-get update -qq
+    log "apt-get install $missing(apt can take a minute or two on a fresh machine)"
+    # No recommends: each script lists what it needs; the rest only costs download time.
+    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+        "${PACKAGES[@]}" >/dev/null
+    if [[ $created_policy -eq 1 ]]; then
+        rm -f /usr/sbin/policy-rc.d
+        trap - EXIT
+    fi
+    log "install done in $((SECONDS - t0)) s"
 }
 
 # Stops process groups this script started with setsid: TERM to all, wait, KILL.

@@ -31,29 +31,8 @@ PACKAGES=(tt-rss php-cgi php-cli php-mysql php-intl php-mbstring php-xml dbconfi
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cmd_install() {
-    local missing
-    missing=$(missing_packages)
-    if [[ -z "$missing" ]]; then
-        log "packages already installed"
-        return 0
-    fi
-    [[ $(id -u) -eq 0 ]] || die "install needs root (missing: $missing)"
-    local created_policy=0
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d   # no services started by apt
-        chmod 755 /usr/sbin/policy-rc.d
-        created_policy=1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
     # The package asks whether dbconfig-common should set up a database: no, we make our own.
-    echo "tt-rss tt-rss/dbconfig-install boolean false" | debconf-set-selections
-    apt-get update -qq
-    log "apt-get install $missing"
-    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
-        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        "${PACKAGES[@]}" >/dev/null
-    [[ $created_policy -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
-    log "install done"
+    apt_install "tt-rss tt-rss/dbconfig-install boolean false"
 }
 
 db_pid() { local p; p=$(read_pid "$TT_STATE/mysqld.pid"); pid_ours "$p" "--socket=$DB_SOCK" && echo "$p" || true; }

@@ -39,38 +39,7 @@ PACKAGES=(wordpress wordpress-theme-twentytwentythree mariadb-server mariadb-cli
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cmd_install() {
-    local missing
-    missing=$(missing_packages)
-    if [[ -z "$missing" ]]; then
-        log "packages already installed"
-        return 0
-    fi
-    [[ $(id -u) -eq 0 ]] || die "install needs root (missing: $missing)"
-    local created_policy=0
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        # Keep Debian's maintainer scripts from starting apache2/mariadb (port 80 etc.).
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        created_policy=1
-        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    local t0=$SECONDS
-    log "apt-get update"
-    apt-get update -qq
-    log "apt-get install $missing(apt can take a minute or two on a fresh machine)"
-    # No recommends: the theme is listed explicitly; the rest (l10n, perl tools for
-    # mariadb-server) is not needed here and only costs download time.
-    apt-get install -y -qq --no-install-recommends \
-        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        "${PACKAGES[@]}" >/dev/null
-    if [[ $created_policy -eq 1 ]]; then
-        rm -f /usr/sbin/policy-rc.d
-        trap - EXIT
-    fi
-    log "install done in $((SECONDS - t0)) s"
-}
+cmd_install() { apt_install; }
 
 # --------------------------------------------------------------------------- files
 
