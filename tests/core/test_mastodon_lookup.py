@@ -207,7 +207,7 @@ async def test_a_token_without_read_accounts_finds_it_by_place_and_text(
     client,
 ) -> None:
     _, home, _ = servers
-    home.scopes = {"read:statuses", "write:statuses"}
+    home.scopes = {"read:statuses", "read:search", "write:statuses"}
     local.queue()
     home.lose = ["502-after"]
     assert (await local.send(client)).state == "unsure"

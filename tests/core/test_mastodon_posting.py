@@ -129,6 +129,17 @@ async def test_a_refused_token_names_the_setting_and_never_itself(servers, clien
     assert "falsches" not in outcome.message and not home.posts
 
 
+async def test_a_token_without_read_search_names_that_scope_and_posts_nothing(
+    servers, client
+) -> None:
+    _, home, blog = servers
+    home.scopes = {"read:statuses", "read:accounts", "write:statuses"}
+    outcome = await poster(home.origin).post(client, request(blog, str(BASE + 2)))
+    assert outcome.state is Outcome.REJECTED and "read:search" in outcome.message
+    assert "comment-key mastodon" in outcome.message and HOME_TOKEN not in outcome.message
+    assert not home.posts
+
+
 async def test_validation_errors_are_the_instances_words(servers, client) -> None:
     host, _, blog = servers
     outcome = await poster(host.origin, "token-1").post(client, request(blog, text="ä" * 600))

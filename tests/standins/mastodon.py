@@ -9,7 +9,8 @@ entities/Status, api/rate-limits, api/guidelines).
   thread order (depth first). Without a token at most 40 ancestors and 60 descendants, 20
   deep; with one, 4,096 (`obey_limits = False` serves everything: a misbehaving server).
 - `GET /api/v2/search?q=URL&resolve=true&type=statuses`: `{"accounts": [], "statuses": […],
-  "hashtags": []}`; resolving needs a user token (401 otherwise). A URL of a status on another
+  "hashtags": []}`; resolving needs a user token (401 otherwise) with `read:search` (or `read`;
+  403 otherwise). A URL of a status on another
   stand-in (`peers`) is "fetched" and given a local id here.
 - `POST /api/v1/statuses` (form data `status`, `in_reply_to_id`, `visibility`; `Authorization:
   Bearer`, `Idempotency-Key`): the new Status; a key seen before (same token) answers the status
@@ -230,6 +231,8 @@ class MastodonStandIn(StandIn):
         resolve = seen.query.get("resolve", [""])[0] == "true"
         if resolve and not self.signed_in(seen):
             return self.error(401, "This API requires an authenticated user")
+        if resolve and not self.scopes & {"read", "read:search"}:
+            return self.error(403, "This action is outside the authorized scopes")
         found = [t for t in self.toots.values() if query in (self.web_url(t), self.uri(t))]
         if not found and resolve:
             found = [self.fetch_remote(query)] if self.known_remote(query) else []

@@ -10,7 +10,8 @@ sits in the shell's history.
 
 Mastodon: `comment-key mastodon https://your.instance [--visibility unlisted]` stores the access
 token of the user's account (Preferences > Development > New application, scopes
-`read:statuses write:statuses`), one per instance; replies go from the instance stored last, with
+`read:statuses read:search read:accounts write:statuses`), one per instance; replies go from
+the instance stored last, with
 the visibility given (public by default).
 
 GitHub (giscus, utterances): `comment-key github` stores a token of the user's (a fine-grained

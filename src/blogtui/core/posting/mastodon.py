@@ -329,9 +329,13 @@ class MastodonPoster(Poster):
         answer = await api_get(client, f"{account.instance}/api/v2/search?{query}", what,
                                headers={"Authorization": f"Bearer {account.token}"},
                                secret=True)  # fmt: skip
-        if answer.status in (401, 403):
+        if answer.status == 401:
             message = f"your instance refused the access token: store a new one with {SETTING}"
             return PostOutcome(Outcome.REJECTED, message=message)
+        if answer.status == 403:
+            return PostOutcome(Outcome.REJECTED, message="your instance does not let this token"
+                               " look up a toot of another instance; it needs the read:search"
+                               f" scope: {SETTING}")  # fmt: skip
         if answer.status != 200:
             raise error_of(answer, what, True)
         found = mapping(answer.data).get("statuses")
