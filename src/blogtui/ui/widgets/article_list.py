@@ -180,7 +180,7 @@ class ArticleList(RowList[ArticleSummary]):
         """Mark the article under the cursor read, or unread again."""
         row = self.cursor_row
         if row is not None:
-            self._mark(row.id, "read", not row.read)
+            self._mark([row.id], "read", not row.read)
 
     def action_select(self) -> None:
         """Open the row under the cursor (the screen hears `Selected`), marked read now, when
@@ -196,22 +196,27 @@ class ArticleList(RowList[ArticleSummary]):
         row as it was before (None: gone)."""
         row = self.get_row(article_id)
         if row is not None and not row.read:
-            self._mark(article_id, "read", True)
+            self._mark([article_id], "read", True)
         return row
+
+    def mark_read(self, article_ids: Sequence[int]) -> None:
+        """Mark `article_ids` read as one change: the rows at once, the store in one write,
+        after every mark made before it (a mark made later wins)."""
+        if article_ids:
+            self._mark(list(article_ids), "read", True)
 
     def action_toggle_star(self) -> None:
         """Star the article under the cursor, or unstar it."""
         row = self.cursor_row
         if row is not None:
-            self._mark(row.id, "starred", not row.starred)
+            self._mark([row.id], "starred", not row.starred)
 
-    def _mark(self, article_id: int, field: str, value: bool) -> None:
+    def _mark(self, ids: list[int], field: str, value: bool) -> None:
         store = self.store
         if store is None:
             return
-        number = self.marks.mark(field, [article_id], value)
-        self.refresh_rows([article_id])
-        ids = [article_id]
+        number = self.marks.mark(field, ids, value)
+        self.refresh_rows(ids)
         if field == "starred":
             self._writer.submit(
                 lambda: self._written(number, ids, lambda: store.set_starred(ids, value))

@@ -1,7 +1,9 @@
 """`A` in the "Starred" list: mark the starred articles read, and only them, after asking.
 
-Each is marked through the article list's own marks (`ArticleList.mark_opened`), so the rows show
-read at once and the writes keep the order of the keys; `U` does not undo it (it undoes the last
+They are marked as one change of the article list's own marks (`ArticleList.mark_read`): the rows
+show read at once, one store write marks them all (a synced article's change is queued for its
+server in that write; no feed is caught up on the server, as only the starred are read), in the
+order of the keys, so an `m` typed later still wins. `U` does not undo it (it undoes the last
 mark-all-read of a feed, a folder or all).
 """
 
@@ -41,9 +43,5 @@ def ask_mark_starred_read(asker: Widget, article_list: ArticleList, store: Store
         asker.notify("No unread starred articles.", markup=False)
         return
 
-    def mark() -> None:
-        for article_id in unread:
-            article_list.mark_opened(article_id)  # left alone when it shows read by now
-
     confirm = ConfirmScreen("Mark starred read", starred_question(len(unread)), yes="Mark read")
-    asker.app.push_screen(confirm, lambda yes: mark() if yes else None)
+    asker.app.push_screen(confirm, lambda yes: article_list.mark_read(unread) if yes else None)

@@ -1,0 +1,113 @@
+"""Marks in the "Starred" list that show at once: `A` marks the unread starred articles read in one
+change (one write, the synced ones queued for their server in it), and the "Starred" line's count
+follows `F` before the star is written."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import httpx
+import pytest
+from held_marks import HeldStore
+from support.app import main_screen, press, running, settle, wait_for
+from textual.pilot import Pilot
+
+from blogtui.core.config import Config
+from blogtui.core.models import EntryData
+from blogtui.core.paths import Places
+from blogtui.core.store import Store
+from blogtui.core.sync.base import Account
+from blogtui.ui.app import build_app
+from blogtui.ui.screens.dialogs import ConfirmScreen
+
+ACCOUNT = "rss.example.org"
+STARRED = 500
+"""Starred unread articles of the big feed."""
+SYNCED = 200
+"""How many of them are known to the sync server."""
+
+
+@pytest.fixture
+def held(home: Places, store: Store) -> Iterator[HeldStore]:
+    """The seeded store as the app gets it: its mark writes counted and held back on request."""
+    opened = HeldStore(home.database)
+    yield opened
+    opened.release()
+    opened.close()
+
+
+@pytest.fixture
+async def app_on(
+    home: Places, held: HeldStore, client_factory: Callable[[], httpx.AsyncClient]
+) -> AsyncIterator[Pilot[None]]:
+    """The app on `held`, with the cursor on "Starred" and the list focused."""
+    app = build_app(home, config=Config(), store=held, client_factory=client_factory)
+    async with running(app) as pilot:
+        screen = main_screen(app)
+        assert screen.feed_list.select_key("starred")
+        await settle(pilot)
+        screen.focus_pane("articles")
+        await settle(pilot)
+        yield pilot
+
+
+@pytest.fixture
+def big(store: Store) -> dict[str, list[int]]:
+    """A synced feed of 520 unread articles: 500 starred (the first 200 known to the server)
+    and 20 not starred."""
+    feed, _ = store.add_feed("https://big.example/feed", "Große Sammlung")
+    entries = [
+        EntryData(key=f"b{n}", title=f"Beitrag {n}", link=f"https://big.example/{n}")
+        for n in range(STARRED + 20)
+    ]
+    store.upsert_articles(feed.id, entries)
+    ids = {key: i for key, i in store.db.execute("SELECT key, id FROM articles")}
+    starred = [ids[f"b{n}"] for n in range(STARRED)]
+    store.set_starred(starred)
+    store.add_account(Account(ACCOUNT, "ttrss", "https://rss.example.org/", "jörg"))
+    with store.applying() as db:
+        db.execute(
+            "INSERT INTO sync_feeds (account, remote_id, feed_id) VALUES (?, ?, ?)",
+            (ACCOUNT, "17", feed.id),
+        )
+        db.executemany(
+            "INSERT INTO sync_articles (account, remote_id, article_id) VALUES (?, ?, ?)",
+            [(ACCOUNT, f"r{n}", article_id) for n, article_id in enumerate(starred[:SYNCED])],
+        )
+    return {
+        "starred": starred,
+        "synced": starred[:SYNCED],
+        "plain": [ids[f"b{n}"] for n in range(STARRED, STARRED + 20)],
+    }
+
+
+def unread(store: Store, ids: list[int]) -> set[int]:
+    found = set(store.article_ids(unread_only=True))
+    return {i for i in ids if i in found}
+
+
+async def test_A_in_starred_marks_500_read_in_one_write_queued_for_the_synced(
+    big: dict[str, list[int]], store: Store, held: HeldStore, app_on: Pilot[None]
+) -> None:
+    screen = main_screen(app_on.app)
+    assert len(screen.article_list.ids) == STARRED
+    await press(app_on, "A")
+    dialog = app_on.app.screen
+    assert isinstance(dialog, ConfirmScreen)
+    assert f"Mark {STARRED} unread starred articles read?" in dialog.message
+    held.hold()
+    await app_on.press("y")
+    await app_on.pause()
+    # Every row shows read at once, before anything is written.
+    assert held.read_writes == [] and len(unread(store, big["starred"])) == STARRED
+    rows = [screen.article_list.get_row(i) for i in screen.article_list.ids[:40]]
+    assert all(row is not None and row.read for row in rows)
+    held.release()
+    await wait_for(app_on, lambda: not unread(store, big["starred"]))
+    assert [sorted(ids) for ids in held.read_writes] == [sorted(big["starred"])]  # one write
+    assert unread(store, big["plain"]) == set(big["plain"])  # the unstarred stay unread
+    queued = store.queued_marks(ACCOUNT, limit=1000)
+    assert sorted((m.article_id, m.field, m.value) for m in queued) == [
+        (article_id, "read", True) for article_id in sorted(big["synced"])
+    ]
+    assert store.queued_catch_ups(ACCOUNT) == []  # the feed itself is not caught up
