@@ -50,6 +50,8 @@ PATH_SHOWN = 80
 """At most this many characters of a URL's path are shown."""
 DEADLINE = 30.0
 """Seconds one posting or lookup exchange with a blog may take in all."""
+CONNECT_LIMIT = 15.0
+"""Seconds connecting to the blog may take at most, within the deadline."""
 MESSAGE_LIMIT = 300
 
 
@@ -104,6 +106,11 @@ class Poster(ABC):
     @abstractmethod
     async def post(self, client: httpx.AsyncClient, reply: ReplyRequest) -> PostOutcome:
         """Send `reply` once and say what the server answered."""
+
+
+def send_timeout(deadline: float) -> httpx.Timeout:
+    """The timeout of one send: `deadline` seconds in all, connecting CONNECT_LIMIT at most."""
+    return httpx.Timeout(deadline, connect=min(deadline, CONNECT_LIMIT))
 
 
 def sanitise(text: str, limit: int = MESSAGE_LIMIT) -> str:

@@ -29,6 +29,7 @@ from blogtui.core.posting.base import (
     ReplyRequest,
     network_outcome,
     sanitise,
+    send_timeout,
     server_error,
 )
 from blogtui.core.posting.credentials import CredentialError, check_destination
@@ -124,7 +125,7 @@ class DiscoursePoster(Poster):
             body["reply_to_post_number"] = int(reply.parent_key)
         headers = {"User-Api-Key": key, "Accept": "application/json",
                    "Content-Type": "application/json; charset=utf-8"}  # fmt: skip
-        timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
+        timeout = send_timeout(self.deadline)
         try:
             response = await client.post(f"{forum}posts.json", content=json.dumps(body).encode(),
                                          headers=headers, timeout=timeout,

@@ -31,6 +31,7 @@ from blogtui.core.posting.base import (
     ReplyRequest,
     network_outcome,
     sanitise,
+    send_timeout,
     server_error,
 )
 from blogtui.core.posting.credentials import CredentialError, check_destination
@@ -127,7 +128,7 @@ class DisqusPoster(Poster):
         form = {"thread": thread, "message": reply.text, "api_key": key, "access_token": token}
         if reply.parent_key:
             form["parent"] = reply.parent_key
-        timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
+        timeout = send_timeout(self.deadline)
         headers = {"Accept": "application/json",
                    "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
         try:

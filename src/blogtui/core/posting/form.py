@@ -29,6 +29,7 @@ from blogtui.core.posting.base import (
     redirected,
     same_site,
     sanitise,
+    send_timeout,
     server_error,
 )
 
@@ -207,7 +208,7 @@ class FormPoster(Poster):
         self, client: httpx.AsyncClient, action: str, data: dict[str, str], article_url: str
     ) -> PostOutcome:
         headers = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", "Referer": action}
-        timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
+        timeout = send_timeout(self.deadline)
         try:
             response = await client.post(action, data=data, headers=headers, timeout=timeout,
                                          follow_redirects=False)  # fmt: skip

@@ -48,6 +48,7 @@ from blogtui.core.posting.base import (
     ReplyRequest,
     network_outcome,
     sanitise,
+    send_timeout,
     server_error,
 )
 from blogtui.core.posting.credentials import CredentialError, check_destination
@@ -227,7 +228,7 @@ class GitHubPoster(Poster):
     ) -> httpx.Response | PostOutcome:
         """POST `payload` once, never redirected; a network failure as an outcome."""
         headers = session.headers() | {"Content-Type": "application/json"}
-        timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
+        timeout = send_timeout(self.deadline)
         content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         try:
             return await session.client.post(url, content=content, headers=headers,

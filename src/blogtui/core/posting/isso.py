@@ -25,6 +25,7 @@ from blogtui.core.posting.base import (
     network_outcome,
     redirected,
     sanitise,
+    send_timeout,
     server_error,
 )
 from blogtui.core.posting.rest import article_for
@@ -110,7 +111,7 @@ class IssoPoster(Poster):
             return PostOutcome(Outcome.UNAVAILABLE, message="the article page embeds no Isso")
         server, uri = found
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
+        timeout = send_timeout(self.deadline)
         content = json.dumps(body_of(reply)).encode("utf-8")
         try:
             response = await client.post(new_url(server, uri), content=content, headers=headers,

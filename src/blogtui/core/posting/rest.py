@@ -25,6 +25,7 @@ from blogtui.core.posting.base import (
     ReplyRequest,
     network_outcome,
     sanitise,
+    send_timeout,
     server_error,
 )
 from blogtui.core.posting.credentials import Credential, CredentialError, check_destination
@@ -165,7 +166,7 @@ class RestPoster(Poster):
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
             content = json.dumps(body).encode("utf-8")
-        timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
+        timeout = send_timeout(self.deadline)
         request = client.build_request(
             method, url, headers=headers, content=content, timeout=timeout
         )

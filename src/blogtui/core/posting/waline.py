@@ -41,6 +41,7 @@ from blogtui.core.posting.base import (
     normalise,
     redirected,
     sanitise,
+    send_timeout,
     server_error,
 )
 from blogtui.core.posting.rest import article_for
@@ -185,7 +186,7 @@ class WalinePoster(Poster):
         content = json.dumps(body_of(reply, target.ident, parent)).encode("utf-8")
         headers = {"Content-Type": "application/json", "Accept": "application/json",
                    "Referer": target.page}  # fmt: skip
-        timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
+        timeout = send_timeout(self.deadline)
         try:
             response = await client.post(f"{comment_api(target.url)}?lang=en", content=content,
                                          headers=headers, timeout=timeout,
