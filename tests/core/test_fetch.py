@@ -276,3 +276,23 @@ def test_feed_server_is_standalone():
         assert httpx.get(server.route("/x", body=b"ok")).text == "ok"
     finally:
         server.close()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "text", "media_type"),
+    [
+        ("text/html; charset=ISO-8859-1", "Grüße".encode("latin-1"), "Grüße", "text/html"),
+        (
+            'Application/XHTML+xml; Charset="utf-8"',
+            "Grüße".encode(),
+            "Grüße",
+            "application/xhtml+xml",
+        ),
+        ("text/html; charset=no-such-codec", "Grüße".encode(), "Grüße", "text/html"),
+        ("", b"caf\xe9", "caf\ufffd", ""),
+    ],
+)
+def test_a_result_reads_as_text_in_the_charset_it_names(content_type, body, text, media_type):
+    headers = {"content-type": content_type} if content_type else {}
+    result = FetchResult(200, "http://x/", "http://x/", body=body, headers=headers)
+    assert (result.text, result.media_type) == (text, media_type)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from blogtui.core.comments.fetching import decode, get
+from blogtui.core.comments.fetching import get
 from blogtui.core.comments.page import Page, parse_page
 from blogtui.core.errors import CommentsUnavailable
 from blogtui.core.models import Article, CommentData
@@ -71,7 +71,7 @@ class Hints:
                 self.page_error = error.message
             else:
                 url = result.final_url or result.url
-                self._page = parse_page(decode(result), url, result.headers)
+                self._page = parse_page(result.text, url, result.headers)
         return self._page
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from blogtui.core.comments.base import CommentProvider, Hints, Target
-from blogtui.core.comments.fetching import MAX_BYTES, content_type, time_left
+from blogtui.core.comments.fetching import MAX_BYTES, time_left
 from blogtui.core.comments.service import RateLimited, retry_after, wait_words
 from blogtui.core.errors import CommentsUnavailable, FeedError
 from blogtui.core.feeds.fetch import HTTPStatusError, fetch
@@ -105,7 +105,7 @@ async def read_json(client: httpx.AsyncClient, url: str, what: str) -> Any:
     except RecursionError:
         raise CommentsUnavailable(f"{what}: the answer is nested too deeply to read") from None
     except (UnicodeDecodeError, ValueError):
-        kind = content_type(result) or "an unknown kind of document"
+        kind = result.media_type or "an unknown kind of document"
         raise CommentsUnavailable(f"{what}: expected JSON, the site sent {kind}") from None
 
 

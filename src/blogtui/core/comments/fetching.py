@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import json
-import re
 import time
 from collections.abc import Awaitable, Iterable
 from typing import Any, TypeVar
@@ -76,26 +75,12 @@ async def get(client: httpx.AsyncClient, url: str, what: str) -> FetchResult:
     return result
 
 
-def decode(result: FetchResult) -> str:
-    """The body as text, in the charset the server named (UTF-8 otherwise)."""
-    match = re.search(r"charset=[\"']?([\w.:-]+)", result.headers.get("content-type", ""), re.I)
-    try:
-        return result.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return result.body.decode("utf-8", errors="replace")
-
-
-def content_type(result: FetchResult) -> str:
-    """The response's media type, lowercased, without parameters."""
-    return result.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
 def json_of(result: FetchResult, what: str) -> Any:
     """The body as JSON; raises CommentsUnavailable naming what came instead."""
     try:
         return json.loads(result.body.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        kind = content_type(result) or "an unknown kind of document"
+        kind = result.media_type or "an unknown kind of document"
         raise CommentsUnavailable(f"{what}: expected JSON, the server sent {kind}") from error
 
 

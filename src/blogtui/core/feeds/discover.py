@@ -165,20 +165,8 @@ def fallback_urls(page_url: str) -> list[str]:
     return [url for base in bases for url in (base + "feed/", base + "?feed=rss2")]
 
 
-def _content_type(result: FetchResult) -> str:
-    return result.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-def _decode(result: FetchResult) -> str:
-    match = re.search(r"charset=[\"']?([\w.:-]+)", result.headers.get("content-type", ""), re.I)
-    try:
-        return result.body.decode(match.group(1) if match else "utf-8", errors="replace")
-    except LookupError:
-        return result.body.decode("utf-8", errors="replace")
-
-
 def _looks_like_html(result: FetchResult) -> bool:
-    if _content_type(result) in ("text/html", "application/xhtml+xml"):
+    if result.media_type in ("text/html", "application/xhtml+xml"):
         return True
     start = result.body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return any(marker in start for marker in _HTML_SNIFF)
@@ -273,14 +261,14 @@ async def _discover(
     if _refused(found):
         raise DiscoveryError(f"{page_url} is a feed blogtui refuses: {found}")
     if not _looks_like_html(page):
-        kind = _content_type(page) or "an unknown kind of document"
+        kind = page.media_type or "an unknown kind of document"
         detail = found.removeprefix("not a feed").strip(" :()")
         raise DiscoveryError(
             f"{page_url} is not a feed or a web page (the server sent {kind})"
             + (f": {detail}" if detail else "")
         )
     base = page.final_url or page.url or page_url
-    links = find_feed_links(_decode(page), base)
+    links = find_feed_links(page.text, base)
     return await _search(client, page_url, base, links, clock, login)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ RETRY_STATUSES = frozenset({429, 503})
 RETRY_MIN = 60.0
 RETRY_MAX = 24 * 3600.0
 _CHUNK = 64 * 1024
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,20 @@ class FetchResult:
     retry_after: float | None = None
     """Seconds to wait (429/503), clamped to [60 s, 24 h]; None when absent or unreadable."""
     not_modified: bool = False
+
+    @property
+    def text(self) -> str:
+        """The body as text, in the charset the server named (UTF-8 otherwise)."""
+        match = _CHARSET.search(self.headers.get("content-type", ""))
+        try:
+            return self.body.decode(match.group(1) if match else "utf-8", errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+    @property
+    def media_type(self) -> str:
+        """The response's media type, lowercased, without parameters."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 class HTTPStatusError(FeedError):

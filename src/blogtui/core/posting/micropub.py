@@ -33,7 +33,7 @@ from urllib.parse import urlencode, urljoin
 
 import httpx
 
-from blogtui.core.comments.fetching import decode, get
+from blogtui.core.comments.fetching import get
 from blogtui.core.comments.page import parse_page
 from blogtui.core.comments.webmention import loopback_chosen
 from blogtui.core.comments.webmention_endpoint import (
@@ -276,7 +276,7 @@ async def send_webmention(client: httpx.AsyncClient, source: str, target: str) -
         result = await get(client, target, "the article page")
     except CommentsUnavailable as error:
         return f"the Webmention was not sent: {error.message}"
-    page = parse_page(decode(result), result.final_url or result.url, result.headers)
+    page = parse_page(result.text, result.final_url or result.url, result.headers)
     endpoint = endpoint_of(page)
     if not endpoint:
         return "the Webmention was not sent: the article names no Webmention endpoint now"
