@@ -64,6 +64,7 @@ from blogtui.core.posting.base import (
     normalise,
     same_site,
     sanitise,
+    send_timeout,
     server_error,
 )
 from blogtui.core.posting.credentials import CredentialError, CredentialStore, check_destination
@@ -353,7 +354,7 @@ class MastodonPoster(Poster):
         headers = {"Authorization": f"Bearer {account.token}", "Accept": "application/json",
                    "Content-Type": "application/x-www-form-urlencoded",
                    "Idempotency-Key": self.idempotency_key}  # fmt: skip
-        timeout = httpx.Timeout(self.deadline, connect=min(self.deadline, 15.0))
+        timeout = send_timeout(self.deadline)
         try:
             response = await client.post(f"{account.instance}/api/v1/statuses",
                                          content=body.encode(), headers=headers,
