@@ -37,18 +37,26 @@ def held(home: Places, store: Store) -> Iterator[HeldStore]:
 
 
 @pytest.fixture
-async def app_on(
+async def app(
     home: Places, held: HeldStore, client_factory: Callable[[], httpx.AsyncClient]
 ) -> AsyncIterator[Pilot[None]]:
+    """The app on `held`, settled."""
+    async with running(build_app(home, Config(), held, client_factory)) as pilot:
+        try:
+            yield pilot
+        finally:
+            held.release()  # before the app exits: its writer must not wait on a failed test
+
+
+@pytest.fixture
+async def app_on(app: Pilot[None]) -> Pilot[None]:
     """The app on `held`, with the cursor on "Starred" and the list focused."""
-    app = build_app(home, config=Config(), store=held, client_factory=client_factory)
-    async with running(app) as pilot:
-        screen = main_screen(app)
-        assert screen.feed_list.select_key("starred")
-        await settle(pilot)
-        screen.focus_pane("articles")
-        await settle(pilot)
-        yield pilot
+    screen = main_screen(app.app)
+    assert screen.feed_list.select_key("starred")
+    await settle(app)
+    screen.focus_pane("articles")
+    await settle(app)
+    return app
 
 
 @pytest.fixture
@@ -111,3 +119,72 @@ async def test_A_in_starred_marks_500_read_in_one_write_queued_for_the_synced(
         (article_id, "read", True) for article_id in sorted(big["synced"])
     ]
     assert store.queued_catch_ups(ACCOUNT) == []  # the feed itself is not caught up
+
+
+async def keys(pilot: Pilot[None], *names: str) -> None:
+    """Press `names` without settling (a held write keeps a worker busy)."""
+    for name in names:
+        await pilot.press(name)
+        await pilot.pause()
+
+
+async def test_the_starred_count_follows_F_before_the_star_is_written(
+    app: Pilot[None], store: Store, held: HeldStore, feed_ids: dict[str, int]
+) -> None:
+    screen = main_screen(app.app)
+    feeds = screen.feed_list
+    assert feeds.select_key(f"feed:{feed_ids['plain']}")
+    await settle(app)
+    screen.focus_pane("articles")
+    await settle(app)
+    assert feeds.labels()["starred"] == "Starred"
+    held.hold()
+    await keys(app, "F")
+    assert feeds.labels()["starred"] == "Starred 1"  # at once: nothing is written yet
+    await keys(app, "j", "F")
+    assert feeds.labels()["starred"] == "Starred 2"
+    await keys(app, "k", "F")  # the first one unstarred again, before its star is written
+    assert feeds.labels()["starred"] == "Starred 1"
+    assert held.star_writes == [] and store.article_count(starred_only=True) == 0
+    held.release()
+    await wait_for(app, lambda: len(held.star_writes) == 3)
+    assert store.article_count(starred_only=True) == 1
+    assert feeds.labels()["starred"] == "Starred 1"  # the store's count now, the same
+
+
+async def test_the_starred_count_settles_on_the_store_count_after_the_write(
+    app: Pilot[None], store: Store, held: HeldStore, feed_ids: dict[str, int]
+) -> None:
+    screen = main_screen(app.app)
+    feeds = screen.feed_list
+    assert feeds.select_key(f"feed:{feed_ids['plain']}")
+    await settle(app)
+    screen.focus_pane("articles")
+    await settle(app)
+    held.hold()
+    await keys(app, "F")
+    assert feeds.labels()["starred"] == "Starred 1"
+    others = store.article_ids([feed_ids["german"]])
+    store.set_starred(others)  # another program stars two more meanwhile
+    held.release()
+    await wait_for(app, lambda: feeds.labels()["starred"] == "Starred 3")
+
+
+def test_pending_stars_count_what_each_change_changes_until_written() -> None:
+    from blogtui.core.models import ArticleSummary
+    from blogtui.ui.widgets.read_marks import PendingMarks
+
+    def row(article_id: int, starred: bool = False) -> ArticleSummary:
+        return ArticleSummary(article_id, 1, "Grüße", "", "", 0.0, False, None, starred=starred)
+
+    marks = PendingMarks()
+    first = marks.star([row(1), row(2, starred=True)], True)  # only 1 changes
+    assert marks.starred_delta == 1
+    second = marks.star([marks.apply(row(1))], False)  # unstarred again, before it is written
+    assert marks.starred_delta == 0
+    marks.star([row(3)], True)
+    assert marks.starred_delta == 1
+    marks.written(first)
+    assert marks.starred_delta == 0  # the store has +1 now; -1 and +1 are still to come
+    marks.written(second)
+    assert marks.starred_delta == 1

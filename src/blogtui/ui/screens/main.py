@@ -92,6 +92,7 @@ class MainScreen(Screen[None]):
             self.articles.post_message(messages.ArticlesListed(first.ids, None, True, first.total))
         self.articles.list_articles()
         self.context.outbox.changed.subscribe(self, self._outbox_changed)
+        self.article_list.starred_shown.subscribe(self.feed_list, self.feed_list.follow_starred)
 
     @property
     def scope(self) -> FeedEntry:
@@ -247,8 +248,7 @@ class MainScreen(Screen[None]):
     @on(ArticlesPane.UnreadFound)
     def _unread_found(self, message: ArticlesPane.UnreadFound) -> None:
         if message.feed_id >= 0 and self.feed_list.select_key(f"feed:{message.feed_id}"):
-            entry = self.feed_list.current
-            if entry is not None:
+            if (entry := self.feed_list.current) is not None:
                 self.articles.scope = entry
             self.articles.list_articles(keep_cursor_on=message.article_id)
         else:

@@ -14,11 +14,17 @@ from typing import TYPE_CHECKING, NamedTuple
 from rich.text import Text
 from textual import on
 from textual.message import Message
+from textual.signal import Signal
 
 from blogtui.core.models import ArticleSummary
 from blogtui.ui import messages
 from blogtui.ui.display import display, format_date, glyph
-from blogtui.ui.widgets.read_marks import PendingMarks, SerialWriter
+from blogtui.ui.widgets.read_marks import (
+    PendingMarks,
+    SerialWriter,
+    StarredShown,
+    starred_count,
+)
 from blogtui.ui.widgets.row_list import RowList
 
 if TYPE_CHECKING:
@@ -118,7 +124,8 @@ class ArticleList(RowList[ArticleSummary]):
     rows are drawn through the pending changes (read_marks.PendingMarks); one writer thread
     writes them in the order the keys came, starting after the frame that shows them. So a key
     acts on the row under the cursor as the screen shows it, however fast keys come.
-    `messages.ReadStateChanged` follows each read change written (with the feeds' counts)."""
+    `messages.ReadStateChanged` follows each read change written (with the feeds' counts);
+    `starred_shown` is published on each star change and each write (the "Starred" count)."""
 
     @dataclass
     class _Written(Message):
@@ -132,6 +139,8 @@ class ArticleList(RowList[ArticleSummary]):
         feeds: list[Feed] | None = None
         note: str = ""
         after: Callable[[], None] | None = None
+        starred: int | None = None
+        """After a star change: how many articles the store has starred now."""
 
     def __init__(
         self,
@@ -150,6 +159,8 @@ class ArticleList(RowList[ArticleSummary]):
         """Marks shown but not yet written."""
         self._store_rows = row_loader
         self._writer = SerialWriter(self._start_writer)
+        self.starred_shown: Signal[StarredShown] = Signal(self, "starred-shown")
+        """The star changes not yet written, and the store's count after a star write."""
         self._feeds: list[Feed] | None = None
         self._feed_titles: dict[int, str] = {}
 
@@ -215,13 +226,19 @@ class ArticleList(RowList[ArticleSummary]):
         store = self.store
         if store is None:
             return
-        number = self.marks.mark(field, ids, value)
-        self.refresh_rows(ids)
         if field == "starred":
+            shown = [row for row in map(self.get_row, ids) if row is not None]
+            number = self.marks.star(shown, value)
+            self.refresh_rows(ids)
+            self.starred_shown.publish(StarredShown(self.marks.starred_delta))
             self._writer.submit(
-                lambda: self._written(number, ids, lambda: store.set_starred(ids, value))
+                lambda: self._written(
+                    number, ids, lambda: store.set_starred(ids, value), starred=True
+                )
             )
         else:
+            number = self.marks.mark(field, ids, value)
+            self.refresh_rows(ids)
             self._writer.submit(
                 lambda: self._written(number, ids, lambda: store.set_read(ids, value), read=value)
             )
@@ -291,18 +308,20 @@ class ArticleList(RowList[ArticleSummary]):
         read: bool | None = None,
         note: Callable[[], str] | None = None,
         after: Callable[[], None] | None = None,
+        starred: bool = False,
     ) -> None:
         """(On the writer's thread.) Make one change (filling `article_ids` if it finds them),
-        then have the list forget it: repaint, tell the screen."""
+        then have the list forget it: repaint, tell the screen (a star change: the count)."""
         assert self.store is not None
         try:
             change()
             feeds = self.store.list_feeds() if read is not None else None
+            count = starred_count(self.store) if starred else None
         except BaseException:
             self.post_message(self._Written(number, None))  # the rows as the store has them
             raise
         text = note() if note is not None else ""
-        self.post_message(self._Written(number, article_ids, read, feeds, text, after))
+        self.post_message(self._Written(number, article_ids, read, feeds, text, after, count))
 
     def on_unmount(self) -> None:
         """Leaving (the app quits): write the marks whose writer has not started yet (a write
@@ -321,6 +340,7 @@ class ArticleList(RowList[ArticleSummary]):
         message.stop()
         if message.number is not None:
             self.marks.written(message.number)
+            self.starred_shown.publish(StarredShown(self.marks.starred_delta, message.starred))
         self.refresh_rows(message.article_ids)
         if message.feeds is not None and message.read is not None:
             ids = list(message.article_ids or ())

@@ -25,6 +25,7 @@ from blogtui.ui.display import display
 from blogtui.ui.keys import FEED_LIST_BINDINGS
 from blogtui.ui.widgets.feed_labels import ERROR_MARKER, FeedEntry, feed_label, group_label
 from blogtui.ui.widgets.feed_tree import FeedTree
+from blogtui.ui.widgets.read_marks import StarredShown, starred_count
 
 if TYPE_CHECKING:
     from blogtui.core.feeds.discover import Discovered
@@ -61,6 +62,8 @@ class FeedList(FeedTree):
         self.context = context
         self._welcomed = False
         self._data_version = 0
+        self._starred = StarredShown(0, 0)
+        """The store's starred count last read, and the article list's stars not yet written."""
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -91,12 +94,20 @@ class FeedList(FeedTree):
 
     def _post_starred_count(self) -> None:
         """(On a worker's thread.) Count the starred articles (the starred index's size)."""
-        self.post_message(self.StarredCounted(self.context.store.article_count(starred_only=True)))
+        self.post_message(self.StarredCounted(starred_count(self.context.store)))
 
     @on(StarredCounted)
     def _starred_counted(self, message: StarredCounted) -> None:
         message.stop()
-        self.show_starred(message.count)
+        self.follow_starred(StarredShown(self._starred.pending, message.count))
+
+    def follow_starred(self, shown: StarredShown) -> None:
+        """Show the store's starred count (`shown.stored`; None: the last one read) changed by
+        the article list's stars not yet written: a star shows in the count when its key comes
+        (the article list publishes this, ArticleList.starred_shown)."""
+        stored = self._starred.stored if shown.stored is None else shown.stored
+        self._starred = StarredShown(shown.pending, stored)
+        self.show_starred(max(0, (stored or 0) + shown.pending))
 
     @on(messages.FeedsLoaded)
     def _feeds_loaded(self, message: messages.FeedsLoaded) -> None:

@@ -13,9 +13,13 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from blogtui.core.models import ArticleSummary, Feed
+
+if TYPE_CHECKING:
+    from blogtui.core.store import Store
 
 FIELDS = ("read", "starred")
 """The row fields a mark changes."""
@@ -30,6 +34,8 @@ class PendingMarks:
         """(article id, field) -> (change number, value)."""
         self._feeds: dict[int, frozenset[int] | None] = {}
         """Change number -> the feeds whose every article was marked read (None: all feeds)."""
+        self._stars: dict[int, int] = {}
+        """Change number -> how many more articles it shows starred (fewer: negative)."""
 
     def __bool__(self) -> bool:
         return bool(self._articles or self._feeds)
@@ -43,6 +49,20 @@ class PendingMarks:
             self._articles[(article_id, field)] = (self._number, value)
         return self._number
 
+    def star(self, shown: Iterable[ArticleSummary], value: bool) -> int:
+        """Note the `shown` rows (as the list shows them now) starred (`value`) or not; the
+        change's number. Until it is written, `starred_delta` counts what it changes."""
+        rows = list(shown)
+        number = self.mark("starred", [row.id for row in rows], value)
+        self._stars[number] = sum(1 if value else -1 for row in rows if row.starred != value)
+        return number
+
+    @property
+    def starred_delta(self) -> int:
+        """How many more starred articles the changes not yet written show than the store has
+        (fewer: negative)."""
+        return sum(self._stars.values())
+
     def mark_feeds_read(self, feed_ids: Iterable[int] | None) -> int:
         """Note every article of `feed_ids` (None: all feeds) read; the change's number."""
         self._number += 1
@@ -53,6 +73,7 @@ class PendingMarks:
         """Changes up to `number` are in the store (they are written in order): forget them."""
         self._articles = {key: v for key, v in self._articles.items() if v[0] > number}
         self._feeds = {n: feeds for n, feeds in self._feeds.items() if n > number}
+        self._stars = {n: delta for n, delta in self._stars.items() if n > number}
 
     def apply(self, row: ArticleSummary) -> ArticleSummary:
         """`row` as the pending changes make it."""
@@ -70,6 +91,23 @@ class PendingMarks:
     def apply_all(self, rows: list[ArticleSummary]) -> list[ArticleSummary]:
         """`rows` as the pending changes make them."""
         return [self.apply(row) for row in rows] if self else rows
+
+
+@dataclass(frozen=True)
+class StarredShown:
+    """What the "Starred" line counts: the store's starred articles and the article list's star
+    changes not yet written (the list publishes it on each star key and each write)."""
+
+    pending: int
+    """`PendingMarks.starred_delta` of the article list."""
+    stored: int | None = None
+    """`starred_count` right after a write (None: not read with this change)."""
+
+
+def starred_count(store: Store) -> int:
+    """How many articles are starred in the store (through the starred index): the one count
+    the "Starred" line is made from."""
+    return store.article_count(starred_only=True)
 
 
 def counts_read(feeds: list[Feed], feed_ids: Iterable[int] | None) -> list[Feed]:
