@@ -126,19 +126,29 @@ def _remove_hint(feed_id: int) -> str:
 
 def cmd_import(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui import FILE.opml`."""
-    from blogtui.core.feeds.opml import parse_opml
+    from blogtui.core.feeds.opml import OpmlError, read_opml
 
     try:
         data = args.file.read_bytes()
     except OSError as error:
         raise BlogtuiError(f"cannot read {args.file}: {error.strerror or error}") from error
-    entries = parse_opml(data)
+    try:
+        document = read_opml(data)
+    except OpmlError as error:
+        raise OpmlError(f"{args.file}: {error.message}") from None
+    entries = document.feeds
     store = open_store(where)
     added = 0
     for entry in entries:
         _, created = store.add_feed(entry.url, entry.title, entry.site_url, entry.folder)
         added += created
     out.line(f"Imported {added} new feed(s); {len(entries) - added} already subscribed.")
+    if document.skipped:
+        lines = [f"Skipped {len(document.skipped)} outline(s) that blogtui will not fetch:"]
+        for skipped in document.skipped:
+            named = f"{skipped.title} ({skipped.url})" if skipped.title else skipped.url
+            lines.append(f"  {named}: {skipped.reason}")
+        out.block("\n".join(lines))
     return 0
 
 

@@ -2,8 +2,14 @@
 
 Reading is done with expat directly so that a document type declaration (and with it every
 entity definition, internal or external) is refused before anything is expanded. OPML 1.0,
-2.0 and newsboat's export are accepted; outlines without `xmlUrl` are folders, and a feed's
-folder is the path of the folders around it joined with "/".
+2.0 and newsboat's export are accepted; outlines without `xmlUrl` (or, for a feed typed "rss" or
+"atom", `url`) are folders, and a feed's folder is the path of the folders around it joined with
+"/"; a feed outside every folder takes its first OPML 2.0 `category` (newsboat exports its tags
+there). A document without its <opml> root or <body> is refused, naming what is missing.
+
+Only http(s) feeds are read. Outlines other readers turn into commands (Liferea's `|command`,
+newsboat's `exec:` and `filter:` URLs, a `filtercmd` attribute) or queries are never run: they
+are skipped and listed in `OpmlDocument.skipped` with the reason, for the importer to show.
 
 An exported feed never carries a login: its URL is written without `user:password@`, and a
 feed that needs one is marked (`blogtui:login="required"` and a comment saying so).
@@ -48,25 +54,70 @@ class OpmlFeed:
     """The feed needs a login, kept in blogtui's credential store and never exported."""
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedOutline:
+    """An outline of an OPML file that is not imported, and why."""
+
+    url: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlDocument:
+    """What an OPML file holds: its web feeds, and the outlines blogtui will not fetch."""
+
+    feeds: list[OpmlFeed]
+    skipped: list[SkippedOutline]
+
+
+_NEVER_RUN = "blogtui never runs commands from a subscription list"
+_FEED_TYPES = ("rss", "atom")
+
+
+def _refusal(url: str, attrs: dict[str, str]) -> str:
+    """Why the feed outline of `url` is not imported, or "" when it is a web feed."""
+    if url.startswith("|"):
+        return f'its address is a command (Liferea\'s "|"); {_NEVER_RUN}'
+    if attrs.get("filtercmd"):
+        return f"it asks for a filter command (filtercmd); {_NEVER_RUN}"
+    scheme = urlsplit(url).scheme.lower() if ":" in url else ""
+    if scheme in ("exec", "filter"):
+        return f"its address is a command (newsboat's {scheme}:); {_NEVER_RUN}"
+    if scheme == "query":
+        return "it is a newsboat query feed (query:), not a feed to fetch"
+    if scheme not in ("http", "https"):
+        return f"not a web address ({scheme}:)" if scheme else "not a web address"
+    return ""
+
+
 class _Reader:
     """Collects feeds from expat events; refuses DTDs and entity declarations."""
 
     def __init__(self) -> None:
         self.feeds: list[OpmlFeed] = []
+        self.skipped: list[SkippedOutline] = []
         self.seen: set[str] = set()
         self.folders: list[str | None] = []
-        self.root: str | None = None
+        self.path: list[str] = []
+        self.body = False
+        """Whether the <opml> root holds a <body>."""
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         """Handle an opening tag."""
-        if self.root is None:
-            self.root = name
-            if name.lower() != "opml":
-                raise OpmlError(f"not an OPML file (the document is <{name}>)")
-        if name.lower() != "outline":
+        self.path.append(name.lower())
+        if len(self.path) == 1 and self.path[0] != "opml":
+            raise OpmlError(
+                f"not an OPML file: the <opml> root element is missing (the document is <{name}>)"
+            )
+        if self.path[:2] == ["opml", "body"]:
+            self.body = True
+        if self.path[-1] != "outline" or not self.body:
             return
         attrs = {key.lower(): value.strip() for key, value in attrs.items()}
         url = attrs.get("xmlurl", "")
+        if not url and attrs.get("type", "").lower() in _FEED_TYPES:
+            url = attrs.get("url", "")
         if not url:
             self.folders.append(attrs.get("text") or attrs.get("title") or None)
             return
@@ -75,18 +126,31 @@ class _Reader:
 
     def end(self, name: str) -> None:
         """Handle a closing tag."""
-        if name.lower() == "outline" and self.folders:
+        self.path.pop()
+        if name.lower() == "outline" and self.body and self.folders:
             self.folders.pop()
 
     def _add(self, url: str, attrs: dict[str, str]) -> None:
-        if urlsplit(url).scheme.lower() not in ("http", "https") or url in self.seen:
+        title = attrs.get("text") or attrs.get("title") or ""
+        if reason := _refusal(url, attrs):
+            self.skipped.append(SkippedOutline(url, title, reason))
+            return
+        if url in self.seen:
             return
         self.seen.add(url)
-        folder = "/".join(name for name in self.folders if name)
-        title = attrs.get("text") or attrs.get("title") or ""
+        folder = "/".join(name for name in self.folders if name) or _category(attrs)
         if title == url:
             title = ""
         self.feeds.append(OpmlFeed(url, title, folder, attrs.get("htmlurl", "")))
+
+
+def _category(attrs: dict[str, str]) -> str:
+    """The first OPML 2.0 category ("tag" or "/Nested/Path") as a folder, or ""."""
+    for category in attrs.get("category", "").split(","):
+        folder = "/".join(part.strip() for part in category.split("/") if part.strip())
+        if folder:
+            return folder
+    return ""
 
 
 def _refuse_doctype(*_args: object) -> None:
@@ -106,6 +170,16 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
 
     Raises OpmlError for oversized, malformed or non-OPML input and for any DTD.
     """
+    return read_opml(data).feeds
+
+
+def read_opml(data: bytes) -> OpmlDocument:
+    """The http(s) feeds of an OPML document (first occurrence of each URL, in order) and the
+    outlines skipped with their reasons.
+
+    Raises OpmlError for oversized, malformed or non-OPML input (no <opml> root, no <body>) and
+    for any DTD.
+    """
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError(f"OPML file too large ({len(data)} bytes; the limit is {MAX_OPML_BYTES})")
     if not data.strip():
@@ -122,7 +196,11 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
         parser.Parse(data, True)
     except expat.ExpatError as err:
         raise OpmlError(f"not a valid OPML file: {err}") from None
-    return reader.feeds
+    if not reader.body:
+        raise OpmlError(
+            "not an OPML file: the <body> element in the <opml> root element is missing"
+        )
+    return OpmlDocument(reader.feeds, reader.skipped)
 
 
 @dataclass

@@ -1,0 +1,46 @@
+"""`blogtui import` with OPML files as other readers leave them: a broken file is named with
+what is wrong (never a traceback), and outlines that are commands are refused in the output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from blogtui.cli import main
+
+
+def _import(tmp_path: Path, text: str) -> tuple[int, Path]:
+    path = tmp_path / "subscriptions.opml"
+    path.write_text(text, encoding="utf-8")
+    return main(["--home", str(tmp_path / "home"), "import", str(path)]), path
+
+
+def test_a_file_without_body_is_an_error_naming_the_file(tmp_path, capsys):
+    status, path = _import(tmp_path, '<?xml version="1.0"?><opml version="1.0"><head/></opml>')
+    captured = capsys.readouterr()
+    assert status == 2
+    assert f"{path}: " in captured.err and "<body> element" in captured.err
+    assert "Traceback" not in captured.err + captured.out and "Imported" not in captured.out
+
+
+def test_a_file_without_opml_root_is_an_error_naming_the_file(tmp_path, capsys):
+    status, path = _import(tmp_path, '<?xml version="1.0"?><outlines><body/></outlines>')
+    captured = capsys.readouterr()
+    assert status == 2
+    assert f"{path}: " in captured.err and "<opml> root element is missing" in captured.err
+
+
+def test_command_outlines_are_listed_as_refused(tmp_path, capsys):
+    status, _ = _import(
+        tmp_path,
+        '<opml version="1.0"><body>'
+        '<outline title="Tweets" xmlUrl="|~/bin/tweets.py"/>'
+        '<outline title="Picky" xmlUrl="https://p.example/feed" filtercmd="~/bin/keep.pl"/>'
+        '<outline title="Plain" xmlUrl="https://q.example/feed"/>'
+        "</body></opml>",
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Imported 1 new feed(s)" in out
+    assert "Skipped 2 outline(s)" in out
+    assert "  Tweets (|~/bin/tweets.py): its address is a command" in out
+    assert "  Picky (https://p.example/feed): it asks for a filter command" in out
