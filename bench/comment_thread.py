@@ -25,8 +25,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
-from frames import FrameRecorder  # noqa: E402 (bench/ is on sys.path: scripts run from it)
-from textual import events  # noqa: E402
+from frames import FrameRecorder, time_presses  # noqa: E402 (bench/ is on sys.path: scripts run from it)
 from textual.app import App, ComposeResult  # noqa: E402
 
 from blogtui.core.models import Comment, CommentData, EntryData  # noqa: E402
@@ -81,18 +80,7 @@ async def run_case(comments: list[Comment], state, presses: int, gap: float) -> 
         widget.set_thread(comments, state)
         first = await app.wait_frame(comments[0].author) - start
         await asyncio.sleep(0.3)
-        latencies: list[float] = []
-        paints: list[float] = []
-        for _ in range(presses):
-            await asyncio.sleep(gap)
-            app.frame.clear()
-            app.paint_times.clear()
-            key = events.Key("j", "j")
-            key.set_sender(app)
-            sent = time.perf_counter()
-            app._driver.send_message(key)
-            latencies.append(await app.wait_frame() - sent)
-            paints.append(app.paint_times[-1] if app.paint_times else float("nan"))
+        latencies, paints = await time_presses(app, "j", presses, gap, character="j")
     return {
         "first_ms": first * 1000,
         "latency_ms": statistics.median(latencies) * 1000,

@@ -48,6 +48,7 @@ SRC = ROOT / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
+from frames import press, time_presses  # noqa: E402 (bench/ on sys.path)
 from reader_setup import SIZE, Tmux, make_store  # noqa: E402 (bench/ on sys.path)
 
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "blogtui-bench-reader"
@@ -184,18 +185,6 @@ def start_over(screen) -> bool:  # type: ignore[no-untyped-def]
     return bool(getattr(owner, "started", getattr(screen, "_started", False)))
 
 
-def press(app, key: str) -> float:  # type: ignore[no-untyped-def]
-    """Send `key` through the driver as a terminal would; the time it was sent."""
-    from textual import events
-
-    event = events.Key(key, None)
-    event.set_sender(app)
-    app.frame.clear()
-    sent = time.perf_counter()
-    app._driver.send_message(event)
-    return sent
-
-
 async def open_case(home: Path, scope: str, count: int, presses: int, gap: float) -> dict:
     """Open `scope` (a feed or folder title, one `down` below "All articles") and scroll it."""
     from blogtui.core.config import load_config
@@ -223,14 +212,7 @@ async def open_case(home: Path, scope: str, count: int, presses: int, gap: float
         article_list.focus()
         await pilot.pause()
         await asyncio.sleep(0.1)
-        latencies: list[float] = []
-        paints: list[float] = []
-        for _ in range(presses):
-            await asyncio.sleep(gap)
-            app.paint_times.clear()
-            sent = press(app, "down")
-            latencies.append(await app.wait_frame(timeout=20) - sent)
-            paints.append(app.paint_times[-1] if app.paint_times else float("nan"))
+        latencies, paints = await time_presses(app, "down", presses, gap, timeout=20)
         assert article_list.cursor == min(presses, count - 1), article_list.cursor
     return {
         "open_ms": first * 1000,

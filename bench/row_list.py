@@ -38,8 +38,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
-from frames import FrameRecorder  # noqa: E402 (bench/ is on sys.path: scripts run from it)
-from textual import events  # noqa: E402
+from frames import FrameRecorder, time_presses  # noqa: E402 (bench/ is on sys.path: scripts run from it)
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.content import Content  # noqa: E402
 from textual.widgets import OptionList  # noqa: E402
@@ -148,18 +147,7 @@ async def run_case(kind: str, count: int, presses: int, gap: float) -> dict[str,
         widget.focus()
         await pilot.pause()
         await asyncio.sleep(0.05)
-        latencies: list[float] = []
-        paints: list[float] = []
-        for _ in range(presses):
-            await asyncio.sleep(gap)
-            app.frame.clear()
-            app.paint_times.clear()
-            key = events.Key("down", None)
-            key.set_sender(app)
-            sent = time.perf_counter()
-            app._driver.send_message(key)
-            latencies.append(await app.wait_frame() - sent)
-            paints.append(app.paint_times[-1] if app.paint_times else float("nan"))
+        latencies, paints = await time_presses(app, "down", presses, gap)
         cursor = widget.cursor if kind == "rowlist" else widget.highlighted
         assert cursor == min(presses, count - 1), cursor
     return {

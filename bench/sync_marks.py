@@ -41,7 +41,8 @@ SRC = ROOT / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
-from reader import press, start_over, timed_app_class  # noqa: E402 (bench/ on sys.path)
+from frames import press  # noqa: E402 (bench/ on sys.path)
+from reader import start_over, timed_app_class  # noqa: E402
 from reader_setup import SIZE, make_store  # noqa: E402
 
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "blogtui-bench-reader"
