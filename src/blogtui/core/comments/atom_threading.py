@@ -10,7 +10,6 @@ an `<email>` becomes a hashed identity key, never a name.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
 
 import httpx
 
@@ -20,10 +19,9 @@ from blogtui.core.comments.comment_feed import (
     FEED_LIMIT,
     MAX_ITEMS,
     comment_number,
-    entry_author,
+    entry_comment,
     entry_content,
     entry_key,
-    entry_published,
     entry_text,
     read_feed,
     split_reply,
@@ -127,14 +125,4 @@ def _comment(entry: Any, resolver: Resolver, base: str) -> CommentData:
     reply_parent, html = split_reply(entry_content(entry))
     if parent and reply_parent != parent:
         html = entry_content(entry)  # keep the text whole unless the prefix named this parent
-    link = entry_text(entry, "link")
-    author, author_key = entry_author(entry)
-    return CommentData(
-        key=entry_key(entry),
-        parent_key=parent,
-        author=author,
-        content=html if parent else entry_content(entry),
-        published=entry_published(entry),
-        link=urljoin(base, link) if link else "",
-        author_key=author_key,
-    )
+    return entry_comment(entry, base, parent, html if parent else entry_content(entry))

@@ -162,13 +162,19 @@ class CommentFeedProvider(CommentProvider):
 
 def _comment(entry: Any, base: str) -> CommentData:
     parent, html = split_reply(entry_content(entry))
+    return entry_comment(entry, base, parent, html)
+
+
+def entry_comment(entry: Any, base: str, parent_key: str, content: str) -> CommentData:
+    """A comment feed's entry as a comment under `parent_key`, with `content`; its link is
+    resolved against `base`."""
     link = entry_text(entry, "link")
     author, author_key = entry_author(entry)
     return CommentData(
         key=entry_key(entry),
-        parent_key=parent,
+        parent_key=parent_key,
         author=author,
-        content=html,
+        content=content,
         published=entry_published(entry),
         link=urljoin(base, link) if link else "",
         author_key=author_key,
