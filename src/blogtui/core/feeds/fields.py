@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from urllib.parse import unquote, urljoin, urlsplit
 
+from blogtui.core.models import EntryData
 from blogtui.core.text.sanitize import clean
 
 TITLE_LIMIT = 1000
@@ -176,3 +178,25 @@ def entry_key(guid: str, link: str, title: str, date: str) -> str:
         return link
     digest = hashlib.sha1(f"{title}\x1f{date}".encode("utf-8", "replace")).hexdigest()
     return f"sha1:{digest}"
+
+
+def distinct_keys(entries: Sequence[EntryData]) -> list[EntryData]:
+    """`entries` with a guid that several of them share re-keyed by their links when those
+    links differ: distinct posts a feed gave one id by mistake are all kept (same id and same
+    link is one post given twice, which stays one). A re-keyed entry's key is its link, or its
+    guid and link when an entry of another guid has the link as its key."""
+    links: dict[str, set[str]] = {}
+    for entry in entries:
+        links.setdefault(entry.key, set()).add(entry.link)
+    shared = {key for key, seen in links.items() if len(seen) > 1}
+    if not shared:
+        return list(entries)
+    taken = set(links) - shared
+    distinct: list[EntryData] = []
+    for entry in entries:
+        if entry.key in shared and entry.link:
+            key = entry.link if entry.link not in taken else f"{entry.key} {entry.link}"
+            taken.add(key)
+            entry = replace(entry, key=key)
+        distinct.append(entry)
+    return distinct

@@ -336,7 +336,9 @@ def parse_feed(
     """
     headers = {name.lower(): value for name, value in (headers or {}).items()}
     if looks_like_json(body):
-        return replace(parse_json_feed(body, url), api_root=api_root(headers, url))
+        parsed = parse_json_feed(body, url)
+        entries = fields.distinct_keys(parsed.entries)
+        return replace(parsed, entries=entries, api_root=api_root(headers, url))
     _check_document(body)
     run = _run(body, headers, shield)
     result = run.result
@@ -353,7 +355,7 @@ def parse_feed(
     return ParsedFeed(
         title=fields.plain_title(run.guard.restore(_text(dict.get(info, "title"))), title_type),
         site_url=fields.absolute(base, _text(dict.get(info, "link"))),
-        entries=[document.entry(entry) for entry in entries[:MAX_ENTRIES]],
+        entries=fields.distinct_keys([document.entry(entry) for entry in entries[:MAX_ENTRIES]]),
         malformed=reason or run.decoded.note,
         api_root=api_root(headers, url),
         encoding=run.decoded.description,
