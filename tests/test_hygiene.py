@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from support.imports import loaded_after
+
 import blogtui.core
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,19 +22,6 @@ def core_modules() -> list[str]:
     return [
         info.name for info in pkgutil.walk_packages(blogtui.core.__path__, prefix="blogtui.core.")
     ]
-
-
-def loaded_after(imports: str, names: tuple[str, ...]) -> list[str]:
-    """Run `imports` in a fresh interpreter: which of `names` (or their submodules) it loaded."""
-    code = (
-        f"import sys\n{imports}\nnames = {names!r}\n"
-        "print(','.join(sorted(m for m in sys.modules"
-        " if any(m == n or m.startswith(n + '.') for n in names))))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    return [name for name in result.stdout.strip().split(",") if name]
 
 
 def test_core_imports_no_ui():

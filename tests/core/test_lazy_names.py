@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
+from support.imports import loaded_after
 
 import blogtui.core.comments
 import blogtui.core.posting
@@ -38,14 +36,11 @@ def test_an_unlisted_name_is_an_attribute_error():
 
 
 def test_the_package_alone_imports_none_of_its_submodules():
-    code = (
-        "import sys, blogtui.core.posting, blogtui.core.comments\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('blogtui.core.posting.',"
-        " 'blogtui.core.comments.')) or m == 'httpx'))\n"
-        "blogtui.core.posting.Secret\n"
-        "print('blogtui.core.posting.credentials' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.split("\n")[:2] == ["[]", "True"]
+    packages = ("blogtui.core.comments", "blogtui.core.posting")
+    imports = "import blogtui.core.posting, blogtui.core.comments"
+    assert loaded_after(imports, (*packages, "httpx")) == list(packages)
+    used = f"{imports}\nblogtui.core.posting.Secret"
+    assert loaded_after(used, ("blogtui.core.posting",)) == [
+        "blogtui.core.posting",
+        "blogtui.core.posting.credentials",
+    ]
