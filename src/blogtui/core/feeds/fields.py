@@ -114,6 +114,27 @@ def absolute(base: str, url: str) -> str:
         return url
 
 
+def _is_web(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+def web_link(base: str, link: str, others: Sequence[str] = (), *, from_id: bool = False) -> str:
+    """The address an article opens at: `link` resolved against `base` when it is a web
+    (http/https) address, else the first web address of `others` (the entry's other alternate
+    links, its media:player), else `link` as the feed gave it. A link that is only the entry's
+    id (feedparser's guess when there is no link element) counts only as an absolute web
+    address: a `tag:` or `urn:` id, or a bare number, is no link."""
+    if from_id and not _is_web(link):
+        link = ""
+    resolved = absolute(base, link)
+    if _is_web(resolved):
+        return resolved
+    for other in others:
+        if _is_web(candidate := absolute(base, other)):
+            return candidate
+    return resolved
+
+
 def resolve_links(body: str, base: str) -> str:
     """`body` with relative href/src/poster/cite/longdesc/background URLs made absolute against
     `base` (the xml:base in scope, else the document's base: RFC 3986 §5.1, XML Base §4.2).

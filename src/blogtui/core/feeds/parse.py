@@ -222,6 +222,24 @@ def _replies_feed(entry: Any, base: str) -> str:
     return ""
 
 
+def _id_is_link(entry: Any) -> bool:
+    """Whether feedparser took the entry's link from its id (there was no link element)."""
+    return bool(dict.get(entry, "guidislink")) and not dict.get(entry, "links")
+
+
+def _other_links(entry: Any) -> list[str]:
+    """The entry's alternate links in order, then its media:player's address."""
+    found = [
+        _text(dict.get(link, "href"))
+        for link in dict.get(entry, "links") or []
+        if isinstance(link, dict) and dict.get(link, "rel") in (None, "", "alternate")
+    ]
+    player = dict.get(entry, "media_player")
+    if isinstance(player, dict):
+        found.append(_text(dict.get(player, "url")))
+    return [href for href in found if href]
+
+
 def _people(holder: Any) -> list[dict[str, object]]:
     """The authors feedparser read for an entry, a source or a feed (dicts only)."""
     if not isinstance(holder, dict):
@@ -280,7 +298,7 @@ class _Document:
         raw_title = self.guard.restore(_text(dict.get(entry, "title")))
         title_type = dict.get(dict.get(entry, "title_detail") or {}, "type") or "text"
         raw_link = _text(dict.get(entry, "link"))
-        link = fields.absolute(self.base, raw_link)
+        link = fields.web_link(self.base, raw_link, _other_links(entry), from_id=_id_is_link(entry))
         content = self.body(entry)
         published = _epoch(dict.get(entry, "published_parsed"))
         updated = _epoch(dict.get(entry, "updated_parsed"))
