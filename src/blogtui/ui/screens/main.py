@@ -251,9 +251,7 @@ class MainScreen(Screen[None]):
             if (entry := self.feed_list.current) is not None:
                 self.articles.scope = entry
             self.articles.list_articles(keep_cursor_on=message.article_id)
-        else:
-            self.article_list.set_rows(self.article_list.ids, keep_cursor_on=message.article_id)
-        self.open_article(message.article_id)
+        self.open_article(message.article_id)  # in the list shown, the pane put the cursor on it
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from blogtui.ui import messages
 from blogtui.ui.collector import keep_out_of_collector
 from blogtui.ui.display import display
 from blogtui.ui.keys import ARTICLES_BINDINGS
-from blogtui.ui.next_unread import UnreadSearch, find_unread
+from blogtui.ui.next_unread import OneAtATime, UnreadSearch, find_unread
 from blogtui.ui.widgets.article_list import ArticleList
 from blogtui.ui.widgets.feed_labels import STARRED_TITLE
 from blogtui.ui.widgets.feed_list import FeedEntry
@@ -82,6 +82,7 @@ class ArticlesPane(Vertical):
         """The article under the cursor when the list was last asked for."""
         self.started = False
         """Whether the first full article list has been shown (start-up is over)."""
+        self._seeks = OneAtATime(self._seek_unread)  # `n`/`N`: one search after the other
         sort = context.config.sort
         self.sort = sort if sort in SORTS else "date"
         """The list's order (a key of SORTS)."""
@@ -223,6 +224,8 @@ class ArticlesPane(Vertical):
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         if (failed := messages.worker_failed(event, self.context.places.database)) is not None:
             self.post_message(failed)
+        if event.worker.group == "next-unread" and event.worker.is_finished:
+            self._seeks.done()  # after the search's own messages (UnreadFound) were handled
 
     # -- what the list shows -----------------------------------------------------------------
 
@@ -331,15 +334,20 @@ class ArticlesPane(Vertical):
 
     def find_unread(self, step: int, feed_order: list[int]) -> None:
         """Look for the next (1) or previous (-1) unread article after the cursor, then in the
-        feeds after (before) this one in `feed_order`; the screen hears `UnreadFound`."""
+        feeds after (before) this one in `feed_order`, as the list shows them (marks not yet
+        written count); the screen hears `UnreadFound`. A key typed meanwhile goes on from it."""
+        self._seeks.ask(step, feed_order)
+
+    def _seek_unread(self, step: int, feed_order: list[int]) -> None:
         ids: list[int] | None = []
         if not self.narrowed:
             # While only the list's first page shows, the worker reads the whole list.
             ids = None if self.partial else list(self.article_list.ids)
         search = UnreadSearch(self.scope.feed_ids, self.scope.starred, self.unread_only, self.sort)
-        self._find_unread(search, step, ids, self.article_list.cursor, feed_order)
+        shown = self.article_list.marks.reads()
+        self._find_unread(search, step, ids, self.article_list.cursor, feed_order, shown)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="next-unread")
+    @work(thread=True, exit_on_error=False, group="next-unread")
     def _find_unread(
         self,
         search: UnreadSearch,
@@ -347,8 +355,9 @@ class ArticlesPane(Vertical):
         ids: list[int] | None,
         cursor: int,
         feed_order: list[int],
+        shown: dict[int, bool],
     ) -> None:
-        found = find_unread(self.context.store, search, step, ids, cursor, feed_order)
+        found = find_unread(self.context.store, search, step, ids, cursor, feed_order, shown)
         if found is None:
             self.post_message(messages.WorkFailed("No unread articles", "No unread articles."))
             return
@@ -359,6 +368,13 @@ class ArticlesPane(Vertical):
                 f"Wrapped to the {'first' if step > 0 else 'last'} unread.",
                 markup=False,
             )
+
+    @on(UnreadFound)
+    def _unread_found(self, message: UnreadFound) -> None:
+        """Open it in the list now, before the screen shows it: a key typed next acts on it."""
+        self.article_list.mark_opened(message.article_id)
+        if message.feed_id < 0:
+            self.article_list.set_rows(self.article_list.ids, keep_cursor_on=message.article_id)
 
     # -- ✎ marks -----------------------------------------------------------------------------
 

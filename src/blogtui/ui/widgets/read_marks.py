@@ -63,6 +63,12 @@ class PendingMarks:
         (fewer: negative)."""
         return sum(self._stars.values())
 
+    def reads(self) -> dict[int, bool]:
+        """The read state each article marked on its own shows (id -> read), for what reads
+        the store itself (`n`: next_unread.find_unread). A feed's or all feeds' mark-all-read
+        (`A`) is left out: it is written within a frame."""
+        return {key[0]: value for key, (_, value) in self._articles.items() if key[1] == "read"}
+
     def mark_feeds_read(self, feed_ids: Iterable[int] | None) -> int:
         """Note every article of `feed_ids` (None: all feeds) read; the change's number."""
         self._number += 1
