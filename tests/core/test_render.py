@@ -37,6 +37,15 @@ def test_images_become_alt_text_and_scripts_vanish():
     assert "alert" not in text and "p{}" not in text and "base64" not in text
 
 
+def test_a_linked_image_is_the_links_text():
+    rendered = html_to_text(
+        '<p>Look: <a href="https://photos.example/big.jpg"><img src="small.jpg" alt="Rad"></a>'
+        ' <a href="https://photos.example/2.jpg"><img src="2s.jpg"></a> fertig</p>'
+    )
+    assert rendered.text.startswith("Look: [[image: Rad]][1] [[image]][2] fertig")
+    assert rendered.links == ["https://photos.example/big.jpg", "https://photos.example/2.jpg"]
+
+
 def test_no_markdown_escaping():
     text = html_to_text("<p>1. Mai * Stern</p><p>## kein Titel | a|b</p>").text
     assert text == "1. Mai * Stern\n\n## kein Titel | a|b"

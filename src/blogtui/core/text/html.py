@@ -1,9 +1,9 @@
 """Article and comment HTML as clean text: the one place html2text is configured.
 
-html2text runs with `unicode_snob` (the default spells `&uuml;` as `u`), images as `[image: alt]`,
-links numbered `[1]` with the list at the end, capped input, output and nesting. Headings and
-tables are marked instead of written as Markdown and laid out as plain text (`blocks`: headings
-underlined, table columns aligned).
+html2text runs with `unicode_snob` (the default spells `&uuml;` as `u`), images as `[image: alt]`
+(a linked image as the link's text: `[[image: alt]][1]`), links numbered `[1]` with the list at
+the end, capped input, output and nesting. Headings and tables are marked instead of written as
+Markdown and laid out as plain text (`blocks`: headings underlined, table columns aligned).
 What a browser hides stays hidden (the elements of `markup.HIDDEN_TAGS` with their content, and
 everything after a comment left open); runs of line breaks, quoted blank lines and literal break
 tags (double-escaped `&amp;lt;br&amp;gt;`) collapse to one blank line. Anything html2text chokes on
@@ -71,9 +71,10 @@ def _converter_class() -> type:
 
         def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
             if tag == "img":
-                if start:
+                if start:  # as text, so that a link around the image opens before it
                     alt = clean(attrs.get("alt") or attrs.get("title") or "", limit=200)
-                    self.o(f"[image: {alt}] " if alt else "[image] ")
+                    shown = f"[image: {alt}]" if alt else "[image]"
+                    self.handle_data(shown if self.astack else f"{shown} ")
                 return
             if tag == "a":
                 if start:
