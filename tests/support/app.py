@@ -45,9 +45,16 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
         await settle(pilot)
 
 
-async def wait_for(pilot: Pilot[Any], check: Callable[[], object], seconds: float = WAIT) -> float:
-    """Poll `check` (workers and timers run meanwhile) until it holds, then settle; return the
-    seconds it took. Fails after `seconds`."""
+async def wait_for(
+    pilot: Pilot[Any],
+    check: Callable[[], object],
+    seconds: float = WAIT,
+    *,
+    then_settle: bool = True,
+) -> float:
+    """Poll `check` (workers and timers run meanwhile) until it holds, then settle (unless
+    `then_settle` is False: a worker the test holds back would keep settling waiting); return
+    the seconds it took. Fails after `seconds`."""
     start = time.monotonic()
     while not check():
         if time.monotonic() - start > seconds:
@@ -55,7 +62,8 @@ async def wait_for(pilot: Pilot[Any], check: Callable[[], object], seconds: floa
         await asyncio.sleep(0.02)
         await pilot.pause()
     took = time.monotonic() - start
-    await settle(pilot)
+    if then_settle:
+        await settle(pilot)
     return took
 
 

@@ -5,10 +5,18 @@ the app factory's own seam: nothing is patched."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
+from support.app import running
+from textual.pilot import Pilot
+
+from blogtui.core.config import Config
+from blogtui.core.paths import Places
 from blogtui.core.store import Store
+from blogtui.ui.app import build_app
 
 HOLD_LIMIT = 30.0
 """Longest a held write waits (a test that forgets to let go fails instead of hanging)."""
@@ -48,3 +56,16 @@ class HeldStore(Store):
         self._wait()
         self.star_writes.append(ids)
         super().set_starred(ids, starred)
+
+
+@asynccontextmanager
+async def running_on(
+    held: HeldStore, home: Places, client_factory: Callable[[], httpx.AsyncClient]
+) -> AsyncIterator[Pilot[None]]:
+    """The app on `held` (built as the CLI builds it), settled; the writes are let go before it
+    exits, so its writer never waits on a test that failed while holding them."""
+    async with running(build_app(home, Config(), held, client_factory)) as pilot:
+        try:
+            yield pilot
+        finally:
+            held.release()

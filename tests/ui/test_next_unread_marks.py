@@ -8,19 +8,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
-from held_marks import HeldStore
-from support.app import main_screen, running, settle
+from held_marks import HeldStore, running_on
+from support.app import main_screen, settle, wait_for
 from textual import events
 from textual.pilot import Pilot
 
-from blogtui.core.config import Config
 from blogtui.core.paths import Places
 from blogtui.core.store import Store
-from blogtui.ui.app import build_app
 from blogtui.ui.next_unread import Found, UnreadSearch, find_unread
-
-PAUSES = 200
-"""Most pauses a test waits for what keys lead to (the held writer keeps `settle` from use)."""
 
 
 @pytest.fixture
@@ -37,13 +32,10 @@ async def app(
     home: Places, held: HeldStore, client_factory: Callable[[], httpx.AsyncClient]
 ) -> AsyncIterator[Pilot[None]]:
     """The app on `held`, the article list focused ("All articles", the cursor on the first)."""
-    async with running(build_app(home, Config(), held, client_factory)) as pilot:
-        try:
-            main_screen(pilot.app).focus_pane("articles")
-            await settle(pilot)
-            yield pilot
-        finally:
-            held.release()  # before the app exits: its writer must not wait on a failed test
+    async with running_on(held, home, client_factory) as pilot:
+        main_screen(pilot.app).focus_pane("articles")
+        await settle(pilot)
+        yield pilot
 
 
 async def typed(pilot: Pilot[None], *keys: str) -> None:
@@ -56,15 +48,6 @@ async def typed(pilot: Pilot[None], *keys: str) -> None:
         app._driver.send_message(event)
 
 
-async def until(pilot: Pilot[None], check: Callable[[], object]) -> None:
-    """Pause until `check` holds (without settling: a held write keeps its worker busy)."""
-    for _ in range(PAUSES):
-        if check():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("not reached")
-
-
 def opened(pilot: Pilot[None]) -> int | None:
     article = main_screen(pilot.app).reader.article
     return None if article is None else article.id
@@ -75,15 +58,16 @@ async def test_n_n_typed_at_once_opens_two_articles(app: Pilot[None], held: Held
     ids = list(screen.article_list.ids)
     held.hold()
     await typed(app, "n", "n")
-    await until(app, lambda: opened(app) == ids[2] and screen.article_list.cursor_id == ids[2])
-    for _ in range(10):  # nothing else is still on its way
-        await app.pause(0.02)
-    assert opened(app) == ids[2] and screen.article_list.cursor_id == ids[2]
+    await wait_for(
+        app,
+        lambda: opened(app) == ids[2] and screen.article_list.cursor_id == ids[2],
+        then_settle=False,
+    )
     rows = [screen.article_list.get_row(i) for i in ids[:4]]
     assert [row is not None and row.read for row in rows] == [False, True, True, False]
     assert held.read_writes == []  # neither mark is written yet
     held.release()
-    await until(app, lambda: len(held.read_writes) == 2)
+    await wait_for(app, lambda: len(held.read_writes) == 2)
     assert held.read_writes == [[ids[1]], [ids[2]]]
 
 
@@ -95,9 +79,9 @@ async def test_n_after_the_last_unread_before_its_mark_is_written_finds_none(
     store.set_read([i for i in ids if i != ids[1]])  # ids[1] is the only unread article
     held.hold()
     await typed(app, "n")
-    await until(app, lambda: opened(app) == ids[1])
+    await wait_for(app, lambda: opened(app) == ids[1], then_settle=False)
     await typed(app, "n")
-    await until(app, lambda: toasts)
+    await wait_for(app, lambda: toasts, then_settle=False)
     assert toasts == ["No unread articles."]  # not ids[1] again, "wrapped to the first"
     assert opened(app) == ids[1] and screen.article_list.cursor_id == ids[1]
 

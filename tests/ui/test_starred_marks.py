@@ -8,16 +8,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
-from held_marks import HeldStore
-from support.app import main_screen, press, running, settle, wait_for
+from held_marks import HeldStore, running_on
+from support.app import main_screen, press, settle, wait_for
 from textual.pilot import Pilot
 
-from blogtui.core.config import Config
 from blogtui.core.models import EntryData
 from blogtui.core.paths import Places
 from blogtui.core.store import Store
 from blogtui.core.sync.base import Account
-from blogtui.ui.app import build_app
 from blogtui.ui.screens.dialogs import ConfirmScreen
 
 ACCOUNT = "rss.example.org"
@@ -41,11 +39,8 @@ async def app(
     home: Places, held: HeldStore, client_factory: Callable[[], httpx.AsyncClient]
 ) -> AsyncIterator[Pilot[None]]:
     """The app on `held`, settled."""
-    async with running(build_app(home, Config(), held, client_factory)) as pilot:
-        try:
-            yield pilot
-        finally:
-            held.release()  # before the app exits: its writer must not wait on a failed test
+    async with running_on(held, home, client_factory) as pilot:
+        yield pilot
 
 
 @pytest.fixture
