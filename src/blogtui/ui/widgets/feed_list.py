@@ -89,7 +89,8 @@ class FeedList(FeedTree):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="starred-count")
     def count_starred(self) -> None:
-        """Count the starred articles again (a star was written); the "Starred" line shows it."""
+        """Count the starred articles; the "Starred" line shows it (with the article list's
+        stars not yet written: `follow_starred`)."""
         self._post_starred_count()
 
     def _post_starred_count(self) -> None:
