@@ -157,3 +157,42 @@ def test_strip_tags(html, expected):
 
 def test_strip_tags_reads_at_most_its_limit():
     assert strip_tags("abc<p>def", limit=5) == "abc<p"
+
+
+def test_superscript_and_subscript_keep_their_meaning():
+    text = html_to_text("<p>2<sup>10</sup> Bytes, H<sub>2</sub>O</p>").text
+    assert text == "2^10 Bytes, H_2O"
+
+
+def test_a_link_without_address_is_plain_text():
+    rendered = html_to_text(
+        '<p><a href="">leer</a> <a href=" ">blank</a> <a>ohne</a></p>', "https://blog.example/post/"
+    )
+    assert rendered.text == "leer blank ohne" and rendered.links == []
+
+
+def test_an_embedded_frame_is_a_numbered_link_and_its_content_stays_hidden():
+    rendered = html_to_text(
+        '<p>Seht:<iframe src="https://video.example/embed/7" title="Das Rad">Fallback</iframe>'
+        '<iframe src="//maps.example/m"></iframe><iframe src="javascript:alert(1)"></iframe>'
+        '<iframe src="about:blank"></iframe>Ende</p>',
+        "https://blog.example/post/",
+    )
+    assert rendered.text.startswith(
+        "Seht: [[embedded: Das Rad]][1] [[embedded: maps.example]][2] Ende"
+    )
+    assert rendered.links == ["https://video.example/embed/7", "https://maps.example/m"]
+    assert "Fallback" not in rendered.text
+
+
+def test_video_and_audio_link_to_their_first_source():
+    rendered = html_to_text(
+        '<video controls><source src=""><source src="/v/rad.webm"><source src="/v/rad.mp4">'
+        '</video><p>Und <audio src="podcast.mp3"></audio></p><video></video>',
+        "https://blog.example/post/",
+    )
+    assert rendered.text.startswith("[[video]][1]\n\nUnd [[audio]][2]")
+    assert rendered.links == [
+        "https://blog.example/v/rad.webm",
+        "https://blog.example/post/podcast.mp3",
+    ]

@@ -2,7 +2,9 @@
 
 html2text runs with `unicode_snob` (the default spells `&uuml;` as `u`), images as `[image: alt]`
 (a linked image as the link's text: `[[image: alt]][1]`), links numbered `[1]` with the list at
-the end, capped input, output and nesting. Headings and tables are marked instead of written as
+the end (a link without address is text), embedded frames, videos and audio as numbered links to
+their source (`[[embedded: title]][2]`, `[[video]][3]`), 2<sup>10</sup> as `2^10` and H<sub>2</sub>O
+as `H_2O`, capped input, output and nesting. Headings and tables are marked instead of written as
 Markdown and laid out as plain text (`blocks`: headings underlined, table columns aligned).
 What a browser hides stays hidden (the elements of `markup.HIDDEN_TAGS` with their content, and
 everything after a comment left open); runs of line breaks, quoted blank lines and literal break
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from blogtui.core.text import blocks
 from blogtui.core.text.markup import HIDDEN_TAGS, strip_tags
@@ -68,17 +72,28 @@ def _converter_class() -> type:
             self._cells = 0
             """Cells of the table row open so far."""
             self._header_row = False
+            self._media: list[list[Any]] = []
+            """Open video and audio elements: their kind and whether their link was written."""
 
         def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
             if tag == "img":
-                if start:  # as text, so that a link around the image opens before it
+                if start:
                     alt = clean(attrs.get("alt") or attrs.get("title") or "", limit=200)
-                    shown = f"[image: {alt}]" if alt else "[image]"
-                    self.handle_data(shown if self.astack else f"{shown} ")
+                    self._placeholder(f"[image: {alt}]" if alt else "[image]")
+                return
+            if tag in _MEDIA_TAGS:
+                self._media_tag(tag, attrs, start)
+                if tag in ("video", "audio", "source"):
+                    return
+            if tag in _SCRIPT_MARKS:
+                if start:
+                    self.handle_data(_SCRIPT_MARKS[tag])
                 return
             if tag == "a":
                 if start:
                     self._links += 1
+                    if not (attrs.get("href") or "").strip():  # no address: no link
+                        attrs = {key: value for key, value in attrs.items() if key != "href"}
                 if self._links > MAX_LINKS:
                     return
             if tag in _TABLE_TAGS:
@@ -96,6 +111,47 @@ def _converter_class() -> type:
                 if (nested if start else nested - 1) >= MAX_NESTING:
                     return
             super().handle_tag(tag, attrs, start)
+
+        def _in_link(self) -> bool:
+            return bool(self.astack) and self.astack[-1] is not None
+
+        def _placeholder(self, shown: str, url: str = "") -> None:
+            """`shown` as text (so that a link around it opens before it), as a numbered link
+            to `url` when given and not inside a link already."""
+            if url and not self._in_link() and self._links < MAX_LINKS:
+                if self.preceding_data[-1:] not in ("", " ", "\n"):
+                    self.handle_data(" ")
+                self.handle_tag("a", {"href": url}, True)
+                self.handle_data(shown)
+                self.handle_tag("a", {"href": url}, False)
+                self.handle_data(" ")
+            else:
+                self.handle_data(shown if self._in_link() else f"{shown} ")
+
+        def _media_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
+            """An embedded frame, video or audio as a placeholder linking to its source (the
+            element's own `src`, else its first `<source>` with one). A frame's content stays
+            hidden; a video's is shown (hiding it, an unclosed <video> would hide the rest)."""
+            src = (attrs.get("src") or "").strip()
+            usable = bool(src) and _WEB_OR_RELATIVE.match(src) is not None
+            if tag == "iframe":
+                if start and usable:
+                    host = urlsplit(urljoin(self.baseurl or "", src)).hostname or ""
+                    title = clean(attrs.get("title") or host, limit=200)
+                    self._placeholder(f"[embedded: {title}]" if title else "[embedded]", src)
+                return
+            if tag == "source":
+                if start and usable and self._media and not self._media[-1][1]:
+                    self._media[-1][1] = True
+                    self._placeholder(f"[{self._media[-1][0]}]", src)
+                return
+            if not start:
+                if self._media:
+                    self._media.pop()
+                return
+            self._media.append([tag, usable])
+            if usable:
+                self._placeholder(f"[{tag}]", src)
 
         def _mark(self, marker: str) -> None:
             """`marker` as a block of its own: a paragraph break before a start marker and
@@ -137,6 +193,11 @@ def _converter_class() -> type:
 
 
 _converter: type | None = None
+_MEDIA_TAGS = frozenset({"iframe", "video", "audio", "source"})
+_SCRIPT_MARKS = {"sup": "^", "sub": "_"}
+"""What a superscript or subscript is written after (2^10 is not 210)."""
+_WEB_OR_RELATIVE = re.compile(r"(?:https?:|/|\.|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+"""A source address worth linking: http(s), or relative (no other scheme: data:, about:, ...)."""
 _TABLE_TAGS = frozenset({"table", "tr", "td", "th"})
 _HEADINGS = {f"h{level}": level - 1 for level in range(1, 7)}
 """Heading tags and their index in `blocks.HEADING_STARTS`."""
