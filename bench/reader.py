@@ -186,7 +186,8 @@ def start_over(screen) -> bool:  # type: ignore[no-untyped-def]
 
 
 async def open_case(home: Path, scope: str, count: int, presses: int, gap: float) -> dict:
-    """Open `scope` (a feed or folder title, one `down` below "All articles") and scroll it."""
+    """Open `scope` (a feed or folder title, right below "All articles" and "Starred") and
+    scroll it."""
     from blogtui.core.config import load_config
     from blogtui.core.paths import places
     from blogtui.core.store import Store
@@ -201,8 +202,11 @@ async def open_case(home: Path, scope: str, count: int, presses: int, gap: float
             if start_over(screen):
                 break
         await asyncio.sleep(0.5)
+        press(app, "down")  # feed cursor: "All articles" -> "Starred" (a view, not timed)
+        await app.wait_frame("Starred · ", timeout=20)
+        await asyncio.sleep(0.5)
         app.time_paints(screen)
-        sent = press(app, "down")  # feed cursor: "All articles" -> the scope
+        sent = press(app, "down")  # "Starred" -> the scope
         first = await app.wait_frame(f"{scope} · {count}", timeout=20) - sent
         article_list = screen.query_one("#articles")
         while len(article_list.ids) < count:  # the rest of the ids, behind the first page
