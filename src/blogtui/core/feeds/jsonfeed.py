@@ -19,11 +19,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from blogtui.core.errors import FeedError
-from blogtui.core.feeds import charset, fields
+from blogtui.core.feeds import charset, enclosures, fields
 from blogtui.core.feeds.logins import strip_userinfo
 from blogtui.core.feeds.parsed import MAX_ENTRIES, ParsedFeed
 from blogtui.core.models import EntryData
-from blogtui.core.text.sanitize import clean
 
 MAX_CONTENT = 2_000_000
 """Characters of content_html / content_text kept (what the reader renders at most)."""
@@ -31,7 +30,6 @@ MAX_URL = 4000
 """Longer URLs are ignored."""
 MAX_ID = 2000
 """Longer ids are cut (identity stays stable: the same cut every time)."""
-MAX_ATTACHMENTS = 20
 VERSIONS = ("https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1")
 """The `version` URLs of JSON Feed 1.0 and 1.1 (http:// is accepted too)."""
 
@@ -153,29 +151,31 @@ def _identity(value: Any, reader: _Reader) -> str:
     return reader.string(value, "id", MAX_ID).strip()
 
 
-def _attachments(item: dict[str, Any], reader: _Reader, base: str) -> str:
+def _number(value: Any) -> float | None:
+    """A JSON number, else None (a boolean is no number)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _attachments(item: dict[str, Any], reader: _Reader, base: str, body: str) -> str:
     """The item's attachments as a list of links."""
-    rows: list[str] = []
-    for attachment in reader.objects(item.get("attachments"), "attachments")[:MAX_ATTACHMENTS]:
+    found: list[enclosures.Attachment] = []
+    listed = reader.objects(item.get("attachments"), "attachments")
+    for attachment in listed[: enclosures.MAX_ATTACHMENTS]:
         url = reader.url(attachment.get("url"), "attachment url", base)
         if not url:
             continue
-        title = clean(reader.string(attachment.get("title"), "attachment title", 300))
-        name = title or url.rsplit("/", 1)[-1] or url
-        facts = [clean(reader.string(attachment.get("mime_type"), "mime_type", 100))]
-        size = attachment.get("size_in_bytes")
-        if isinstance(size, int | float) and not isinstance(size, bool) and size >= 0:
-            facts.append(f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size:.0f} bytes")
-        seconds = attachment.get("duration_in_seconds")
-        if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds >= 0:
-            facts.append(f"{int(seconds) // 60}:{int(seconds) % 60:02d}")
-        detail = ", ".join(fact for fact in facts if fact)
-        rows.append(
-            f'<li><a href="{html.escape(url)}">{html.escape(name)}</a>'
-            + (f" ({html.escape(detail)})" if detail else "")
-            + "</li>"
+        found.append(
+            enclosures.Attachment(
+                url,
+                reader.string(attachment.get("title"), "attachment title", 300),
+                reader.string(attachment.get("mime_type"), "mime_type", 100),
+                _number(attachment.get("size_in_bytes")),
+                _number(attachment.get("duration_in_seconds")),
+            )
         )
-    return f"<p>Attachments:</p><ul>{''.join(rows)}</ul>" if rows else ""
+    return enclosures.attachments_html(found, body)
 
 
 def _body(item: dict[str, Any], reader: _Reader, base: str, link: str) -> str:
@@ -193,7 +193,7 @@ def _body(item: dict[str, Any], reader: _Reader, base: str, link: str) -> str:
     external = reader.url(item.get("external_url"), "external_url", base)
     if external and external != link:
         body = f'<p>Link: <a href="{html.escape(external)}">{html.escape(external)}</a></p>{body}'
-    return body + _attachments(item, reader, base)
+    return body + _attachments(item, reader, base, body)
 
 
 def _item(item: dict[str, Any], number: int, problems: _Problems, base: str) -> EntryData:

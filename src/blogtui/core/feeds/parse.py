@@ -23,7 +23,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from blogtui.core.errors import FeedError
-from blogtui.core.feeds import charset, fields
+from blogtui.core.feeds import charset, enclosures, fields
 from blogtui.core.feeds.jsonfeed import looks_like_json, parse_json_feed
 from blogtui.core.feeds.parsed import MAX_ENTRIES, ParsedFeed
 from blogtui.core.feeds.shield import Shield
@@ -290,7 +290,9 @@ class _Document:
         value = fields.body_html(value, kind, guess=not self.atom)
         # xml:base in scope as feedparser tracked it, resolved against the document's URL.
         base = fields.absolute(self.base, str(detail.get("base") or "")) or self.base
-        return fields.resolve_links(value, base)
+        value = fields.resolve_links(value, base)
+        found = enclosures.of_entry(entry, self.base, self.guard.restore)
+        return value + enclosures.attachments_html(found, value)
 
     def entry(self, entry: Any) -> EntryData:
         """One entry as EntryData."""
