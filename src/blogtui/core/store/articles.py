@@ -84,8 +84,13 @@ class ArticlesMixin(StoreBase):
     """The articles the last `mark_all_read` marked read (what `undo_mark_all_read` undoes)."""
 
     def upsert_articles(self, feed_id: int, entries: Iterable[EntryData]) -> int:
-        """Insert new articles and update changed ones; returns how many are new."""
+        """Insert new articles and update changed ones; returns how many are new.
+
+        New ones are inserted last entry first: a feed lists its newest first, and articles
+        of the same date (or none, as undated feeds have) are shown newest id first, so they
+        keep the feed's order."""
         batch = list({entry.key: entry for entry in map(storable_key, entries)}.values())
+        batch.reverse()
         if not batch:
             return 0
         now = time.time()
