@@ -24,6 +24,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +60,16 @@ def site() -> dict[str, object]:
     """The description `.ci/wordpress.sh start` wrote."""
     path = Path(os.environ.get("WP_STATE") or "/tmp/blogtui-wp") / "wordpress.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        description: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         sys.exit(f"no WordPress description at {path} ({error}); run: bash .ci/wordpress.sh start")
+    root = str(description.get("rest_root", ""))
+    try:
+        with urllib.request.urlopen(root, timeout=10) as answer:
+            answer.read(1)
+    except (OSError, ValueError) as error:
+        sys.exit(f"WordPress does not answer at {root} ({error}); run: bash .ci/wordpress.sh start")
+    return description
 
 
 def seed(count: int) -> str:
@@ -73,7 +81,8 @@ def seed(count: int) -> str:
     )  # fmt: skip
     post = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     if result.returncode != 0 or not post.isdigit():
-        sys.exit(f"seeding failed ({result.returncode}): {result.stderr.strip()[-500:]}")
+        said = (result.stderr.strip() or result.stdout.strip())[-500:]
+        sys.exit(f"seeding failed ({result.returncode}): {said}")
     return post
 
 

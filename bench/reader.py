@@ -263,7 +263,7 @@ def bench_memory(cache: Path) -> dict[str, dict[str, float]]:
             term.wait_for([ready, "Post 0"], started)
             pid = term.pid()
             before = proc_status_mb(pid)
-            term.keys("Down")
+            term.keys("Down", "Down")  # past "Starred" onto the feed or folder
             term.wait_for([opened], time.perf_counter())
             time.sleep(0.5)
             term.keys("Tab")  # into the list, and scroll a few pages

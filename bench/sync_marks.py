@@ -135,7 +135,8 @@ async def frame_after(app: Any, flag: dict[str, float], timeout: float = 10) -> 
 
 
 async def run_case(home: Path, scope_downs: int, presses: int, gap: float, confirm: bool) -> dict:
-    """`m` on `presses` articles of the scope `scope_downs` below "All articles", then `A`."""
+    """`m` on `presses` articles of the scope `scope_downs` below "All articles" (the first
+    feed is 2 down: "Starred" comes first), then `A`."""
     from blogtui.core.config import load_config
     from blogtui.core.paths import places
     from blogtui.core.store import Store
@@ -251,7 +252,7 @@ def main() -> None:
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     cases = {
-        "feed of 1,000 (1 synced feed)": (make_store(args.cache, "feed-1k", 1, 1000), 1, False),
+        "feed of 1,000 (1 synced feed)": (make_store(args.cache, "feed-1k", 1, 1000), 2, False),
         "All articles, 5,000 (5 synced feeds)": (
             make_store(args.cache, "feeds5-a1k", 5, 1000, folders=1), 0, True),
     }  # fmt: skip
