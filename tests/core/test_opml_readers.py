@@ -85,3 +85,13 @@ def test_a_feed_outline_may_give_its_address_as_url():
         OpmlFeed("https://old.example/rss", "Old style"),
         OpmlFeed("https://inner.example/atom", "Inner", "A page"),
     ]
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "gb2312", "big5", "euc-kr", "windows-1252"])
+def test_a_file_in_a_legacy_encoding_is_read_in_it(encoding):
+    title = {"windows-1252": "Café “Zitat”", "euc-kr": "한국어"}.get(encoding, "日本")
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?><opml version="1.0"><body>'
+        f'<outline text="{title}" xmlUrl="https://legacy.example/feed"/></body></opml>'
+    )
+    assert parse_opml(text.encode(encoding)) == [OpmlFeed("https://legacy.example/feed", title)]

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from xml.parsers import expat
 
 from blogtui.core.errors import BlogtuiError
+from blogtui.core.feeds import charset
 from blogtui.core.feeds.logins import strip_userinfo
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
@@ -33,6 +34,7 @@ MAX_OPML_BYTES = 10 * 1024 * 1024
 LOGIN_ATTRIBUTE = "{http://blogtui.invalid/opml}login"
 """Marks an outline whose feed needs a login (written as `blogtui:login="required"`)."""
 LOGIN_NOTE = " the next feed needs a login (user name and password), which is not exported "
+_XML_DECLARATION = re.compile(r"^<\?xml[^>]{0,300}?\?>")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -165,6 +167,15 @@ def _refuse_external(*_args: object) -> int:
     raise OpmlError("refusing an OPML file that declares entities")
 
 
+def _as_utf8(data: bytes) -> bytes:
+    """The document in UTF-8 with its XML declaration saying so: read in its own encoding as a
+    feed is (core/feeds/charset.py), as expat reads no multi-byte encoding but UTF-8 and UTF-16
+    (an OPML file in Shift_JIS, GB2312 or Big5 would fail)."""
+    decoded = charset.decode(data)
+    text = _XML_DECLARATION.sub("", decoded.text.lstrip("\ufeff"), count=1)
+    return ('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8", "replace")
+
+
 def parse_opml(data: bytes) -> list[OpmlFeed]:
     """Return the http(s) feeds of an OPML document, first occurrence of each URL, in order.
 
@@ -185,7 +196,7 @@ def read_opml(data: bytes) -> OpmlDocument:
     if not data.strip():
         raise OpmlError("the OPML file is empty")
     reader = _Reader()
-    parser = expat.ParserCreate()
+    parser = expat.ParserCreate("utf-8")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_entity
@@ -193,8 +204,8 @@ def read_opml(data: bytes) -> OpmlDocument:
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     try:
-        parser.Parse(data, True)
-    except expat.ExpatError as err:
+        parser.Parse(_as_utf8(data), True)
+    except (expat.ExpatError, ValueError) as err:
         raise OpmlError(f"not a valid OPML file: {err}") from None
     if not reader.body:
         raise OpmlError(
