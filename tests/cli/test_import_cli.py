@@ -3,9 +3,14 @@ what is wrong (never a traceback), and outlines that are commands are refused in
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
+import pytest
+
 from blogtui.cli import main
+from blogtui.core.feeds.opml import MAX_OPML_BYTES
 
 
 def _import(tmp_path: Path, text: str) -> tuple[int, Path]:
@@ -44,3 +49,25 @@ def test_command_outlines_are_listed_as_refused(tmp_path, capsys):
     assert "Skipped 2 outline(s)" in out
     assert "  Tweets (|~/bin/tweets.py): its address is a command" in out
     assert "  Picky (https://p.example/feed): it asks for a filter command" in out
+
+
+@pytest.mark.timeout(20)
+def test_an_endless_pipe_is_refused_once_over_the_limit(tmp_path, capsys):
+    pipe = tmp_path / "endless.opml"
+    os.mkfifo(pipe)
+    done = threading.Event()
+
+    def write() -> None:  # the limit and one byte more, then the pipe stays open
+        with open(pipe, "wb") as writer:
+            writer.write(b"<opml>" + b" " * MAX_OPML_BYTES)
+            writer.flush()
+            done.wait(60)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        status = main(["--home", str(tmp_path / "home"), "import", str(pipe)])
+    finally:
+        done.set()
+        writer.join()
+    assert status == 2 and "too large" in capsys.readouterr().err

@@ -126,10 +126,11 @@ def _remove_hint(feed_id: int) -> str:
 
 def cmd_import(args: argparse.Namespace, where: Places, out: Output) -> int:
     """`blogtui import FILE.opml`."""
-    from blogtui.core.feeds.opml import OpmlError, read_opml
+    from blogtui.core.feeds.opml import MAX_OPML_BYTES, OpmlError, read_opml
 
     try:
-        data = args.file.read_bytes()
+        with args.file.open("rb") as handle:  # never more than the limit (/dev/zero, a pipe)
+            data = handle.read(MAX_OPML_BYTES + 1)
     except OSError as error:
         raise BlogtuiError(f"cannot read {args.file}: {error.strerror or error}") from error
     try:

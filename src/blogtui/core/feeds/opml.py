@@ -192,7 +192,7 @@ def read_opml(data: bytes) -> OpmlDocument:
     for any DTD.
     """
     if len(data) > MAX_OPML_BYTES:
-        raise OpmlError(f"OPML file too large ({len(data)} bytes; the limit is {MAX_OPML_BYTES})")
+        raise OpmlError(f"OPML file too large (over the limit of {MAX_OPML_BYTES} bytes)")
     if not data.strip():
         raise OpmlError("the OPML file is empty")
     reader = _Reader()
