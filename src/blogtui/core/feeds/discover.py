@@ -89,6 +89,8 @@ def normalize_url(raw: str) -> str:
         raise DiscoveryError("no URL given")
     if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in text):
         raise DiscoveryError(f"invalid URL {text!r}: it contains spaces or control characters")
+    if text.startswith("|"):
+        raise DiscoveryError(f'{text!r} is a command (Liferea\'s "|"); {_NEVER_RUN}')
     if text.startswith("//"):
         text = "https:" + text
     elif "://" not in text:
@@ -115,7 +117,12 @@ def normalize_url(raw: str) -> str:
     return text
 
 
+_NEVER_RUN = "blogtui never runs commands: give an http or https URL"
+
+
 def _bad_scheme(scheme: str) -> str:
+    if scheme.lower() in ("exec", "filter"):
+        return f"{scheme}: is a command (newsboat's); {_NEVER_RUN}"
     return f"unsupported scheme {scheme!r}; give an http or https URL"
 
 
