@@ -5,23 +5,12 @@ from __future__ import annotations
 
 import json
 
+from support.atom import atom, entry
+
 from blogtui.core.feeds.parse import parse_feed
 from blogtui.core.store import Store
 
 URL = "http://blog.example/feed/"
-
-
-def atom(entries: str) -> bytes:
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"'
-        ' xmlns:media="http://search.yahoo.com/mrss/"><title>Atom</title><id>urn:f</id>'
-        f"<author><name>Owner</name></author>{entries}</feed>"
-    ).encode()
-
-
-def entry(entry_id: str, title: str, link: str = "", extra: str = "") -> str:
-    href = f'<link href="{link}"/>' if link else ""
-    return f"<entry><id>{entry_id}</id><title>{title}</title>{href}{extra}</entry>"
 
 
 def test_posts_sharing_an_id_by_mistake_are_all_kept():

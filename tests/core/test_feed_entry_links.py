@@ -4,22 +4,11 @@ for each rule."""
 
 from __future__ import annotations
 
+from support.atom import atom, entry
+
 from blogtui.core.feeds.parse import parse_feed
 
 URL = "http://blog.example/feed/"
-
-
-def atom(entries: str) -> bytes:
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"'
-        ' xmlns:media="http://search.yahoo.com/mrss/"><title>Atom</title><id>urn:f</id>'
-        f"<author><name>Owner</name></author>{entries}</feed>"
-    ).encode()
-
-
-def entry(entry_id: str, title: str, link: str = "", extra: str = "") -> str:
-    href = f'<link href="{link}"/>' if link else ""
-    return f"<entry><id>{entry_id}</id><title>{title}</title>{href}{extra}</entry>"
 
 
 def test_an_id_is_no_link_unless_it_is_a_web_address():

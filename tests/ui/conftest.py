@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from held_marks import HeldStore
 from support.app import record_toasts, running
 from textual.pilot import Pilot
 from ui_helpers import HOSTILE_TITLE
@@ -260,3 +261,13 @@ async def pilot(make_app: Callable[..., BlogtuiApp]) -> AsyncIterator[Pilot[None
     """The app on the seeded store, running headless at 120x36 and settled (its `pilot.app`)."""
     async with running(make_app()) as running_pilot:
         yield running_pilot
+
+
+@pytest.fixture
+def held(home: Places, store: Store) -> Iterator[HeldStore]:
+    """The seeded store as the app gets it: its mark writes counted and held back on request
+    (tests/ui/held_marks.py)."""
+    opened = HeldStore(home.database)
+    yield opened
+    opened.release()
+    opened.close()

@@ -4,7 +4,7 @@ unread for `n` (the article list's pending marks count, as on its rows)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -16,15 +16,6 @@ from textual.pilot import Pilot
 from blogtui.core.paths import Places
 from blogtui.core.store import Store
 from blogtui.ui.next_unread import Found, UnreadSearch, find_unread
-
-
-@pytest.fixture
-def held(home: Places, store: Store) -> Iterator[HeldStore]:
-    """The seeded store as the app gets it, its mark writes held back on request."""
-    opened = HeldStore(home.database)
-    yield opened
-    opened.release()
-    opened.close()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ follows `F` before the star is written."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -23,15 +23,6 @@ STARRED = 500
 """Starred unread articles of the big feed."""
 SYNCED = 200
 """How many of them are known to the sync server."""
-
-
-@pytest.fixture
-def held(home: Places, store: Store) -> Iterator[HeldStore]:
-    """The seeded store as the app gets it: its mark writes counted and held back on request."""
-    opened = HeldStore(home.database)
-    yield opened
-    opened.release()
-    opened.close()
 
 
 @pytest.fixture
