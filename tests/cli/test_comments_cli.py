@@ -45,14 +45,14 @@ def test_a_stored_article_is_loaded_stored_and_printed(blog, tmp_path):
     count = int(summary.split()[0])
     [article_id] = store.article_ids([feed.id])
     assert count == len(store.comments_for(article_id)) > 0
-    assert "via wordpress" in summary and rest
+    assert "via WordPress" in summary and rest
 
 
 def test_an_unknown_address_is_read_and_nothing_is_stored(blog, tmp_path):
     home = tmp_path / "home"
     result = blogtui(home, "comments", blog.post_url(BUSY))
     assert result.returncode == 0, result.stderr
-    assert "via wordpress" in result.stdout.split("\n")[1]
+    assert "via WordPress" in result.stdout.split("\n")[1]
     assert Store(places(home).database).article_ids() == []
 
 

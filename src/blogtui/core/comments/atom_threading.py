@@ -95,6 +95,7 @@ class AtomThreadingProvider(CommentProvider):
     """Comments from the article's Atom replies feed, parents from `thr:in-reply-to`."""
 
     name = "atom"
+    label = "Atom threading"
 
     async def detect(
         self, client: httpx.AsyncClient, article: Article, hints: Hints

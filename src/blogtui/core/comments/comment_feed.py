@@ -138,6 +138,7 @@ class CommentFeedProvider(CommentProvider):
     """The article's `wfw:commentRss` feed (or the comment feed its page links to)."""
 
     name = "rss"
+    label = "comment feed"
 
     async def detect(
         self, client: httpx.AsyncClient, article: Article, hints: Hints

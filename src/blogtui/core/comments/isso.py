@@ -90,6 +90,7 @@ class IssoProvider(CommentProvider):
     """Comments from an Isso server the article page embeds."""
 
     name = "isso"
+    label = "Isso"
 
     async def detect(
         self, client: httpx.AsyncClient, article: Article, hints: Hints

@@ -151,6 +151,7 @@ class WordPressProvider(CommentProvider):
     """Comments through `wp/v2/comments`, every page, pages 2… fetched concurrently."""
 
     name = "wordpress"
+    label = "WordPress"
 
     def __init__(self, concurrency: int = 8) -> None:
         self.concurrency = max(1, concurrency)

@@ -324,11 +324,6 @@ def notices(state: ThreadState, count: int, reply_key: str = "c") -> list[str]:
     return lines
 
 
-_SOURCE_NAMES = {"wordpress": "WordPress", "atom": "Atom threading", "rss": "comment feed",
-                 "isso": "Isso"}  # fmt: skip
-"""How the providers without a `label` of their own are named in the thread's heading."""
-
-
 def thread_heading(
     count: int, provider: str, *, offered: bool = True, source: str = "", account: bool = False
 ) -> str:
@@ -356,6 +351,4 @@ def thread_heading(
         return " · ".join(part for part in (source_title(source), str(count), reply) if part)
     if not where:
         return f"Comments ({count})"
-    if where == f"via {provider}":
-        where = f"via {_SOURCE_NAMES.get(provider, provider)}"
     return " · ".join(part for part in (f"Comments {where}", str(count), reply) if part)
