@@ -3,9 +3,13 @@
     python bench/reader.py                 # everything, 5 runs per start-up case
     python bench/reader.py --runs 7 --only start
     python bench/reader.py --only open,cursor,memory
+    python bench/reader.py --sizes small --runs 1 --presses 3   # every case on small stores
 
 Prints figures; it is not a test. Stores are generated once with the Store API into
-`--cache` (default /tmp/blogtui-bench-reader) and reused. What is measured:
+`--cache` (default /tmp/blogtui-bench-reader) and reused. The sizes below are `--sizes full`
+(the default), which the targets are about; `--sizes small` runs the same cases on 20 feeds of
+5 and of 50 articles each and on feeds of 100 and 500 articles, a smoke run whose figures say
+nothing against the targets (tests/test_bench_smoke.py). What is measured:
 
 * start: in a real terminal (a private tmux server, 120x36), the time from launching a
   program in a pane until the pane shows its first screen, polling `capture-pane` every ~5 ms.
@@ -49,7 +53,7 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 from frames import press, time_presses  # noqa: E402 (bench/ on sys.path)
-from reader_setup import SIZE, Tmux, make_store  # noqa: E402 (bench/ on sys.path)
+from reader_setup import SIZE, SIZES, Sizes, Tmux, count_label, make_store  # noqa: E402
 
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "blogtui-bench-reader"
 BARE_MARKER = "BARE-APP-READY"
@@ -92,11 +96,18 @@ def blogtui_command(home: Path) -> str:
     return f"env BLOGTUI_HOME={home} {exe or f'{sys.executable} -m blogtui'}"
 
 
-def bench_start(cache: Path, runs: int) -> dict[str, dict[str, float]]:
+def many_store(cache: Path, sizes: Sizes) -> Path:
+    """The large start-up store (full sizes: 1000 feeds of 100 articles, in two folders)."""
+    label = count_label(sizes.feeds * sizes.many)
+    return make_store(cache, f"feeds{sizes.feeds}-a{label}", sizes.feeds, sizes.many)
+
+
+def bench_start(cache: Path, runs: int, sizes: Sizes) -> dict[str, dict[str, float]]:
     """Start-up in tmux: bare Textual app vs blogtui on 1000 feeds with 1k and 100k articles."""
+    few = count_label(sizes.feeds * sizes.few)
     stores = {
-        "1k": make_store(cache, "feeds1000-a1k", 1000, 1),
-        "100k": make_store(cache, "feeds1000-a100k", 1000, 100),
+        few: make_store(cache, f"feeds{sizes.feeds}-a{few}", sizes.feeds, sizes.few),
+        count_label(sizes.feeds * sizes.many): many_store(cache, sizes),
     }
     bare = cache / "bare_app.py"
     bare.write_text(BARE_APP)
@@ -128,17 +139,18 @@ def bench_start(cache: Path, runs: int) -> dict[str, dict[str, float]]:
     return results
 
 
-def print_start(results: dict[str, dict[str, float]], runs: int) -> None:
+def print_start(results: dict[str, dict[str, float]], runs: int, feeds: int) -> None:
     """The start-up table and ratios."""
     bare = results["bare"]["first"]
+    few, many = (name for name in results if name != "bare")
     print(f"\nSTART in tmux {SIZE[0]}x{SIZE[1]}, {runs} runs alternating, medians (ms)")
     head = f"{'first frame':>11} {'feeds shown':>12} {'rows shown':>11} {'content':>8}"
     print(f"  {'case':<28} {head} {'x bare':>7} {'content x bare':>15}")
     print(f"  {'bare Textual app':<28} {bare:>11.0f} {'':>12} {'':>11} {'':>8} {1:>7.2f}")
-    for label in ("1k", "100k"):
+    for label in (few, many):
         r = results[label]
         print(
-            f"  {'blogtui 1000 feeds/' + label + ' art.':<28} {r['first']:>11.0f}"
+            f"  {f'blogtui {feeds} feeds/{label} art.':<28} {r['first']:>11.0f}"
             f" {r['feeds']:>12.0f} {r['rows']:>11.0f} {r['content']:>8.0f}"
             f" {r['first'] / bare:>7.2f} {r['content'] / bare:>15.2f}"
         )
@@ -154,12 +166,12 @@ def print_start(results: dict[str, dict[str, float]], runs: int) -> None:
 
     for what, key, target in (("first frame", "all_first", START_RATIO_TARGET),
                               ("first content", "all_content", CONTENT_RATIO_TARGET)):  # fmt: skip
-        small, large = paired("1k", key), paired("100k", key)
+        small, large = paired(few, key), paired(many, key)
         verdict = "MET" if large <= target else "MISSED"
-        print(f"  {what} / bare first frame, paired medians: 1k x{small:.2f}, 100k x{large:.2f}"
-              f" -> target <= {target}x: {verdict}")  # fmt: skip
-    flat = results["100k"]["content"] / results["1k"]["content"]
-    print(f"  first content 100k / 1k: x{flat:.2f}")
+        print(f"  {what} / bare first frame, paired medians: {few} x{small:.2f},"
+              f" {many} x{large:.2f} -> target <= {target}x: {verdict}")  # fmt: skip
+    flat = results[many]["content"] / results[few]["content"]
+    print(f"  first content {many} / {few}: x{flat:.2f}")
 
 
 # --- headless: opening a big feed, cursor keys -------------------------------------------------
@@ -247,13 +259,21 @@ def proc_status_mb(pid: int) -> dict[str, float]:
     return fields
 
 
-def bench_memory(cache: Path) -> dict[str, dict[str, float]]:
+def folder_case(sizes: Sizes) -> str:
+    """The name of the case that opens the large store's first folder (half of it)."""
+    whole = sizes.feeds * sizes.many
+    return f"folder of {count_label(whole // 2)} ({count_label(whole)} store)"
+
+
+def bench_memory(cache: Path, sizes: Sizes) -> dict[str, dict[str, float]]:
     """blogtui in tmux: RSS after opening a 50k-article feed, and a 50k folder of the 100k store."""
+    big, whole = sizes.big_feed, sizes.feeds * sizes.many
     cases = {
-        "feed of 50k (1 feed)": (make_store(cache, "feed-50k", 1, 50_000), "All articles · 50000",
-                                 "Bench feed 0000 · 50000"),
-        "folder of 50k (100k store)": (make_store(cache, "feeds1000-a100k", 1000, 100),
-                                       "All articles · 100000", "folder-0 · 50000"),
+        f"feed of {count_label(big)} (1 feed)": (
+            make_store(cache, f"feed-{count_label(big)}", 1, big), f"All articles · {big}",
+            f"Bench feed 0000 · {big}"),
+        folder_case(sizes): (many_store(cache, sizes), f"All articles · {whole}",
+                             f"folder-0 · {whole // 2}"),
     }  # fmt: skip
     results = {}
     term = Tmux(cache / "pycache")
@@ -289,14 +309,17 @@ def print_memory(results: dict[str, dict[str, float]]) -> None:
         print(f"  {name:<28} {figures} {verdict:>8}")
 
 
-def bench_open(cache: Path, runs: int, presses: int, gap: float) -> dict[str, dict[str, float]]:
+def bench_open(
+    cache: Path, runs: int, presses: int, gap: float, sizes: Sizes
+) -> dict[str, dict[str, float]]:
     """Open a feed of 1k and of 50k articles (and a 50k folder), headless; medians over runs."""
     cases = {
-        "feed of 1k": (make_store(cache, "feed-1k", 1, 1000), "Bench feed 0000", 1000),
-        "feed of 50k": (make_store(cache, "feed-50k", 1, 50_000), "Bench feed 0000", 50_000),
-        "folder of 50k (100k store)": (
-            make_store(cache, "feeds1000-a100k", 1000, 100), "folder-0", 50_000),
+        f"feed of {count_label(n)}": (make_store(cache, f"feed-{count_label(n)}", 1, n),
+                                      "Bench feed 0000", n)
+        for n in (sizes.small_feed, sizes.big_feed)
     }  # fmt: skip
+    half = sizes.feeds * sizes.many // 2
+    cases[folder_case(sizes)] = (many_store(cache, sizes), "folder-0", half)
     runs_by_case: dict[str, list[dict]] = {name: [] for name in cases}
     for _ in range(runs):
         for name, (home, scope, count) in cases.items():
@@ -318,16 +341,16 @@ def print_open(results: dict[str, dict[str, float]], runs: int, presses: int) ->
         figures = f"{r['open_ms']:>11.1f} {r['all_ids_ms']:>8.1f} {r['latency_ms']:>11.1f}"
         print(f"  {name:<28} {figures} {r['paint_ms']:>6.1f} {r['latency_p90_ms']:>8.1f}"
               f"   runs {r['all_open']}")  # fmt: skip
-    small, large = results["feed of 1k"], results["feed of 50k"]
-    folder = results["folder of 50k (100k store)"]
+    small, large, folder = results.values()
+    few, big = (name.removeprefix("feed of ") for name in list(results)[:2])
     worst = max(large["open_ms"], folder["open_ms"])
     verdict = "MET" if worst <= OPEN_TARGET_MS else "MISSED"
-    print(f"  open 50k <= {OPEN_TARGET_MS:.0f} ms: feed {large['open_ms']:.0f} ms, folder"
+    print(f"  open {big} <= {OPEN_TARGET_MS:.0f} ms: feed {large['open_ms']:.0f} ms, folder"
           f" {folder['open_ms']:.0f} ms -> {verdict};"
-          f" 50k / 1k: x{large['open_ms'] / small['open_ms']:.2f}")  # fmt: skip
+          f" {big} / {few}: x{large['open_ms'] / small['open_ms']:.2f}")  # fmt: skip
     verdict = "MET" if large["latency_ms"] <= CURSOR_TARGET_MS else "MISSED"
-    print(f"  cursor 50k <= {CURSOR_TARGET_MS:.0f} ms: {large['latency_ms']:.1f} ms -> {verdict};"
-          f" 50k / 1k: x{large['latency_ms'] / small['latency_ms']:.2f}"
+    print(f"  cursor {big} <= {CURSOR_TARGET_MS:.0f} ms: {large['latency_ms']:.1f} ms -> {verdict};"
+          f" {big} / {few}: x{large['latency_ms'] / small['latency_ms']:.2f}"
           f" (paint x{large['paint_ms'] / small['paint_ms']:.2f})")  # fmt: skip
 
 
@@ -338,6 +361,7 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=60, help="cursor presses per open run")
     parser.add_argument("--gap", type=float, default=0.04, help="seconds between presses")
     parser.add_argument("--only", default="start,open,memory", help="start, open, memory")
+    parser.add_argument("--sizes", choices=SIZES, default="full", help="small: a smoke run")
     parser.add_argument("--case", nargs=3, metavar=("HOME", "SCOPE", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
@@ -346,15 +370,15 @@ def main() -> None:
         print(json.dumps(result))
         return
     args.cache.mkdir(parents=True, exist_ok=True)
-    parts = set(args.only.split(","))
+    parts, sizes = set(args.only.split(",")), SIZES[args.sizes]
     print(f"blogtui reader bench; stores in {args.cache}; load average {os.getloadavg()[0]:.2f}")
     if "start" in parts:
-        print_start(bench_start(args.cache, args.runs), args.runs)
+        print_start(bench_start(args.cache, args.runs, sizes), args.runs, sizes.feeds)
     if "open" in parts:
-        opened = bench_open(args.cache, args.runs, args.presses, args.gap)
+        opened = bench_open(args.cache, args.runs, args.presses, args.gap, sizes)
         print_open(opened, args.runs, args.presses)
     if "memory" in parts:
-        print_memory(bench_memory(args.cache))
+        print_memory(bench_memory(args.cache, sizes))
 
 
 if __name__ == "__main__":

@@ -10,12 +10,35 @@ import os
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 SIZE = (120, 36)
 """The terminal size every case runs at."""
 BODY = "<p>" + "Some words of an article body, with <em>markup</em> and a link. " * 6 + "</p>"
 """The body of every generated article."""
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The stores bench/reader.py runs on: `feeds` feeds of `few` and of `many` articles each
+    (start-up; the large store's first folder holds half of it), and one feed of `small_feed`
+    and one of `big_feed` articles (open, cursor, memory)."""
+
+    feeds: int
+    few: int
+    many: int
+    small_feed: int
+    big_feed: int
+
+
+SIZES = {"full": Sizes(1000, 1, 100, 1000, 50_000), "small": Sizes(20, 5, 50, 100, 500)}
+"""`--sizes full` is what the targets are about; `small` is a quick smoke run of every case."""
+
+
+def count_label(count: int) -> str:
+    """How figures name an article count: 1000 -> "1k", 50000 -> "50k", 500 -> "500"."""
+    return f"{count // 1000}k" if count >= 1000 and count % 1000 == 0 else str(count)
 
 
 # --- stores -----------------------------------------------------------------------------------
