@@ -106,9 +106,12 @@ class Tmux:
         self.socket = f"blogtui-bench-{os.getpid()}"
         self.target = "bench:0.0"
         # Programs in the pane inherit the server's environment: compiled bytecode is kept (in
-        # a private cache, for blogtui and Textual alike) as it is in a normal install.
+        # a private cache, for blogtui and Textual alike) as it is in a normal install. An
+        # inherited COLUMNS/LINES (a process started by pytest has 80/24) would size Textual's
+        # screen instead of the pane.
         self.env = {**os.environ, "PYTHONPYCACHEPREFIX": str(pycache)}
-        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        for name in ("PYTHONDONTWRITEBYTECODE", "COLUMNS", "LINES"):
+            self.env.pop(name, None)
         self.tmux("new-session", "-d", "-s", "bench", "-x", str(SIZE[0]), "-y", str(SIZE[1]),
                   "exec sleep 1000000")  # fmt: skip
         self.tmux("set-option", "-g", "remain-on-exit", "off")
