@@ -168,10 +168,10 @@ def test_refresh_against_newsboat() -> None:
 
 
 @pytest.fixture
-def emptied_ttrss(ttrss: TtrssSite) -> Iterator[TtrssSite]:  # noqa: F811 (the fixture's name)
-    """tt-rss with the test user emptied before and after: bench/sync.py empties and seeds it
-    itself, and the feeds it leaves are nobody's data (every test of tests/e2e_ttrss empties the
-    user again through the `ttrss` fixture and seeds its own)."""
+def emptied_ttrss(ttrss: TtrssSite) -> Iterator[TtrssSite]:  # noqa: F811 (the fixture)
+    """tt-rss with the test user emptied before (the `ttrss` fixture) and after. bench/sync.py
+    empties the user and seeds its own feeds; no other test meets them, in any order (each test
+    of tests/e2e_ttrss empties the user through `ttrss` and seeds its own)."""
     yield ttrss
     ttrss.clear()
 
