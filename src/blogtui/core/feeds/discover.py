@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from blogtui.core.errors import DiscoveryError, FeedError
+from blogtui.core.feeds.commands import NEVER_RUN, command_of
 from blogtui.core.feeds.fetch import FetchResult, HTTPStatusError, fetch
 from blogtui.core.feeds.logins import (
     FeedLogin,
@@ -89,8 +90,10 @@ def normalize_url(raw: str) -> str:
         raise DiscoveryError("no URL given")
     if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in text):
         raise DiscoveryError(f"invalid URL {text!r}: it contains spaces or control characters")
-    if text.startswith("|"):
-        raise DiscoveryError(f'{text!r} is a command (Liferea\'s "|"); {_NEVER_RUN}')
+    if who := command_of(text):
+        raise DiscoveryError(
+            f"{text!r} is a command ({who}); {NEVER_RUN}: give an http or https URL"
+        )
     if text.startswith("//"):
         text = "https:" + text
     elif "://" not in text:
@@ -117,12 +120,7 @@ def normalize_url(raw: str) -> str:
     return text
 
 
-_NEVER_RUN = "blogtui never runs commands: give an http or https URL"
-
-
 def _bad_scheme(scheme: str) -> str:
-    if scheme.lower() in ("exec", "filter"):
-        return f"{scheme}: is a command (newsboat's); {_NEVER_RUN}"
     return f"unsupported scheme {scheme!r}; give an http or https URL"
 
 

@@ -26,6 +26,7 @@ from xml.parsers import expat
 
 from blogtui.core.errors import BlogtuiError
 from blogtui.core.feeds import charset
+from blogtui.core.feeds.commands import NEVER_RUN, command_of
 from blogtui.core.feeds.logins import strip_userinfo
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
@@ -73,19 +74,17 @@ class OpmlDocument:
     skipped: list[SkippedOutline]
 
 
-_NEVER_RUN = "blogtui never runs commands from a subscription list"
+_NEVER_RUN = f"{NEVER_RUN} from a subscription list"
 _FEED_TYPES = ("rss", "atom")
 
 
 def _refusal(url: str, attrs: dict[str, str]) -> str:
     """Why the feed outline of `url` is not imported, or "" when it is a web feed."""
-    if url.startswith("|"):
-        return f'its address is a command (Liferea\'s "|"); {_NEVER_RUN}'
+    if who := command_of(url):
+        return f"its address is a command ({who}); {_NEVER_RUN}"
     if attrs.get("filtercmd"):
         return f"it asks for a filter command (filtercmd); {_NEVER_RUN}"
     scheme = urlsplit(url).scheme.lower() if ":" in url else ""
-    if scheme in ("exec", "filter"):
-        return f"its address is a command (newsboat's {scheme}:); {_NEVER_RUN}"
     if scheme == "query":
         return "it is a newsboat query feed (query:), not a feed to fetch"
     if scheme not in ("http", "https"):
