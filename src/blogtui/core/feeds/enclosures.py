@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blogtui.core.feeds import fields
+from blogtui.core.feeds.fields import stripped
 from blogtui.core.text.sanitize import clean
 
 MAX_ATTACHMENTS = 20
@@ -40,7 +41,7 @@ def attachments_html(attachments: Iterable[Attachment], body: str = "") -> str:
     seen: set[str] = set()
     for item in attachments:
         if (
-            not item.url.lower().startswith(("http://", "https://"))
+            not fields.is_web(item.url)
             or item.url in seen
             or item.url in body
             or html.escape(item.url) in body
@@ -69,10 +70,6 @@ def _dicts(entry: Any, key: str) -> list[dict[str, Any]]:
     return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _amount(value: Any) -> float | None:
     """A byte count or duration as a feed writes it ("12345"), else None."""
     try:
@@ -90,13 +87,13 @@ def of_entry(entry: Any, base: str, restore: Callable[[str], str] = str) -> list
     for enclosure in _dicts(entry, "links"):  # feedparser's `enclosures` are derived from these
         if dict.get(enclosure, "rel") != "enclosure":
             continue
-        url = fields.absolute(base, _text(dict.get(enclosure, "href")))
-        title = restore(_text(dict.get(enclosure, "title")))
-        kind = _text(dict.get(enclosure, "type"))
+        url = fields.absolute(base, stripped(dict.get(enclosure, "href")))
+        title = restore(stripped(dict.get(enclosure, "title")))
+        kind = stripped(dict.get(enclosure, "type"))
         found.append(Attachment(url, title, kind, _amount(dict.get(enclosure, "length"))))
     for media in _dicts(entry, "media_content"):
-        url = fields.absolute(base, _text(dict.get(media, "url")))
-        kind = _text(dict.get(media, "type")) or _text(dict.get(media, "medium"))
+        url = fields.absolute(base, stripped(dict.get(media, "url")))
+        kind = stripped(dict.get(media, "type")) or stripped(dict.get(media, "medium"))
         size, seconds = _amount(dict.get(media, "filesize")), _amount(dict.get(media, "duration"))
         found.append(Attachment(url, "", kind, size, seconds))
     return found[:MAX_ATTACHMENTS]

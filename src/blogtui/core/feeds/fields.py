@@ -114,8 +114,14 @@ def absolute(base: str, url: str) -> str:
         return url
 
 
-def _is_web(url: str) -> bool:
+def is_web(url: str) -> bool:
+    """Whether `url` is a web (http or https) address."""
     return url.lower().startswith(("http://", "https://"))
+
+
+def stripped(value: object) -> str:
+    """A string feedparser gave, stripped; anything else is ""."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def web_link(base: str, link: str, others: Sequence[str] = (), *, from_id: bool = False) -> str:
@@ -124,13 +130,13 @@ def web_link(base: str, link: str, others: Sequence[str] = (), *, from_id: bool 
     links, its media:player), else `link` as the feed gave it. A link that is only the entry's
     id (feedparser's guess when there is no link element) counts only as an absolute web
     address: a `tag:` or `urn:` id, or a bare number, is no link."""
-    if from_id and not _is_web(link):
+    if from_id and not is_web(link):
         link = ""
     resolved = absolute(base, link)
-    if _is_web(resolved):
+    if is_web(resolved):
         return resolved
     for other in others:
-        if _is_web(candidate := absolute(base, other)):
+        if is_web(candidate := absolute(base, other)):
             return candidate
     return resolved
 

@@ -24,6 +24,7 @@ import feedparser
 
 from blogtui.core.errors import FeedError
 from blogtui.core.feeds import charset, enclosures, fields
+from blogtui.core.feeds.fields import stripped
 from blogtui.core.feeds.jsonfeed import looks_like_json, parse_json_feed
 from blogtui.core.feeds.parsed import MAX_ENTRIES, ParsedFeed
 from blogtui.core.feeds.shield import Shield
@@ -202,10 +203,6 @@ def _count(value: Any) -> int | None:
     return count if count >= 0 else None
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _first(entry: Any, *keys: str) -> Any:
     """The first of `keys` that `entry` has (read as a plain dict: no feedparser aliases)."""
     for key in keys:
@@ -218,7 +215,7 @@ def _first(entry: Any, *keys: str) -> Any:
 def _replies_feed(entry: Any, base: str) -> str:
     for link in dict.get(entry, "links") or []:
         if dict.get(link, "rel") == "replies" and dict.get(link, "type") == "application/atom+xml":
-            return fields.absolute(base, _text(dict.get(link, "href")))
+            return fields.absolute(base, stripped(dict.get(link, "href")))
     return ""
 
 
@@ -230,13 +227,13 @@ def _id_is_link(entry: Any) -> bool:
 def _other_links(entry: Any) -> list[str]:
     """The entry's alternate links in order, then its media:player's address."""
     found = [
-        _text(dict.get(link, "href"))
+        stripped(dict.get(link, "href"))
         for link in dict.get(entry, "links") or []
         if isinstance(link, dict) and dict.get(link, "rel") in (None, "", "alternate")
     ]
     player = dict.get(entry, "media_player")
     if isinstance(player, dict):
-        found.append(_text(dict.get(player, "url")))
+        found.append(stripped(dict.get(player, "url")))
     return [href for href in found if href]
 
 
@@ -296,16 +293,16 @@ class _Document:
 
     def entry(self, entry: Any) -> EntryData:
         """One entry as EntryData."""
-        guid = _text(dict.get(entry, "id"))
-        raw_title = self.guard.restore(_text(dict.get(entry, "title")))
+        guid = stripped(dict.get(entry, "id"))
+        raw_title = self.guard.restore(stripped(dict.get(entry, "title")))
         title_type = dict.get(dict.get(entry, "title_detail") or {}, "type") or "text"
-        raw_link = _text(dict.get(entry, "link"))
+        raw_link = stripped(dict.get(entry, "link"))
         link = fields.web_link(self.base, raw_link, _other_links(entry), from_id=_id_is_link(entry))
         content = self.body(entry)
         published = _epoch(dict.get(entry, "published_parsed"))
         updated = _epoch(dict.get(entry, "updated_parsed"))
-        comments = _text(dict.get(entry, "comments"))
-        comment_feed = _text(_first(entry, "wfw_commentrss", "wfw_commentRSS"))
+        comments = stripped(dict.get(entry, "comments"))
+        comment_feed = stripped(_first(entry, "wfw_commentrss", "wfw_commentRSS"))
         author, author_email = self.authors(entry)
         date = str(_first(entry, "published", "updated") or "")
         title = fields.plain_title(raw_title, str(title_type))
@@ -373,8 +370,8 @@ def parse_feed(
     document = _Document(run, url, base)
     title_type = dict.get(dict.get(info, "title_detail") or {}, "type") or "text"
     return ParsedFeed(
-        title=fields.plain_title(run.guard.restore(_text(dict.get(info, "title"))), title_type),
-        site_url=fields.absolute(base, _text(dict.get(info, "link"))),
+        title=fields.plain_title(run.guard.restore(stripped(dict.get(info, "title"))), title_type),
+        site_url=fields.absolute(base, stripped(dict.get(info, "link"))),
         entries=fields.distinct_keys([document.entry(entry) for entry in entries[:MAX_ENTRIES]]),
         malformed=reason or run.decoded.note,
         api_root=api_root(headers, url),
