@@ -339,8 +339,11 @@ class ArticleList(RowList[ArticleSummary]):
     def _forget_written(self, message: _Written) -> None:
         message.stop()
         if message.number is not None:
+            before = self.marks.starred_delta
             self.marks.written(message.number)
-            self.starred_shown.publish(StarredShown(self.marks.starred_delta, message.starred))
+            delta = self.marks.starred_delta
+            if message.starred is not None or delta != before:  # a star written (or failed)
+                self.starred_shown.publish(StarredShown(delta, message.starred))
         self.refresh_rows(message.article_ids)
         if message.feeds is not None and message.read is not None:
             ids = list(message.article_ids or ())
