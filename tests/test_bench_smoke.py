@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.missing import missing
 from support.tmux import require_terminal
 from support.ttrss import TtrssSite, ttrss, ttrss_session  # noqa: F401 (fixtures)
 
@@ -75,9 +76,7 @@ def require_newsboat() -> None:
     """Skip without newsboat on PATH; under CI=true, fail instead (as tests/core/test_opml.py)."""
     if shutil.which("newsboat") is None:
         message = "needs newsboat on PATH (bash .ci/system-packages.sh), the peer it compares to"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        missing(message)
 
 
 def test_reader_opens_and_scrolls_lists_headless(tmp_path: Path) -> None:
