@@ -17,6 +17,7 @@ from blogtui.core.paths import Places
 from blogtui.core.store import Store
 from blogtui.core.sync.base import Account
 from blogtui.ui.screens.dialogs import ConfirmScreen
+from blogtui.ui.widgets.feed_list import FeedList
 
 ACCOUNT = "rss.example.org"
 STARRED = 500
@@ -114,15 +115,20 @@ async def keys(pilot: Pilot[None], *names: str) -> None:
         await pilot.pause()
 
 
+async def in_plain_feed(pilot: Pilot[None], feed_ids: dict[str, int]) -> FeedList:
+    """The "plain" feed listed, the article list focused; the feeds pane."""
+    screen = main_screen(pilot.app)
+    assert screen.feed_list.select_key(f"feed:{feed_ids['plain']}")
+    await settle(pilot)
+    screen.focus_pane("articles")
+    await settle(pilot)
+    return screen.feed_list
+
+
 async def test_the_starred_count_follows_F_before_the_star_is_written(
     app: Pilot[None], store: Store, held: HeldStore, feed_ids: dict[str, int]
 ) -> None:
-    screen = main_screen(app.app)
-    feeds = screen.feed_list
-    assert feeds.select_key(f"feed:{feed_ids['plain']}")
-    await settle(app)
-    screen.focus_pane("articles")
-    await settle(app)
+    feeds = await in_plain_feed(app, feed_ids)
     assert feeds.labels()["starred"] == "Starred"
     held.hold()
     await keys(app, "F")
@@ -141,12 +147,7 @@ async def test_the_starred_count_follows_F_before_the_star_is_written(
 async def test_the_starred_count_settles_on_the_store_count_after_the_write(
     app: Pilot[None], store: Store, held: HeldStore, feed_ids: dict[str, int]
 ) -> None:
-    screen = main_screen(app.app)
-    feeds = screen.feed_list
-    assert feeds.select_key(f"feed:{feed_ids['plain']}")
-    await settle(app)
-    screen.focus_pane("articles")
-    await settle(app)
+    feeds = await in_plain_feed(app, feed_ids)
     held.hold()
     await keys(app, "F")
     assert feeds.labels()["starred"] == "Starred 1"
